@@ -55,6 +55,7 @@ COCKPIT_ENUM_TABLE(TouchKind, {TouchKind::order_confirmation, "order_confirmatio
                    {TouchKind::complaint, "complaint"}, {TouchKind::other, "other"})
 COCKPIT_ENUM_TABLE(ScheduledStatus, {ScheduledStatus::pending, "pending"}, {ScheduledStatus::released, "released"},
                    {ScheduledStatus::cancelled, "cancelled"})
+COCKPIT_ENUM_TABLE(DecisionKind, {DecisionKind::dismissed, "dismissed"}, {DecisionKind::snoozed, "snoozed"})
 #undef COCKPIT_ENUM_TABLE
 
 }  // namespace cockpit

@@ -23,6 +23,7 @@ COCKPIT_ENUM_IO(ExceptionStatus)
 COCKPIT_ENUM_IO(Direction)
 COCKPIT_ENUM_IO(TouchKind)
 COCKPIT_ENUM_IO(ScheduledStatus)
+COCKPIT_ENUM_IO(DecisionKind)
 #undef COCKPIT_ENUM_IO
 
 // A customer's preferred channel may only be one of these.

@@ -110,6 +110,19 @@ struct Scheduled {
   bool operator==(const Scheduled&) const = default;
 };
 
+// Cockpit's addition: a manager dismissed or snoozed a suggestion. `suggestion_key`
+// is the engine's stable key for a suggestion (see engine/suggestions.hpp); it includes
+// the facts it rests on, so a dismissal lapses by itself when those facts change.
+enum class DecisionKind { dismissed, snoozed };
+struct SuggestionDecision {
+  std::string id, suggestion_key, customer;
+  DecisionKind kind = DecisionKind::dismissed;
+  Time at = 0;
+  std::optional<Time> until;  // snoozed: shown again from this time on
+  std::string reason, by;     // by: the manager id who decided
+  bool operator==(const SuggestionDecision&) const = default;
+};
+
 // A whole document of the contract, or a slice of the store (what one identity sees).
 struct Book {
   std::vector<Manager> managers;
@@ -119,6 +132,7 @@ struct Book {
   std::vector<Exception> exceptions;
   std::vector<Touchpoint> touchpoints;
   std::vector<Scheduled> scheduled;
+  std::vector<SuggestionDecision> decisions;  // exported as "suggestion_decisions"
   bool operator==(const Book&) const = default;
 };
 
