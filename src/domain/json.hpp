@@ -1,0 +1,79 @@
+#pragma once
+// The contract's JSON document (shared/spec/records.md) to and from a Book. Pure: no I/O.
+//
+// parse_document() validates the WHOLE document before it hands back anything: types,
+// required fields, enum spellings, unique ids per list, times, and every reference
+// (to a record in the same document, or to one the caller already has: see
+// KnownRecords). A bad document yields no Book, only a list of messages such as
+//   promises[3] (id "p-9"): field "due_at": "2027-02-29" is not a valid time
+// Hostile input (deep nesting, huge documents, lists or strings) is refused with a
+// message; nothing here throws to the caller or aborts.
+//
+// to_json() writes a Book back in contract form, Cockpit's own fields included, so
+// parse_document(to_json(b)) gives b back exactly.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/records.hpp"
+
+namespace cockpit {
+
+// What already exists outside the document (the local store), so a document may refer
+// to a manager, customer or case it does not itself contain. Records in the document
+// take precedence over stored ones with the same id.
+class KnownRecords {
+ public:
+  virtual ~KnownRecords() = default;
+  virtual bool has_manager(std::string_view id) const = 0;
+  virtual bool has_customer(std::string_view id) const = 0;
+  // The customer a stored case belongs to; nullopt when no such case is stored.
+  virtual std::optional<std::string> case_customer(std::string_view id) const = 0;
+};
+
+// Caps that keep a hostile document from exhausting memory or the stack.
+struct ParseLimits {
+  std::size_t max_bytes = 256u << 20;    // whole document
+  std::size_t max_depth = 16;            // nesting of arrays/objects (the contract needs 4)
+  std::size_t max_list = 2'000'000;      // records in one list, entries in one history
+  std::size_t max_string = 100'000;      // bytes in one string value
+  std::size_t max_messages = 100;        // messages reported before "… and N more"
+};
+
+struct ParsedDocument {
+  Book book;                          // empty unless ok()
+  std::vector<std::string> errors;    // why the document was refused
+  bool ok() const { return errors.empty(); }
+};
+
+// Parses and validates a contract document. `known` may be null (the document must then
+// be self-contained).
+ParsedDocument parse_document(std::string_view text, const KnownRecords* known = nullptr,
+                              const ParseLimits& limits = {});
+
+// Validates an already-built Book with the same rules as parse_document (for records
+// built in code: the demo, the generator, tests). Returns the messages; empty = valid.
+std::vector<std::string> validate_book(const Book& book, const KnownRecords* known = nullptr,
+                                       const ParseLimits& limits = {});
+
+// The contract form of a Book. `indent` < 0: compact, one line.
+std::string to_json(const Book& book, int indent = -1);
+
+// One record in contract form (compact), as stored in the change log.
+std::string to_json(const Manager& r);
+std::string to_json(const Customer& r);
+std::string to_json(const Case& r);
+std::string to_json(const Promise& r);
+std::string to_json(const Exception& r);
+std::string to_json(const Touchpoint& r);
+std::string to_json(const Scheduled& r);
+std::string to_json(const SuggestionDecision& r);
+
+// A promise's due-date history in contract form (a JSON array) and back; the store
+// keeps it as one column. parse_history returns nullopt for anything malformed.
+std::string history_to_json(const std::vector<DueChange>& history);
+std::optional<std::vector<DueChange>> parse_history(std::string_view text);
+
+}  // namespace cockpit
