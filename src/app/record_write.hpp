@@ -1,0 +1,28 @@
+#pragma once
+// One change to one record: the unit that actions produce, the store applies in a
+// transaction (and logs to the outbox), undo inverts and sync ships.
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/records.hpp"
+
+namespace cockpit {
+
+using AnyRecord = std::variant<Manager, Customer, Case, Promise, Exception, Touchpoint, Scheduled, SuggestionDecision>;
+
+struct RecordWrite {
+  AnyRecord record;    // the new state; for an erase, the record as it was (its id and kind matter)
+  bool erase = false;  // remove the record (only undo of a record an action created does this)
+};
+
+using RecordWrites = std::vector<RecordWrite>;
+
+inline const std::string& record_id(const AnyRecord& r) {
+  return std::visit([](const auto& v) -> const std::string& { return v.id; }, r);
+}
+
+// The contract's list name of the record's kind: "promises", "touchpoints", …
+std::string_view record_kind(const AnyRecord& r);
+
+}  // namespace cockpit
