@@ -1,0 +1,167 @@
+#include "store/schema.hpp"
+
+#include "store/sqlite.hpp"
+
+namespace cockpit::schema {
+
+// Notes on the design:
+//  - Times are INTEGER milliseconds since the epoch (UTC), so comparisons are numeric.
+//  - Enum values are TEXT in the contract's spelling: a file is readable by hand.
+//  - Per-manager reads go customers_by_owner -> <records>_by_customer, so a slice
+//    costs index lookups proportional to what it returns, not to the whole book.
+//  - Foreign keys hold references; rows are changed by upsert (ON CONFLICT DO UPDATE),
+//    never by INSERT OR REPLACE, which would delete and re-insert under the keys.
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> steps = {
+      // 0 -> 1: the contract's records.
+      R"sql(
+CREATE TABLE managers (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  role TEXT NOT NULL
+);
+CREATE TABLE customers (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  owner TEXT NOT NULL REFERENCES managers(id),
+  stage TEXT NOT NULL,
+  email TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  preferred_channel TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  former_at INTEGER
+);
+CREATE INDEX customers_by_owner ON customers(owner);
+CREATE TABLE cases (
+  id TEXT PRIMARY KEY NOT NULL,
+  customer TEXT NOT NULL REFERENCES customers(id),
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  opened_at INTEGER NOT NULL,
+  fulfilled_at INTEGER
+);
+CREATE INDEX cases_by_customer ON cases(customer);
+CREATE TABLE promises (
+  id TEXT PRIMARY KEY NOT NULL,
+  customer TEXT NOT NULL REFERENCES customers(id),
+  case_id TEXT REFERENCES cases(id),
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL,
+  made_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  kept_at INTEGER,
+  history TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX promises_by_customer ON promises(customer);
+CREATE TABLE exceptions (
+  id TEXT PRIMARY KEY NOT NULL,
+  customer TEXT NOT NULL REFERENCES customers(id),
+  case_id TEXT REFERENCES cases(id),
+  kind TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  raised_at INTEGER NOT NULL,
+  waiting_on TEXT NOT NULL,
+  status TEXT NOT NULL,
+  resolved_at INTEGER
+);
+CREATE INDEX exceptions_by_customer ON exceptions(customer);
+CREATE TABLE touchpoints (
+  id TEXT PRIMARY KEY NOT NULL,
+  customer TEXT NOT NULL REFERENCES customers(id),
+  case_id TEXT REFERENCES cases(id),
+  at INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX touchpoints_by_customer ON touchpoints(customer, at);
+CREATE TABLE scheduled (
+  id TEXT PRIMARY KEY NOT NULL,
+  customer TEXT NOT NULL REFERENCES customers(id),
+  case_id TEXT REFERENCES cases(id),
+  scheduled_at INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  direction TEXT NOT NULL DEFAULT 'out' CHECK (direction = 'out'),
+  sender TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  decision_note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX scheduled_by_customer ON scheduled(customer, scheduled_at);
+)sql",
+      // 1 -> 2: Cockpit's own records, the change log (sync outbox) and the audit trail.
+      R"sql(
+CREATE TABLE suggestion_decisions (
+  id TEXT PRIMARY KEY NOT NULL,
+  suggestion_key TEXT NOT NULL,
+  customer TEXT NOT NULL REFERENCES customers(id),
+  kind TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  until_at INTEGER,
+  reason TEXT NOT NULL DEFAULT '',
+  decided_by TEXT NOT NULL REFERENCES managers(id)
+);
+CREATE INDEX suggestion_decisions_by_customer ON suggestion_decisions(customer);
+-- One row per change of a record, in order (seq). change_id is unique across devices
+-- (128 random bits, hex), record is the contract JSON of the record after the change
+-- (NULL for a delete); synced is set once the sync has delivered the row.
+CREATE TABLE change_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  change_id TEXT NOT NULL UNIQUE,
+  entity TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+  record TEXT,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  synced INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX change_log_unsynced ON change_log(seq) WHERE synced = 0;
+-- Who did what when: one row per user action (send, new date, dismiss, import, ...).
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
+);
+CREATE INDEX audit_by_actor ON audit(actor, at);
+)sql",
+  };
+  return steps;
+}
+
+void migrate(sql::Db& db) {
+  const auto& steps = migrations();
+  for (;;) {
+    // IMMEDIATE takes the write lock first, so two processes opening an old file at
+    // once do not both run a step: the second re-reads the version inside the lock.
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const auto v = db.query_int("PRAGMA user_version");
+      if (v >= static_cast<std::int64_t>(steps.size())) {
+        db.exec("COMMIT");
+        return;
+      }
+      db.exec(steps[static_cast<std::size_t>(v)]);
+      db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+      db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+      db.exec("COMMIT");
+    } catch (...) {
+      try {
+        db.exec("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+}
+
+}  // namespace cockpit::schema
