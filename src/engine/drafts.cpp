@@ -60,8 +60,13 @@ std::string case_status(const CustomerRecords& r, const Case* c, Time now) {
   for (const Promise* p : r.promises)
     if (p->status == PromiseStatus::open && p->case_id == c->id && (!next || p->due_at < next->due_at)) next = p;
   if (!next) return "is in progress, and I am following it";
-  if (next->due_at < now) return "is late: it was due " + long_date(next->due_at, now) + ", and I am chasing it";
-  return "is on its way, expected " + long_date(next->due_at, now);
+  const std::string date = long_date(next->due_at, now);
+  if (next->kind == PromiseKind::delivery)
+    return next->due_at < now ? "is late: it was due " + date + ", and I am chasing it"
+                              : "is on its way, expected " + date;
+  const std::string what = "the " + kind_words(next->kind);
+  return next->due_at < now ? "is behind: " + what + " was due " + date + ", and I am chasing it"
+                            : "is in hand: " + what + " is due " + date;
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ void promise_suggestion(const DraftContext& cx, const PromiseFacts& f, const Set
   if (f.overdue) {
     kind = SuggestionKind::promise_overdue;
     priority = (f.untold_slip ? 7 : 6) * kTier + detail;
-    reason += f.days_overdue ? ", " + days_ago_text(f.days_overdue) : ", passed today";
+    reason += ", " + days_ago_text(f.days_overdue);
     reason += slip_words(f);
     if (f.slips == 0) reason += f.customer_told ? "; the customer has heard from us since" : "; no new date given";
   } else {

@@ -30,7 +30,7 @@ constexpr FieldInfo kFields[] = {
     {"manager_email", kAll},
     {"case_title", kAll},           // the case's title, else "your order" / "your policy" …
     {"today", kAll},                // "Sunday 22 November"
-    {"last_contact_text", kAll},    // "12 days ago" | "today" | "never"
+    {"last_contact_text", kAll},    // "12 days ago" | "less than a day ago" | "never"
     {"promise_text", kPromise},     // the promise's own words
     {"promise_kind", kPromise},     // "delivery", "payment", …
     {"made_date", kPromise},        // when it was promised

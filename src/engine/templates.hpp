@@ -17,7 +17,8 @@
 // the field or placeholder.
 //
 // Variants the engine asks for (anything else is never chosen):
-//   promise_overdue, promise_due_soon: "first" (never slipped) | "slipped"
+//   promise_overdue, promise_due_soon: "first" (never slipped; the built-ins leave it
+//     to the default template) | "slipped"
 //   held_message_replacement: the main hold reason: "former_customer" |
 //     "before_fulfilment" | "open_exception" | "duplicate" | "frequency_cap"
 //   other kinds: none.

@@ -9,7 +9,7 @@ std::string_view builtin_templates_json() {
   static constexpr std::string_view kText = R"json({
   "note": "Drafts behind Cockpit's suggestions. Format and placeholders: src/engine/templates.hpp. Keep identical to the built-ins (src/engine/templates_builtin.cpp).",
   "templates": [
-    { "kind": "promise_overdue", "variant": "first",
+    { "kind": "promise_overdue",
       "subject": "{case_title}: your {promise_kind} is late, and I am on it",
       "body": [
         "Dear {customer_first_name},",
@@ -33,17 +33,27 @@ std::string_view builtin_templates_json() {
         "Kind regards,",
         "{manager_name}",
         "{manager_email}" ] },
+    { "kind": "promise_overdue", "variant": "slipped", "channel": "sms",
+      "subject": "{promise_kind} late again",
+      "body": "Hi {customer_first_name}, {manager_first_name} here. Your {promise_kind} ({case_title}) has slipped again, now past {due_date}. I'm sorry. I'm on it personally and will text you a firm date by tomorrow." },
     { "kind": "promise_overdue", "channel": "sms",
       "subject": "{promise_kind} late",
       "body": "Hi {customer_first_name}, {manager_first_name} here. Your {promise_kind} ({case_title}) was due {due_date} and is late, sorry. I'm chasing it and will text you a firm date by tomorrow." },
     { "kind": "promise_overdue", "channel": "phone",
-      "subject": "Call {customer_first_name}: {promise_kind} {days_overdue_text} late",
+      "subject": "Call {customer_first_name}: {promise_kind} overdue ({days_overdue_text})",
       "body": [
-        "Call {customer_name} on {customer_phone}.",
-        "- Apologise first: \"{promise_text}\" was due {due_date}, {days_overdue_text} ago.",
-        "- Earlier dates we gave: {due_dates_history} (moved {slips_text}). Acknowledge them; do not make them explain it again.",
+        "Call {customer_name} on {customer_phone}. Last message from us: {last_contact_text}.",
+        "- Apologise first: \"{promise_text}\" was due {due_date} and they have not heard from us since.",
         "- Give a new date only if it is confirmed; otherwise promise a call back by tomorrow with one.",
         "- Ask whether anything has changed for them (address, timing).",
+        "- Record the new date in Cockpit, marked as told." ] },
+    { "kind": "promise_overdue", "variant": "slipped", "channel": "phone",
+      "subject": "Call {customer_first_name}: {promise_kind} overdue, date moved {slips_text}",
+      "body": [
+        "Call {customer_name} on {customer_phone}. Last message from us: {last_contact_text}.",
+        "- Apologise first: \"{promise_text}\" was due {due_date}, and it was first promised for {original_due_date}.",
+        "- Earlier dates we gave: {due_dates_history}. Acknowledge them; do not make them explain it again.",
+        "- Give a new date only if it is confirmed; otherwise promise a call back by tomorrow with one.",
         "- Record the new date in Cockpit, marked as told." ] },
     { "kind": "promise_overdue", "channel": "letter",
       "subject": "{case_title}",
@@ -60,7 +70,7 @@ std::string_view builtin_templates_json() {
         "",
         "{manager_name}" ] },
 
-    { "kind": "promise_due_soon", "variant": "first",
+    { "kind": "promise_due_soon",
       "subject": "{case_title}: due {due_in_text}",
       "body": [
         "Dear {customer_first_name},",
@@ -86,7 +96,13 @@ std::string_view builtin_templates_json() {
       "body": [
         "Call {customer_name} on {customer_phone}.",
         "- Confirm \"{promise_text}\" for {due_date} ({due_in_text}), or warn now if it is at risk.",
-        "- Earlier dates: {due_dates_history}. If it has moved before, say so before they do.",
+        "- Check the practical details (who will be there, where)." ] },
+    { "kind": "promise_due_soon", "variant": "slipped", "channel": "phone",
+      "subject": "Call {customer_first_name}: {promise_kind} due {due_in_text}, moved {slips_text} before",
+      "body": [
+        "Call {customer_name} on {customer_phone}.",
+        "- Confirm \"{promise_text}\" for {due_date} ({due_in_text}), or warn now if it is at risk.",
+        "- It has moved before ({due_dates_history}): acknowledge it before they have to.",
         "- Check the practical details (who will be there, where)." ] },
 
     { "kind": "exception_update",

@@ -37,9 +37,10 @@ std::string days_text(std::int64_t days) {
 }
 
 std::string days_ago_text(std::int64_t days) {
-  if (days <= 0) return "today";
-  if (days == 1) return "yesterday";
-  return std::to_string(days) + " days ago";
+  // Whole days elapsed, like every day count, not calendar days: "yesterday" for
+  // something 18 hours ago across midnight would be true, "today" would not.
+  if (days <= 0) return "less than a day ago";
+  return days == 1 ? "1 day ago" : std::to_string(days) + " days ago";
 }
 
 std::string times_text(std::int64_t n) {
@@ -70,7 +71,13 @@ std::string humanize(std::string_view word) {
   return s;
 }
 
-std::string kind_words(TouchKind k) { return humanize(to_string(k)); }
+std::string kind_words(TouchKind k) {
+  switch (k) {
+    case TouchKind::marketing: return "marketing message";
+    case TouchKind::other: return "message";
+    default: return humanize(to_string(k));
+  }
+}
 std::string kind_words(PromiseKind k) { return k == PromiseKind::other ? "commitment" : humanize(to_string(k)); }
 
 std::string case_words(const Case* c) {
