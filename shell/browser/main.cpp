@@ -1,0 +1,136 @@
+// The browser shell: Emscripten's GLFW on a WebGL2 canvas, the App does the rest.
+// Before main() runs, pre.js has mounted IDBFS at /data and finished loading it from
+// IndexedDB (FS.syncfs(true)), and fetched the fonts into /fonts: both are run
+// dependencies, so the database is never opened on an empty tree.
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "app/platform.hpp"
+#include "ui/app.hpp"
+
+namespace {
+
+// Browser services. The flush machinery (one syncfs at a time, a dirty flag, a
+// timeout because 3.1.6 never calls back on a quota abort) is in pre.js.
+class BrowserPlatform final : public cockpit::Platform {
+ public:
+  void persist_after_commit() override { EM_ASM(Module.cockpitPersist.request()); }
+  cockpit::PersistState persist_state() const override {
+    switch (EM_ASM_INT(return Module.cockpitPersist.state())) {
+      case 0: return cockpit::PersistState::saved;
+      case 1: return cockpit::PersistState::saving;
+      case 2: return cockpit::PersistState::failed;
+      default: return cockpit::PersistState::disabled;
+    }
+  }
+  std::string url_fragment() const override {
+    char buf[512];
+    EM_ASM({ stringToUTF8(location.hash.substring(1), $0, $1); }, buf, sizeof buf);
+    return buf;
+  }
+  void set_url_fragment(std::string_view f) override {
+    std::string s(f);
+    EM_ASM({ history.replaceState(null, "", "#" + UTF8ToString($0)); }, s.c_str());
+  }
+  void copy_to_clipboard(std::string_view text) override {
+    std::string s(text);
+    EM_ASM({ if (navigator.clipboard) navigator.clipboard.writeText(UTF8ToString($0)).catch(function() {}); },
+           s.c_str());
+  }
+  void open_mailto(std::string_view to, std::string_view subject, std::string_view body) override {
+    std::string url = cockpit::mailto_url(to, subject, body);
+    EM_ASM({ window.location.href = UTF8ToString($0); }, url.c_str());
+  }
+  cockpit::Time now() const override { return static_cast<cockpit::Time>(emscripten_date_now()); }
+};
+
+struct Shell {
+  GLFWwindow* window = nullptr;
+  BrowserPlatform platform;
+  cockpit::ui::App app;
+};
+Shell* g_shell = nullptr;  // the main loop's callback gets no context in this API
+
+void frame() {
+  Shell& s = *g_shell;
+  // The canvas's CSS size comes from the page's stylesheet; its backing store is made
+  // CSS size × devicePixelRatio so the GPU draws at device resolution.
+  double css_w = 0, css_h = 0;
+  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  const float dpr = static_cast<float>(emscripten_get_device_pixel_ratio());
+  if (css_w < 1 || css_h < 1) return;
+  const int px_w = static_cast<int>(std::lround(css_w * dpr));
+  const int px_h = static_cast<int>(std::lround(css_h * dpr));
+  int cur_w = 0, cur_h = 0;
+  glfwGetWindowSize(s.window, &cur_w, &cur_h);
+  if (cur_w != px_w || cur_h != px_h) glfwSetWindowSize(s.window, px_w, px_h);
+
+  if (s.app.set_device_pixel_ratio(dpr)) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  // Emscripten's GLFW reports the window and the mouse in canvas pixels; ImGui works
+  // in CSS pixels (see ui/app.hpp), so convert.
+  ImGuiIO& io = ImGui::GetIO();
+  const float sx = static_cast<float>(px_w / css_w), sy = static_cast<float>(px_h / css_h);
+  io.DisplaySize = ImVec2(static_cast<float>(css_w), static_cast<float>(css_h));
+  io.DisplayFramebufferScale = ImVec2(sx, sy);
+  if (io.MousePos.x > -1e30f) io.MousePos = ImVec2(io.MousePos.x / sx, io.MousePos.y / sy);
+
+  s.app.frame();
+
+  glViewport(0, 0, px_w, px_h);
+  ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+  // Readiness and control positions for tests and the page (window.cockpit).
+  std::string probe = s.app.probe().to_json();
+  EM_ASM({ Module.cockpitPublish(UTF8ToString($0)); }, probe.c_str());
+}
+
+}  // namespace
+
+int main() {
+  if (!glfwInit()) {
+    EM_ASM(Module.cockpitFail("GLFW could not start."));
+    return 1;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  g_shell = new Shell;
+  Shell& s = *g_shell;
+  s.window = glfwCreateWindow(1280, 800, "Cockpit", nullptr, nullptr);
+  if (!s.window) {
+    EM_ASM(Module.cockpitFail("This browser could not start WebGL 2."));
+    return 1;
+  }
+  glfwMakeContextCurrent(s.window);
+
+  cockpit::ui::AppConfig config;
+  config.platform = &s.platform;
+  config.font_dir = "/fonts";
+  config.device_pixel_ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
+  config.db_path = "/data/cockpit.db";
+  if (EM_ASM_INT(return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? 1 : 0))
+    config.theme = cockpit::ui::Theme::dark;
+  if (!s.app.init(config)) return 1;
+  std::printf("cockpit: font %s\n", s.app.fonts().source.c_str());
+  ImGui_ImplGlfw_InitForOpenGL(s.window, true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  emscripten_set_main_loop(frame, 0, false);  // requestAnimationFrame
+  return 0;
+}

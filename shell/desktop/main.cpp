@@ -1,0 +1,190 @@
+// cockpit-desktop: the native shell. GLFW window + OpenGL 3, the App does the rest.
+//   cockpit-desktop [--db PATH] [--frames N] [--screenshot FILE.png] [--dark]
+//                   [--view today|customers] [--size WxH]
+// --frames N renders N frames then exits 0; --screenshot writes the last frame as PNG
+// (read back with glReadPixels before the swap). Tests run it under xvfb-run.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <stb/stb_image_write.h>
+
+#include "app/platform.hpp"
+#include "ui/app.hpp"
+
+namespace {
+
+// Desktop services: SQLite's COMMIT is already durable, the fragment lives in memory,
+// the clipboard goes through GLFW, mail links through xdg-open.
+class DesktopPlatform final : public cockpit::Platform {
+ public:
+  explicit DesktopPlatform(GLFWwindow* w) : window_(w) {}
+  void persist_after_commit() override {}
+  cockpit::PersistState persist_state() const override { return cockpit::PersistState::saved; }
+  std::string url_fragment() const override { return fragment_; }
+  void set_url_fragment(std::string_view f) override { fragment_ = f; }
+  void copy_to_clipboard(std::string_view text) override { glfwSetClipboardString(window_, std::string(text).c_str()); }
+  void open_mailto(std::string_view to, std::string_view subject, std::string_view body) override {
+    std::string url = cockpit::mailto_url(to, subject, body);
+    // Percent-encoding leaves no quote or shell metacharacter in the URL.
+    std::string cmd = "xdg-open '" + url + "' >/dev/null 2>&1 &";
+    if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "cockpit-desktop: could not open mail link\n");
+  }
+  cockpit::Time now() const override { return cockpit::now_utc(); }
+
+ private:
+  GLFWwindow* window_;
+  std::string fragment_;
+};
+
+struct Options {
+  std::string db = "cockpit.db";
+  long frames = -1;  // -1: until the window closes
+  std::string screenshot;
+  std::string view;
+  bool dark = false;
+  int width = 1280, height = 800;
+};
+
+[[noreturn]] void usage(const char* why) {
+  std::fprintf(stderr,
+               "cockpit-desktop: %s\nusage: cockpit-desktop [--db PATH] [--frames N] [--screenshot FILE.png] "
+               "[--dark] [--view today|customers] [--size WxH]\n",
+               why);
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(("missing value after " + a).c_str());
+      return argv[++i];
+    };
+    if (a == "--db") {
+      o.db = value();
+    } else if (a == "--frames") {
+      char* end = nullptr;
+      std::string v = value();
+      o.frames = std::strtol(v.c_str(), &end, 10);
+      if (*end || o.frames < 1) usage("--frames wants a positive number");
+    } else if (a == "--screenshot") {
+      o.screenshot = value();
+    } else if (a == "--view") {
+      o.view = value();
+    } else if (a == "--dark") {
+      o.dark = true;
+    } else if (a == "--size") {
+      if (std::sscanf(value().c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 200)
+        usage("--size wants WxH, at least 200x200");
+    } else {
+      usage(("unknown argument " + a).c_str());
+    }
+  }
+  return o;
+}
+
+// Reads the back buffer (the frame just rendered) and writes it top-down as PNG.
+bool write_screenshot(const std::string& path, int w, int h) {
+  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  for (size_t i = 3; i < px.size(); i += 4) px[i] = 255;  // the window is opaque
+  const int stride = w * 4;
+  // OpenGL's origin is bottom-left; PNG rows go top-down.
+  return stbi_write_png(path.c_str(), w, h, 4, px.data() + static_cast<size_t>(h - 1) * stride, -stride) != 0;
+}
+
+std::string font_dir() {
+  if (const char* d = std::getenv("COCKPIT_FONT_DIR")) return d;
+  return "/usr/share/fonts/opentype/inter";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt = parse(argc, argv);
+  glfwSetErrorCallback([](int code, const char* msg) { std::fprintf(stderr, "glfw error %d: %s\n", code, msg); });
+  if (!glfwInit()) return 1;
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+  GLFWwindow* window = glfwCreateWindow(opt.width, opt.height, "Cockpit", nullptr, nullptr);
+  if (!window) {
+    glfwTerminate();
+    return 1;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(opt.frames > 0 ? 0 : 1);
+
+  DesktopPlatform platform(window);
+  if (!opt.view.empty()) platform.set_url_fragment("/" + opt.view);
+  auto dpr_of = [&] {
+    int ww, wh, fw, fh;
+    glfwGetWindowSize(window, &ww, &wh);
+    glfwGetFramebufferSize(window, &fw, &fh);
+    return ww > 0 ? static_cast<float>(fw) / static_cast<float>(ww) : 1.0f;
+  };
+
+  cockpit::ui::App app;
+  cockpit::ui::AppConfig config;
+  config.platform = &platform;
+  config.font_dir = font_dir();
+  config.device_pixel_ratio = dpr_of();
+  config.theme = opt.dark ? cockpit::ui::Theme::dark : cockpit::ui::Theme::light;
+  config.db_path = opt.db;
+  if (!app.init(config)) return 1;
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  long frame = 0;
+  int fb_w = 0, fb_h = 0;
+  while (!glfwWindowShouldClose(window)) {
+    glfwPollEvents();
+    if (app.set_device_pixel_ratio(dpr_of())) {
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    app.frame();
+
+    glfwGetFramebufferSize(window, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    ++frame;
+    const bool last = opt.frames > 0 && frame >= opt.frames;
+    if (last && !opt.screenshot.empty()) {
+      if (!write_screenshot(opt.screenshot, fb_w, fb_h)) {
+        std::fprintf(stderr, "cockpit-desktop: could not write %s\n", opt.screenshot.c_str());
+        return 1;
+      }
+    }
+    glfwSwapBuffers(window);
+    if (last) break;
+  }
+  std::printf("cockpit-desktop: %ld frames, font %s, view %s\n", frame, app.fonts().source.c_str(),
+              app.probe().view.c_str());
+
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  app.shutdown();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return 0;
+}

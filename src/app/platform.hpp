@@ -1,0 +1,77 @@
+#pragma once
+// The services that differ by platform, as one small interface (style.md §1, §6).
+// Each shell implements it (shell/browser, shell/desktop; tests use a recording fake);
+// everything in src/ calls only this, so no `#ifdef __EMSCRIPTEN__` lives in src/.
+//
+// Every method is called on the UI thread, between frames or inside one. None blocks:
+// work that takes time (an IndexedDB flush) is started here and finishes later, and
+// its outcome is read back through persist_state().
+#include <string>
+#include <string_view>
+
+#include "domain/time.hpp"
+
+namespace cockpit {
+
+// Where this device's copy of the last committed change is.
+enum class PersistState {
+  saved,     // every commit is on this device's disk (desktop: always, after COMMIT)
+  saving,    // a flush is running or queued (browser: IDBFS -> IndexedDB)
+  failed,    // the last flush failed or never called back; the next commit retries
+  disabled,  // no durable storage on this device (the browser refused IndexedDB)
+};
+
+class Platform {
+ public:
+  virtual ~Platform() = default;
+
+  // Called by the dispatcher right after a store transaction committed. Browser: the
+  // database lives in an in-memory file system; this schedules an IDBFS flush (one at a
+  // time; a commit during a flush marks it dirty and flushes again when it ends).
+  // Desktop: nothing to do, SQLite's COMMIT is already on disk.
+  virtual void persist_after_commit() = 0;
+  virtual PersistState persist_state() const = 0;
+
+  // The part of the address after '#', without the '#': the open view, so a reload or a
+  // shared link reopens it. Desktop: kept in memory only.
+  virtual std::string url_fragment() const = 0;
+  virtual void set_url_fragment(std::string_view fragment) = 0;
+
+  virtual void copy_to_clipboard(std::string_view text) = 0;
+
+  // Opens the user's mail program with a prepared message (a mailto: link). The
+  // implementation percent-encodes the parts.
+  virtual void open_mailto(std::string_view to, std::string_view subject, std::string_view body) = 0;
+
+  // The wall clock, ms since the epoch (UTC). Tests substitute a fixed one.
+  virtual Time now() const = 0;
+};
+
+// Percent-encodes `text` for a mailto: or URL component (RFC 3986 unreserved kept).
+// `keep_extra` lists further characters to leave as they are (e.g. "@" in an address).
+inline std::string percent_encode(std::string_view text, std::string_view keep_extra = {}) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                c == '.' || c == '_' || c == '~' || keep_extra.find(static_cast<char>(c)) != std::string_view::npos;
+    if (keep) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+inline std::string mailto_url(std::string_view to, std::string_view subject, std::string_view body) {
+  std::string url = "mailto:";
+  url += percent_encode(to, "@,");
+  url += "?subject=" + percent_encode(subject) + "&body=" + percent_encode(body);
+  return url;
+}
+
+}  // namespace cockpit

@@ -1,0 +1,105 @@
+#pragma once
+// The application as callbacks (style.md §1): a shell owns the window and the loop and
+// calls init / frame / shutdown; the App has no platform #ifdef and makes no GL call.
+//
+// A shell's loop, in order:
+//   app.init(config)                       creates the ImGui context, fonts, theme
+//   [renderer backend init]                e.g. ImGui_ImplOpenGL3_Init
+//   each frame:
+//     if (app.set_device_pixel_ratio(dpr)) re-upload the font texture
+//     [platform/renderer NewFrame]         sets io.DisplaySize (logical px), mouse…
+//     app.frame()                          ImGui::NewFrame() … ImGui::Render()
+//     [render ImGui::GetDrawData()]
+//   [backend shutdown]; app.shutdown()
+//
+// Coordinates: ImGui works in logical (CSS) pixels. Fonts are rasterised at
+// size × device pixel ratio and drawn with io.FontGlobalScale = 1/dpr, so text is
+// sharp on high-DPI screens; the shell sets io.DisplayFramebufferScale = dpr.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/platform.hpp"
+#include "ui/ui_state.hpp"
+
+struct ImFont;
+struct ImGuiContext;
+
+namespace cockpit::ui {
+
+struct AppConfig {
+  Platform* platform = nullptr;  // not owned; outlives the App. Required.
+  std::string font_dir;          // holds Inter-Regular.otf and Inter-SemiBold.otf
+  float device_pixel_ratio = 1.0f;
+  Theme theme = Theme::light;
+  std::string db_path;           // the local database (used once the store is wired)
+};
+
+// A named control's rectangle in logical pixels, as drawn in the last frame.
+struct ControlRect {
+  std::string name;
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+// What a test outside the process can see: which view is shown and where the named
+// controls are (the browser shell publishes it to JS as window.cockpit).
+struct TestProbe {
+  std::uint64_t frames = 0;
+  std::string view;
+  std::string theme;
+  std::vector<ControlRect> controls;
+  std::string to_json() const;
+};
+
+struct Fonts {
+  ImFont* body = nullptr;     // Inter Regular 15 px
+  ImFont* strong = nullptr;   // Inter SemiBold 15 px
+  ImFont* title = nullptr;    // Inter SemiBold 22 px (the counts, the page title)
+  std::string source;         // "Inter", "DejaVu Sans" or "ImGui default": what was found
+};
+
+class App {
+ public:
+  App() = default;
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+  ~App();
+
+  // Creates the ImGui context (current from now on), loads fonts, applies the theme,
+  // restores the view from the platform's URL fragment. False when the config is
+  // unusable (no platform).
+  bool init(const AppConfig& config);
+
+  // The shell calls this every frame with the current ratio. Returns true when the font
+  // atlas was rebuilt, so the renderer must upload a new font texture before drawing.
+  bool set_device_pixel_ratio(float dpr);
+
+  // Builds one frame: ImGui::NewFrame(), the cockpit, ImGui::Render(). The shell then
+  // renders ImGui::GetDrawData(). io.DisplaySize and input must be set before.
+  void frame();
+
+  // Destroys the ImGui context. Safe to call twice.
+  void shutdown();
+
+  UiState& state() { return state_; }
+  const UiState& state() const { return state_; }
+  const TestProbe& probe() const { return probe_; }
+  const Fonts& fonts() const { return fonts_; }
+  float device_pixel_ratio() const { return dpr_; }
+
+ private:
+  void build_fonts();
+  void draw_header();
+  void set_view(View v);
+
+  AppConfig config_;
+  ImGuiContext* context_ = nullptr;
+  UiState state_;
+  Theme applied_theme_ = Theme::light;
+  float dpr_ = 1.0f;
+  Fonts fonts_;
+  TestProbe probe_;
+};
+
+}  // namespace cockpit::ui

@@ -1,0 +1,89 @@
+#include "ui/theme.hpp"
+
+namespace cockpit::ui {
+namespace {
+
+ImVec4 rgb(int r, int g, int b, float a = 1.0f) {
+  return ImVec4(static_cast<float>(r) / 255.0f, static_cast<float>(g) / 255.0f, static_cast<float>(b) / 255.0f, a);
+}
+
+const Palette kLight{
+    .background = rgb(246, 247, 249),
+    .surface = rgb(255, 255, 255),
+    .border = rgb(222, 226, 232),
+    .text = rgb(28, 32, 38),
+    .text_muted = rgb(104, 112, 124),
+    .accent = rgb(37, 99, 235),
+    .suggested = rgb(37, 99, 235),
+    .overdue = rgb(217, 119, 6),
+    .exceptions = rgb(220, 38, 38),
+    .held = rgb(124, 58, 237),
+};
+
+const Palette kDark{
+    .background = rgb(17, 19, 23),
+    .surface = rgb(29, 32, 38),
+    .border = rgb(52, 57, 66),
+    .text = rgb(232, 235, 240),
+    .text_muted = rgb(150, 158, 170),
+    .accent = rgb(96, 150, 250),
+    .suggested = rgb(96, 150, 250),
+    .overdue = rgb(245, 158, 11),
+    .exceptions = rgb(248, 113, 113),
+    .held = rgb(167, 139, 250),
+};
+
+ImVec4 mix(ImVec4 a, ImVec4 b, float t) {
+  return ImVec4(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t, a.w + (b.w - a.w) * t);
+}
+
+}  // namespace
+
+const Palette& palette(Theme theme) { return theme == Theme::dark ? kDark : kLight; }
+
+void apply_theme(Theme theme, ImGuiStyle& style) {
+  const Palette& p = palette(theme);
+  style = ImGuiStyle();
+  if (theme == Theme::dark) {
+    ImGui::StyleColorsDark(&style);
+  } else {
+    ImGui::StyleColorsLight(&style);
+  }
+  style.WindowRounding = 0.0f;
+  style.ChildRounding = 8.0f;
+  style.FrameRounding = 6.0f;
+  style.TabRounding = 6.0f;
+  style.GrabRounding = 6.0f;
+  style.WindowBorderSize = 0.0f;
+  style.ChildBorderSize = 1.0f;
+  style.FrameBorderSize = 0.0f;
+  style.WindowPadding = ImVec2(20, 16);
+  style.FramePadding = ImVec2(12, 6);
+  style.ItemSpacing = ImVec2(10, 8);
+  style.CellPadding = ImVec2(10, 6);
+
+  ImVec4* c = style.Colors;
+  c[ImGuiCol_WindowBg] = p.background;
+  c[ImGuiCol_ChildBg] = p.surface;
+  c[ImGuiCol_PopupBg] = p.surface;
+  c[ImGuiCol_Border] = p.border;
+  c[ImGuiCol_Text] = p.text;
+  c[ImGuiCol_TextDisabled] = p.text_muted;
+  c[ImGuiCol_FrameBg] = mix(p.surface, p.border, 0.5f);
+  c[ImGuiCol_FrameBgHovered] = p.border;
+  c[ImGuiCol_FrameBgActive] = p.border;
+  c[ImGuiCol_Button] = mix(p.surface, p.border, 0.6f);
+  c[ImGuiCol_ButtonHovered] = mix(p.accent, p.surface, 0.75f);
+  c[ImGuiCol_ButtonActive] = mix(p.accent, p.surface, 0.55f);
+  c[ImGuiCol_Header] = mix(p.accent, p.surface, 0.82f);
+  c[ImGuiCol_HeaderHovered] = mix(p.accent, p.surface, 0.75f);
+  c[ImGuiCol_HeaderActive] = mix(p.accent, p.surface, 0.65f);
+  c[ImGuiCol_TableHeaderBg] = mix(p.surface, p.border, 0.35f);
+  c[ImGuiCol_TableBorderStrong] = p.border;
+  c[ImGuiCol_TableBorderLight] = p.border;
+  c[ImGuiCol_TableRowBg] = ImVec4(0, 0, 0, 0);
+  c[ImGuiCol_TableRowBgAlt] = mix(p.surface, p.background, 0.6f);
+  c[ImGuiCol_Separator] = p.border;
+}
+
+}  // namespace cockpit::ui
