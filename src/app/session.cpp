@@ -1,0 +1,138 @@
+#include "app/session.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <random>
+
+namespace cockpit {
+namespace {
+
+template <typename R>
+std::vector<R>& list_of(Book& b);
+template <> std::vector<Manager>& list_of(Book& b) { return b.managers; }
+template <> std::vector<Customer>& list_of(Book& b) { return b.customers; }
+template <> std::vector<Case>& list_of(Book& b) { return b.cases; }
+template <> std::vector<Promise>& list_of(Book& b) { return b.promises; }
+template <> std::vector<Exception>& list_of(Book& b) { return b.exceptions; }
+template <> std::vector<Touchpoint>& list_of(Book& b) { return b.touchpoints; }
+template <> std::vector<Scheduled>& list_of(Book& b) { return b.scheduled; }
+template <> std::vector<SuggestionDecision>& list_of(Book& b) { return b.decisions; }
+
+Entity entity_of(const AnyRecord& r) {
+  static constexpr Entity kByIndex[] = {Entity::manager,   Entity::customer,   Entity::case_,     Entity::promise,
+                                        Entity::exception, Entity::touchpoint, Entity::scheduled, Entity::suggestion_decision};
+  return kByIndex[r.index()];
+}
+
+// The record as the slice holds it now, if it does.
+std::optional<AnyRecord> current(Book& book, const AnyRecord& r) {
+  return std::visit(
+      [&](const auto& v) -> std::optional<AnyRecord> {
+        using R = std::decay_t<decltype(v)>;
+        auto& list = list_of<R>(book);
+        auto it = std::find_if(list.begin(), list.end(), [&](const R& x) { return x.id == v.id; });
+        if (it == list.end()) return std::nullopt;
+        return AnyRecord{*it};
+      },
+      r);
+}
+
+}  // namespace
+
+void patch_book(Book& book, const RecordWrites& writes) {
+  for (const auto& w : writes) {
+    std::visit(
+        [&](const auto& v) {
+          using R = std::decay_t<decltype(v)>;
+          auto& list = list_of<R>(book);
+          auto it = std::find_if(list.begin(), list.end(), [&](const R& x) { return x.id == v.id; });
+          if (w.erase) {
+            if (it != list.end()) list.erase(it);
+          } else if (it != list.end()) {
+            *it = v;
+          } else {
+            list.push_back(v);
+          }
+        },
+        w.record);
+  }
+}
+
+std::string random_id(std::string_view prefix) {
+  // One generator per process, seeded from the OS: ids must not collide across devices.
+  static std::mt19937_64 gen{[] {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  }()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t v = gen();
+  std::string id(prefix);
+  id += '-';
+  for (int i = 0; i < 16; ++i, v >>= 4) id += kHex[v & 15];
+  return id;
+}
+
+Session::Session(Store& store, Actor actor, Settings settings, Templates templates)
+    : store_(store), actor_(std::move(actor)), settings_(settings), templates_(std::move(templates)) {}
+
+Status Session::load(Time now) {
+  auto slice = store_.load_slice(actor_.manager_id);
+  if (!slice) return Error{slice.error()};
+  slice_ = std::move(slice.value());
+  refresh(now);
+  return {};
+}
+
+void Session::refresh(Time now) { lists_ = compute_lists(slice_, actor_.manager_id, now, settings_, templates_); }
+
+Outcome Session::apply(const Action& action, Time now) {
+  if (std::holds_alternative<Undo>(action)) return undo(now);
+  ActionPlan plan = plan_action(slice_, actor_, action, now, random_id);
+  if (!plan.ok()) return {false, plan.error};
+
+  // Before-images for undo, taken from the slice before anything changes.
+  RecordWrites before, created;
+  for (const auto& w : plan.writes) {
+    if (auto old = current(slice_, w.record))
+      before.push_back({*old});
+    else
+      created.push_back({w.record});
+  }
+  Outcome out = commit(plan.writes, action_name(action), plan.summary, now);
+  if (out.ok) undo_ = UndoEntry{invert_writes(before, created), plan.summary};
+  return out;
+}
+
+Outcome Session::undo(Time now) {
+  if (!undo_) return {false, "nothing to undo"};
+  Outcome out = commit(undo_->inverse, "undo", "undid: " + undo_->label, now);
+  if (out.ok) undo_.reset();
+  return out;
+}
+
+Outcome Session::commit(const RecordWrites& writes, std::string_view action, const std::string& summary, Time now) {
+  const Stamp who{actor_.manager_id, now};
+  nlohmann::json detail = {{"summary", summary}, {"records", nlohmann::json::array()}};
+  for (const auto& w : writes)
+    detail["records"].push_back({{"kind", record_kind(w.record)}, {"id", record_id(w.record)}, {"op", w.erase ? "delete" : "upsert"}});
+
+  Status s = store_.transaction([&]() -> Status {
+    for (const auto& w : writes) {
+      if (w.erase) {
+        if (auto r = store_.remove(entity_of(w.record), record_id(w.record), who); !r) return Error{r.error()};
+      } else {
+        auto r = std::visit([&](const auto& v) { return store_.put(v, who); }, w.record);
+        if (!r) return Error{r.error()};
+      }
+    }
+    return store_.append_audit(who, action, detail.dump());
+  });
+  if (!s) return {false, "not saved: " + s.error()};
+
+  patch_book(slice_, writes);
+  refresh(now);
+  if (after_commit_) after_commit_();
+  return {true, summary};
+}
+
+}  // namespace cockpit
