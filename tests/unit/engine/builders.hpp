@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -10,11 +11,24 @@
 #include "domain/time.hpp"
 #include "engine/lists.hpp"
 
+// Readable failures for the string-set comparisons below.
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+  static String convert(const std::vector<std::string>& v) {
+    std::string s = "{";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", \"" : "\"") + v[i] + "\"";
+    return (s + "}").c_str();
+  }
+};
+}  // namespace doctest
+
 namespace cockpit::test {
 
+// Throws on a typo (doctest reports it), so it is also safe in a static initialiser.
 inline Time T(const char* iso) {
   const auto t = parse_time(iso);
-  REQUIRE_MESSAGE(t, "bad time in test: " << iso);
+  if (!t) throw std::invalid_argument(std::string("bad time in test: ") + iso);
   return *t;
 }
 
