@@ -6,7 +6,9 @@ namespace cockpit::sql {
 
 Db Db::open(const std::string& path, bool create) {
   Db db;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  // NOMUTEX: a connection is used by one thread at a time (Store is not shared), so
+  // SQLite's per-call mutex is pure overhead; it is measurable on row-heavy reads.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   const int rc = sqlite3_open_v2(path.c_str(), &db.h_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db.h_ ? sqlite3_errmsg(db.h_) : sqlite3_errstr(rc);

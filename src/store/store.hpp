@@ -38,6 +38,8 @@ struct OpenOptions {
   std::string journal_mode = "WAL";
   // false: refuse to create a file that does not exist yet.
   bool create = true;
+  // SQLite page cache, in MiB (memory is only taken as pages are read).
+  int cache_mb = 64;
 };
 
 // The kinds of record, as named in the change log's `entity` column.

@@ -1,0 +1,306 @@
+// cockpit-cli: the headless tool on the same database file as the desktop app.
+//
+//   cockpit-cli import FILE.json --db DB            apply a document (all or nothing)
+//   cockpit-cli export --db DB [FILE]               write everything as a document
+//   cockpit-cli report --db DB --manager ID [--as-of TIME] [--json]
+//   cockpit-cli demo --db DB [--today TIME] [--file DEMO.json]
+//   cockpit-cli generate --db DB --customers N --seed S [--today TIME]
+//
+// Exit status 0 on success; otherwise 1 (or 2 for a usage error) with one line on
+// stderr that says what went wrong. A thin shell: every rule lives in src/.
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/report.hpp"
+#include "domain/demo.hpp"
+#include "domain/json.hpp"
+#include "engine/lists.hpp"
+#include "engine/templates.hpp"
+#include "store/store.hpp"
+#include "store/synthetic.hpp"
+
+namespace fs = std::filesystem;
+using namespace cockpit;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: cockpit-cli import FILE.json --db DB\n"
+    "       cockpit-cli export --db DB [FILE]\n"
+    "       cockpit-cli report --db DB --manager ID [--as-of TIME] [--json]\n"
+    "       cockpit-cli demo --db DB [--today TIME] [--file DEMO.json]\n"
+    "       cockpit-cli generate --db DB --customers N --seed S [--today TIME]\n";
+
+// A failure that ends the program with one line on stderr.
+struct Failure {
+  std::string message;
+  int code = 1;
+};
+
+[[noreturn]] void fail(std::string message, int code = 1) { throw Failure{std::move(message), code}; }
+
+struct Args {
+  std::string command;
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // --name value
+  std::map<std::string, bool> flags;           // --name
+
+  std::optional<std::string> get(const std::string& name) const {
+    auto it = options.find(name);
+    if (it == options.end()) return std::nullopt;
+    return it->second;
+  }
+  std::string need(const std::string& name) const {
+    auto v = get(name);
+    if (!v) fail(command + ": missing --" + name, 2);
+    return *v;
+  }
+};
+
+Args parse_args(int argc, char** argv) {
+  static const char* kWithValue[] = {"db", "manager", "as-of", "today", "customers", "seed", "file", "actor"};
+  static const char* kFlags[] = {"json", "help"};
+  Args a;
+  if (argc < 2) fail("no command given", 2);
+  a.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0 || arg == "--") {
+      a.positional.push_back(arg);
+      continue;
+    }
+    std::string name = arg.substr(2), value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    bool takes_value = false, is_flag = false;
+    for (const char* v : kWithValue) takes_value = takes_value || name == v;
+    for (const char* f : kFlags) is_flag = is_flag || name == f;
+    if (is_flag && !has_value) {
+      a.flags[name] = true;
+    } else if (takes_value) {
+      if (!has_value) {
+        if (i + 1 >= argc) fail(a.command + ": --" + name + " needs a value", 2);
+        value = argv[++i];
+      }
+      a.options[name] = value;
+    } else {
+      fail(a.command + ": unknown option --" + name, 2);
+    }
+  }
+  return a;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) fail("cannot read " + path);
+  return ss.str();
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) fail("cannot write " + path + ": " + std::strerror(errno));
+  out << text;
+  out.close();
+  if (!out) fail("cannot write " + path);
+}
+
+Time parse_time_option(const Args& a, const std::string& name) {
+  auto v = a.get(name);
+  if (!v) return now_utc();
+  auto t = parse_time(*v);
+  if (!t) fail(a.command + ": bad time in --" + name + ": \"" + *v + "\" (use e.g. 2026-11-22 or 2026-11-22T09:00:00Z)", 2);
+  return *t;
+}
+
+Store open_store(const Args& a, bool create) {
+  const std::string db = a.need("db");
+  if (!create && !fs::exists(db)) fail("no database at " + db + " (import a document or run demo first)");
+  auto s = Store::open(db, OpenOptions{"WAL", create});
+  if (!s) fail(s.error());
+  return std::move(s).value();
+}
+
+Stamp stamp(const Args& a) { return {a.get("actor").value_or("cli"), now_utc()}; }
+
+// The audit row's detail for an import.
+std::string summary_json(const ImportSummary& s, const std::string& file) {
+  nlohmann::json d = {{"file", file}, {"changed", s.changed}, {"unchanged", s.unchanged}};
+  return d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Refusal messages come one per line; the CLI reports them on one line.
+std::string one_line(std::string s) {
+  for (std::size_t p = 0; (p = s.find('\n', p)) != std::string::npos;) s.replace(p, 1, "; ");
+  return s;
+}
+
+int cmd_import(const Args& a) {
+  if (a.positional.size() != 1) fail("import: give exactly one FILE.json", 2);
+  const std::string& file = a.positional[0];
+  const std::string text = read_file(file);
+  Store store = open_store(a, true);
+  const Stamp who = stamp(a);
+  auto parsed = parse_document(text, &store.known());
+  if (!parsed.ok()) {
+    std::string msg;
+    for (const auto& m : parsed.errors) msg += (msg.empty() ? "" : "\n") + m;
+    fail("import: " + file + " refused (" + std::to_string(parsed.errors.size()) + " problem" +
+         (parsed.errors.size() == 1 ? "" : "s") + "; nothing applied): " + one_line(msg));
+  }
+  ImportSummary sum;
+  Status st = store.transaction([&]() -> Status {
+    auto r = store.import_document(parsed.book, who);
+    if (!r) return Error{r.error()};
+    sum = *r;
+    return store.append_audit(who, "import", summary_json(sum, file));
+  });
+  if (!st) fail("import: " + file + " refused (nothing applied): " + one_line(st.error()));
+  std::cout << "imported " << file << ": " << sum.changed << " records changed, " << sum.unchanged << " unchanged\n";
+  return 0;
+}
+
+int cmd_export(const Args& a) {
+  if (a.positional.size() > 1) fail("export: at most one FILE", 2);
+  Store store = open_store(a, false);
+  auto book = store.export_all();
+  if (!book) fail("export: " + book.error());
+  const std::string text = to_json(*book, 1) + "\n";
+  if (a.positional.empty())
+    std::cout << text;
+  else
+    write_file(a.positional[0], text);
+  return 0;
+}
+
+int cmd_report(const Args& a) {
+  if (!a.positional.empty()) fail("report: unexpected argument " + a.positional[0], 2);
+  const std::string manager = a.need("manager");
+  const Time as_of = parse_time_option(a, "as-of");
+  Store store = open_store(a, false);
+  auto slice = store.load_slice(manager);
+  if (!slice) fail("report: " + slice.error());
+  const Lists lists = compute_lists(*slice, manager, as_of, Settings{}, builtin_templates());
+  std::cout << (a.flags.count("json") ? report_json(lists) : report_text(lists));
+  return 0;
+}
+
+// The demo book: --file, else $COCKPIT_DEMO, else assets/demo/demo.json found by
+// walking up from the working directory and from the executable's folder (so it works
+// from any build folder inside the repository).
+std::string find_demo(const Args& a) {
+  if (auto f = a.get("file")) return *f;
+  if (const char* env = std::getenv("COCKPIT_DEMO")) return env;
+  std::vector<fs::path> starts;
+  std::error_code ec;
+  starts.push_back(fs::current_path(ec));
+  auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) starts.push_back(exe.parent_path());
+  for (auto dir : starts) {
+    for (int up = 0; up < 6 && !dir.empty(); ++up, dir = dir.parent_path()) {
+      auto candidate = dir / "assets" / "demo" / "demo.json";
+      if (fs::exists(candidate, ec)) return candidate.string();
+      if (dir == dir.parent_path()) break;
+    }
+  }
+  fail("demo: cannot find assets/demo/demo.json (give --file PATH or set COCKPIT_DEMO)");
+}
+
+int cmd_demo(const Args& a) {
+  const Time today = parse_time_option(a, "today");
+  const std::string file = find_demo(a);
+  const std::string raw = read_file(file);
+  std::string err;
+  auto text = resolve_relative_times(raw, today, &err);
+  if (!text) fail("demo: " + file + ": " + err);
+  Store store = open_store(a, true);
+  const Stamp who{a.get("actor").value_or("system:demo"), now_utc()};
+  auto parsed = parse_document(*text, &store.known());
+  if (!parsed.ok()) fail("demo: " + file + " is not a valid document: " + one_line(parsed.errors.front()));
+  ImportSummary sum;
+  Status st = store.transaction([&]() -> Status {
+    auto r = store.import_document(parsed.book, who);
+    if (!r) return Error{r.error()};
+    sum = *r;
+    return store.append_audit(who, "demo", summary_json(sum, file));
+  });
+  if (!st) fail("demo: " + one_line(st.error()));
+  std::cout << "demo book written to " << a.need("db") << " (today " << format_time(today) << "): "
+            << parsed.book.customers.size() << " customers, " << sum.changed << " records changed\n";
+  return 0;
+}
+
+long parse_count(const Args& a, const std::string& name, long lo, long hi) {
+  const std::string v = a.need(name);
+  char* end = nullptr;
+  errno = 0;
+  const long n = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end || errno || n < lo || n > hi)
+    fail(a.command + ": --" + name + " must be a whole number from " + std::to_string(lo) + " to " +
+             std::to_string(hi) + ", not \"" + v + "\"",
+         2);
+  return n;
+}
+
+int cmd_generate(const Args& a) {
+  SyntheticSpec spec;
+  spec.customers = static_cast<int>(parse_count(a, "customers", 1, 1'000'000));
+  spec.seed = static_cast<std::uint64_t>(parse_count(a, "seed", 0, 2'000'000'000));
+  spec.now = parse_time_option(a, "today");
+  const Book book = generate_book(spec);
+  Store store = open_store(a, true);
+  const Stamp who{a.get("actor").value_or("system:generate"), now_utc()};
+  ImportSummary sum;
+  Status st = store.transaction([&]() -> Status {
+    auto r = store.import_document(book, who);
+    if (!r) return Error{r.error()};
+    sum = *r;
+    return store.append_audit(who, "generate",
+                              "{\"customers\":" + std::to_string(spec.customers) + ",\"seed\":" +
+                                  std::to_string(spec.seed) + "}");
+  });
+  if (!st) fail("generate: " + one_line(st.error()));
+  std::cout << "generated " << book.customers.size() << " customers, " << book.promises.size() << " promises, "
+            << book.touchpoints.size() << " touchpoints: " << sum.changed << " records changed\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Args a = parse_args(argc, argv);
+    if (a.command == "--help" || a.command == "help" || a.flags.count("help")) {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (a.command == "import") return cmd_import(a);
+    if (a.command == "export") return cmd_export(a);
+    if (a.command == "report") return cmd_report(a);
+    if (a.command == "demo") return cmd_demo(a);
+    if (a.command == "generate") return cmd_generate(a);
+    fail("unknown command \"" + a.command + "\"", 2);
+  } catch (const Failure& f) {
+    std::cerr << "cockpit-cli: " << f.message << (f.code == 2 ? " (see cockpit-cli --help)" : "") << "\n";
+    return f.code;
+  } catch (const std::exception& e) {
+    std::cerr << "cockpit-cli: " << e.what() << "\n";
+    return 1;
+  }
+}
