@@ -1,0 +1,138 @@
+#include "server/admin.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include "server/auth.hpp"
+#include "server/record_check.hpp"
+#include "server/storage.hpp"
+
+namespace cockpit::server {
+
+namespace {
+
+// --key value pairs; flags listed in `bare` take no value.
+bool parse_args(const std::vector<std::string>& args, std::map<std::string, std::string>& out,
+                const std::vector<std::string>& bare) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0) {
+      std::fprintf(stderr, "unexpected argument \"%s\"\n", a.c_str());
+      return false;
+    }
+    const std::string key(a.begin() + 2, a.end());
+    if (key == "password") {
+      std::fprintf(stderr, "passwords are never given on the command line: use --password-stdin\n");
+      return false;
+    }
+    if (std::find(bare.begin(), bare.end(), key) != bare.end()) {
+      out[key] = "1";
+      continue;
+    }
+    if (i + 1 >= args.size()) {
+      std::fprintf(stderr, "--%s needs a value\n", key.c_str());
+      return false;
+    }
+    out[key] = args[++i];
+  }
+  return true;
+}
+
+bool need(const std::map<std::string, std::string>& a, std::initializer_list<const char*> keys) {
+  for (const char* k : keys)
+    if (!a.count(k) || a.at(k).empty()) {
+      std::fprintf(stderr, "missing --%s\n", k);
+      return false;
+    }
+  return true;
+}
+
+bool read_password(std::string& pw) {
+  if (!std::getline(std::cin, pw)) {
+    std::fprintf(stderr, "no password on stdin\n");
+    return false;
+  }
+  if (!pw.empty() && pw.back() == '\r') pw.pop_back();
+  if (pw.size() < 8) {
+    std::fprintf(stderr, "password too short: at least 8 characters\n");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int admin_add_manager(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> a;
+  if (!parse_args(args, a, {"password-stdin"}) || !need(a, {"db", "id", "name", "email", "role", "password-stdin"}))
+    return 2;
+  if (a["role"] != "manager" && a["role"] != "lead") {
+    std::fprintf(stderr, "--role: manager or lead\n");
+    return 2;
+  }
+  std::string pw;
+  if (!read_password(pw) || !auth_init()) return 2;
+  auto storage = open_sqlite_storage(a["db"]);
+  if (storage->account(a["id"])) {
+    std::fprintf(stderr, "manager %s already has an account: use reset-password\n", a["id"].c_str());
+    return 1;
+  }
+  {
+    auto txn = storage->begin();
+    sync::json body{{"id", a["id"]}, {"name", a["name"]}, {"email", a["email"]}, {"role", a["role"]}};
+    auto checked = check_record(sync::RecordKind::manager, body, *txn);
+    if (!checked.body) {
+      std::fprintf(stderr, "%s\n", checked.error.c_str());
+      return 1;
+    }
+    auto existing = txn->record(sync::RecordKind::manager, a["id"]);
+    StoredRecord rec{sync::RecordKind::manager, a["id"], "", {}};
+    if (existing) rec.rec = existing->rec;
+    auto changed = sync::diff_fields(existing ? existing->rec.body : sync::json::object(), *checked.body);
+    rec.rec.body = *checked.body;
+    if (!changed.empty()) txn->write_record(rec, changed, "admin", "");
+    txn->audit(AuditEntry{0, "admin", "admin", "manager " + a["id"], "add-manager (" + a["role"] + ")", ""});
+    txn->commit();
+  }
+  storage->put_account(Account{a["id"], hash_password(pw)});
+  storage->close();
+  std::printf("added %s %s (%s)\n", a["role"].c_str(), a["id"].c_str(), a["name"].c_str());
+  return 0;
+}
+
+int admin_reset_password(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> a;
+  if (!parse_args(args, a, {"password-stdin"}) || !need(a, {"db", "id", "password-stdin"})) return 2;
+  std::string pw;
+  if (!read_password(pw) || !auth_init()) return 2;
+  auto storage = open_sqlite_storage(a["db"]);
+  if (!storage->account(a["id"]) && !storage->manager(a["id"])) {
+    std::fprintf(stderr, "no manager %s\n", a["id"].c_str());
+    return 1;
+  }
+  storage->put_account(Account{a["id"], hash_password(pw)});
+  storage->delete_sessions_of(a["id"]);  // every device signs in again
+  storage->audit(AuditEntry{0, "admin", "admin", "manager " + a["id"], "reset-password, sessions ended", ""});
+  storage->close();
+  std::printf("password of %s reset; existing sessions ended\n", a["id"].c_str());
+  return 0;
+}
+
+int admin_add_integration(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> a;
+  if (!parse_args(args, a, {}) || !need(a, {"db", "name"})) return 2;
+  if (!auth_init()) return 2;
+  auto storage = open_sqlite_storage(a["db"]);
+  const std::string token = new_token();
+  storage->add_integration(Integration{a["name"], token_hash(token), now_utc()});
+  storage->audit(AuditEntry{0, "admin", "admin", "integration " + a["name"], "add-integration", ""});
+  storage->close();
+  // Shown once: only its hash is stored.
+  std::printf("%s\n", token.c_str());
+  std::fprintf(stderr, "integration \"%s\" added; the token above is shown only once\n", a["name"].c_str());
+  return 0;
+}
+
+}  // namespace cockpit::server

@@ -1,0 +1,15 @@
+#pragma once
+// Admin commands, run on the server machine against the database file (they may run
+// while the server runs: SQLite serializes the writes). Passwords come from stdin
+// only, never from the command line (visible in ps and shell history).
+#include <string>
+#include <vector>
+
+namespace cockpit::server {
+
+// `args`: everything after the subcommand. Returns the process exit code.
+int admin_add_manager(const std::vector<std::string>& args);
+int admin_reset_password(const std::vector<std::string>& args);
+int admin_add_integration(const std::vector<std::string>& args);
+
+}  // namespace cockpit::server

@@ -1,0 +1,32 @@
+// POST /api/ingest: upstream systems post contract documents with an integration token.
+#include "server/app.hpp"
+#include "server/ingest.hpp"
+
+namespace cockpit::server {
+
+Response ServerApp::ingest(Request& req) {
+  const std::string token = bearer(req);
+  auto integration = token.empty() ? std::nullopt : storage_.integration(token_hash(token));
+  if (!integration) {
+    storage_.audit(AuditEntry{0, "denied", "-", "ingest", "no valid integration token", req.peer_ip});
+    return Response::error(401, "an integration token is required (Authorization: Bearer …)", "", "sign_in_required");
+  }
+  const std::string actor = "integration:" + integration->name;
+  req.identity = actor;
+  if (req.header("content-type").rfind("application/json", 0) != 0)
+    return Response::error(415, "expected Content-Type: application/json", "", "unsupported_media_type");
+  IngestOutcome out = ingest_document(storage_, req.body, actor, req.peer_ip);
+  if (!out.ok) {
+    nlohmann::json j{{"error", out.errors.empty() ? "invalid document" : out.errors.front()},
+                     {"errors", out.errors},
+                     {"code", "invalid_document"}};
+    return Response::json(422, j);
+  }
+  live_.notify(out.cursor, out.affected);
+  return Response::json(200, nlohmann::json{{"ok", true},
+                                            {"records", out.records},
+                                            {"changed", out.changed},
+                                            {"cursor", out.cursor}});
+}
+
+}  // namespace cockpit::server

@@ -1,0 +1,115 @@
+// POST /api/push, GET /api/pull, GET /api/live (PROTOCOL.md).
+#include <cstdlib>
+
+#include "server/app.hpp"
+#include "server/sync_apply.hpp"
+
+namespace cockpit::server {
+
+namespace {
+
+// A non-negative integer argument, or nullopt when it is anything else.
+std::optional<std::int64_t> int_arg(const Request& req, const std::string& name, std::int64_t fallback) {
+  const std::string v = req.arg(name);
+  if (v.empty()) return fallback;
+  if (v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::strtoll(v.c_str(), nullptr, 10);
+}
+
+// The client's schema on GET requests: the X-Cockpit-Schema header or ?schema=.
+std::optional<int> schema_of(const Request& req) {
+  std::string v = req.header("x-cockpit-schema");
+  if (v.empty()) v = req.arg("schema");
+  if (v.empty()) return sync::kSchemaVersion;  // not sent: assume current (curl, tools)
+  if (v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::atoi(v.c_str());
+}
+
+void append_json_string(std::string& out, const std::string& s) { out += nlohmann::json(s).dump(); }
+
+}  // namespace
+
+Response ServerApp::push(Request& req) {
+  if (auto bad = check_origin(req)) return *bad;
+  auto who = identify(req);
+  if (!who) return Response::error(401, "sign in first", "", "sign_in_required");
+  Response err;
+  auto body = parse_body(req, err);
+  if (!body) return err;
+  auto decoded = sync::decode_push(*body);
+  if (!decoded.ok()) {
+    const auto colon = decoded.error.find(':');
+    return Response::error(400, decoded.error, colon == std::string::npos ? "" : decoded.error.substr(0, colon),
+                           "bad_request");
+  }
+  if (auto old = check_schema(decoded.value->schema_version)) return *old;
+  PushOutcome out = apply_push(storage_, *who, *decoded.value, req.peer_ip);
+  if (out.http_status != 200) return Response::error(out.http_status, out.error, "client_id", "forbidden");
+  live_.notify(out.response.cursor, out.affected);
+  return Response::json(200, sync::to_json(out.response));
+}
+
+Response ServerApp::pull(Request& req) {
+  auto who = identify(req);
+  if (!who) return Response::error(401, "sign in first", "", "sign_in_required");
+  auto schema = schema_of(req);
+  if (!schema) return Response::error(400, "schema: expected a number", "schema", "bad_request");
+  if (auto old = check_schema(*schema)) return *old;
+  auto since = int_arg(req, "since", 0);
+  if (!since) return Response::error(400, "since: expected a cursor (a non-negative integer)", "since", "bad_request");
+  Scope scope{who->manager, who->is_lead()};
+  PullData data = storage_.read_since(scope, *since);
+  bool full = *since == 0;
+  if (*since > data.cursor) {
+    // The device's cursor is from another database (restored, reset): start over.
+    data = storage_.read_since(scope, 0);
+    full = true;
+  }
+  // Written by hand: record bodies are stored as JSON text and spliced in unparsed.
+  std::string out;
+  std::size_t size = 64;
+  for (const auto& r : data.records) size += r.body.size() + r.id.size() + 48;
+  out.reserve(size);
+  out += "{\"cursor\":" + std::to_string(data.cursor) + ",\"full\":" + (full ? "true" : "false") + ",\"changes\":[";
+  bool first = true;
+  for (const auto& r : data.records) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"kind\":\"";
+    out += sync::to_string(r.kind);
+    out += "\",\"id\":";
+    append_json_string(out, r.id);
+    out += ",\"seq\":" + std::to_string(r.seq) + ",\"record\":";
+    out += r.body;
+    out += '}';
+  }
+  out += "],\"removed\":[";
+  first = true;
+  for (const auto& c : data.removed) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"customer\":";
+    append_json_string(out, c.customer);
+    out += ",\"seq\":" + std::to_string(c.seq) + ",\"reason\":\"reassigned\",\"new_owner\":";
+    append_json_string(out, c.new_owner);
+    out += '}';
+  }
+  out += "]}";
+  Response r;
+  r.body = std::move(out);
+  return r;
+}
+
+Response ServerApp::live_wait(Request& req) {
+  auto who = identify(req);
+  // A clear "sign in again" that a client stops on, not a loop of errors.
+  if (!who) return Response::error(401, "session ended: sign in again", "", "sign_in_required");
+  auto schema = schema_of(req);
+  if (!schema) return Response::error(400, "schema: expected a number", "schema", "bad_request");
+  if (auto old = check_schema(*schema)) return *old;
+  auto since = int_arg(req, "since", 0);
+  if (!since) return Response::error(400, "since: expected a cursor (a non-negative integer)", "since", "bad_request");
+  return live_.wait(*who, *since);
+}
+
+}  // namespace cockpit::server

@@ -1,0 +1,103 @@
+// ServerApp: routing, security headers, rate limits, identity, request-body checks.
+#include "server/app.hpp"
+
+namespace cockpit::server {
+
+ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage)
+    : cfg_(cfg),
+      storage_(storage),
+      sessions_(storage),
+      limiter_(cfg.rate, cfg.burst),
+      sign_in_limiter_(cfg.sign_in_rate, cfg.sign_in_burst),
+      files_(cfg.app_dir),
+      live_(storage.cursor(), std::chrono::seconds(cfg.heartbeat_s)) {
+  auto bind = [this](Response (ServerApp::*fn)(Request&)) { return [this, fn](Request& r) { return (this->*fn)(r); }; };
+  router_.add("GET", "/api/health", [this](Request&) {
+    return Response::json(200, nlohmann::json{{"ok", true}, {"schema_version", sync::kSchemaVersion},
+                                              {"cursor", storage_.cursor()}});
+  });
+  router_.add("POST", "/api/session", bind(&ServerApp::sign_in));
+  router_.add("DELETE", "/api/session", bind(&ServerApp::sign_out));
+  router_.add("GET", "/api/me", bind(&ServerApp::me));
+  router_.add("POST", "/api/push", bind(&ServerApp::push));
+  router_.add("GET", "/api/pull", bind(&ServerApp::pull));
+  router_.add("GET", "/api/live", bind(&ServerApp::live_wait));
+  router_.add("POST", "/api/ingest", bind(&ServerApp::ingest));
+}
+
+Response ServerApp::handle(Request& req) {
+  // Rate limit per credential (hashed: the table holds no secrets) or per address.
+  const std::string cred = bearer(req);
+  const std::string key = cred.empty() ? "ip:" + req.peer_ip : "t:" + token_hash(cred);
+  int retry = 0;
+  Response r;
+  if (!limiter_.take(key, retry)) {
+    r = Response::error(429, "too many requests; retry in " + std::to_string(retry) + " s", "", "rate_limited");
+    r.header("Retry-After", std::to_string(retry));
+  } else if (auto routed = router_.dispatch(req)) {
+    r = std::move(*routed);
+  } else if (req.path.rfind("/api/", 0) == 0) {
+    r = Response::error(404, "no such endpoint: " + req.path, "", "not_found");
+  } else if (auto file = files_.serve(req)) {
+    r = std::move(*file);
+  } else {
+    r = Response::error(404, "not found: " + req.path, "", "not_found");
+  }
+  if (r.deferred) return r;  // headers are added by whoever completes it
+  add_standard_headers(r, req.path.rfind("/api/", 0) == 0);
+  return r;
+}
+
+std::string ServerApp::bearer(const Request& req) const {
+  const std::string h = req.header("authorization");
+  if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0)) return h.substr(7);
+  auto c = req.cookies.find(kSessionCookie);
+  return c == req.cookies.end() ? std::string() : c->second;
+}
+
+std::optional<sync::Identity> ServerApp::identify(Request& req) {
+  auto who = sessions_.resolve(bearer(req));
+  if (who) req.identity = who->manager;
+  return who;
+}
+
+// A cookie rides along with any request the browser makes; SameSite=Strict stops
+// cross-site ones, and so does this check of Origin on state-changing requests (old
+// browsers, same-site subdomains). Bearer requests carry no ambient credential.
+std::optional<Response> ServerApp::check_origin(const Request& req) const {
+  if (!req.header("authorization").empty()) return std::nullopt;
+  const std::string origin = req.header("origin");
+  if (origin.empty()) return std::nullopt;
+  const std::string host = req.header("host");
+  if (origin == "http://" + host || origin == "https://" + host) return std::nullopt;
+  return Response::error(403, "cross-origin request refused", "", "bad_origin");
+}
+
+std::optional<Response> ServerApp::check_schema(int client_schema) const {
+  if (client_schema < sync::kMinClientSchema)
+    return Response::json(426, nlohmann::json{{"error", "this app is too old for the server: reload it"},
+                                              {"code", "reload_required"},
+                                              {"server_schema", sync::kSchemaVersion}});
+  if (client_schema > sync::kSchemaVersion)
+    return Response::json(409, nlohmann::json{{"error", "the server is older than this app; changes are kept until it is upgraded"},
+                                              {"code", "server_too_old"},
+                                              {"server_schema", sync::kSchemaVersion}});
+  return std::nullopt;
+}
+
+std::optional<nlohmann::json> ServerApp::parse_body(const Request& req, Response& error) const {
+  const std::string ct = req.header("content-type");
+  if (ct.rfind("application/json", 0) != 0) {
+    error = Response::error(415, "expected Content-Type: application/json", "", "unsupported_media_type");
+    return std::nullopt;
+  }
+  JsonError err;
+  auto j = parse_limited(req.body, json_limits_, err);
+  if (!j) {
+    error = Response::error(400, err.message, err.field, "bad_json");
+    return std::nullopt;
+  }
+  return j;
+}
+
+}  // namespace cockpit::server

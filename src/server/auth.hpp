@@ -1,0 +1,56 @@
+#pragma once
+// Passwords, tokens and sessions.
+//
+// Passwords: libsodium's crypto_pwhash_str (Argon2id) with OWASP's minimum for
+// Argon2id (19 MiB, 2 passes): about 30–60 ms here. At most two hashes run at once so a
+// burst of sign-ins cannot take all the memory or every HTTP thread.
+// Tokens: 32 random bytes, base64url. Only their SHA-256 is stored: a copy of the
+// database does not let anyone sign in.
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "server/storage.hpp"
+#include "sync/plan.hpp"
+
+namespace cockpit::server {
+
+// Call once before anything else here (idempotent). False: libsodium cannot start.
+bool auth_init();
+
+std::string hash_password(std::string_view password);
+bool verify_password(const std::string& hash, std::string_view password);
+// Costs the same as a verify, for unknown ids (no timing oracle for valid ids).
+void burn_password_check(std::string_view password);
+
+std::string new_token();
+std::string token_hash(std::string_view token);  // hex SHA-256
+
+constexpr Time kSessionLifetime = 30 * kDay;
+
+// Sessions, cached in memory for a minute so that the API does not touch the database
+// for every request. Sign-out and password resets through this object take effect at
+// once; ones done by another process (the admin command) within the minute.
+class Sessions {
+ public:
+  explicit Sessions(ServerStorage& storage) : storage_(storage) {}
+  // Creates a session for a manager; returns the token (shown once).
+  std::string create(const std::string& manager_id);
+  std::optional<sync::Identity> resolve(const std::string& token);
+  void end(const std::string& token);
+
+ private:
+  struct Entry {
+    sync::Identity who;
+    Time expires;
+    std::chrono::steady_clock::time_point cached;
+  };
+  ServerStorage& storage_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> cache_;
+};
+
+}  // namespace cockpit::server

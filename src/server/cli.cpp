@@ -1,0 +1,113 @@
+// cockpit-server [serve] [flags] | add-manager | reset-password | add-integration
+//
+// Serving: settings (config.hpp), storage, demo, HTTP, then wait for SIGTERM/SIGINT.
+// Shutdown order matters: parked live requests are answered first, then the HTTP
+// layer stops accepting and lets requests in progress finish (each push commits or
+// rolls back as a whole), then the database is checkpointed and closed.
+#include "server/cli.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "server/admin.hpp"
+#include "server/app.hpp"
+#include "server/demo.hpp"
+
+namespace cockpit::server {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage:\n"
+    "  cockpit-server [serve] [--config FILE] [--port N] [--bind ADDR] [--db FILE] [--app-dir DIR] [--demo]\n"
+    "                 [--threads N] [--max-body BYTES] [--rate R] [--burst B] [--synchronous full|normal]\n"
+    "                 [--heartbeat SECONDS] [--no-log]\n"
+    "  cockpit-server add-manager --db FILE --id ID --name NAME --email EMAIL --role manager|lead --password-stdin\n"
+    "  cockpit-server reset-password --db FILE --id ID --password-stdin\n"
+    "  cockpit-server add-integration --db FILE --name NAME     (prints the token once)\n";
+
+int serve(const std::vector<std::string>& args) {
+  ServerConfig cfg;
+  std::string error;
+  if (!load_config(args, cfg, error)) {
+    std::fprintf(stderr, "cockpit-server: %s\n%s", error.c_str(), kUsage);
+    return 2;
+  }
+  if (!auth_init()) {
+    std::fprintf(stderr, "cockpit-server: libsodium failed to start\n");
+    return 1;
+  }
+  // Block the stop signals in every thread (the HTTP threads inherit this mask) so
+  // that only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::unique_ptr<ServerStorage> storage;
+  try {
+    storage = open_sqlite_storage(cfg.db, cfg.synchronous_full);
+    if (cfg.demo && !storage->has_records() && !install_demo(*storage, error)) {
+      std::fprintf(stderr, "cockpit-server: demo: %s\n", error.c_str());
+      return 1;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cockpit-server: %s\n", e.what());
+    return 1;
+  }
+
+  ServerApp app(cfg, *storage);
+  HttpOptions opts;
+  opts.bind = cfg.bind;
+  opts.port = cfg.port;
+  opts.threads = cfg.threads;
+  opts.max_body = cfg.max_body;
+  opts.log_requests = cfg.log;
+  HttpServer http(opts, [&app](Request& r) { return app.handle(r); });
+  if (!http.start(error)) {
+    std::fprintf(stderr, "cockpit-server: %s\n", error.c_str());
+    return 1;
+  }
+  const std::string host = cfg.bind.find(':') != std::string::npos ? "[" + cfg.bind + "]" : cfg.bind;
+  // The first line is for people and for tests: they wait for it and read the port.
+  std::printf("cockpit-server listening on http://%s:%u/ (database %s)\n", host.c_str(), http.port(), cfg.db.c_str());
+  if (cfg.demo) {
+    std::printf("demo logins (demo only, never for real data):\n");
+    for (const auto& l : demo_logins())
+      if (storage->account(l.id)) std::printf("  %s %s %s\n", l.id.c_str(), l.role.c_str(), l.password.c_str());
+  }
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "cockpit-server: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  app.live().stop();
+  http.stop(10000);
+  storage->close();
+  std::fprintf(stderr, "cockpit-server: stopped cleanly\n");
+  return 0;
+}
+
+}  // namespace
+
+int server_main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string cmd = args.empty() || args[0].rfind("--", 0) == 0 ? "serve" : args[0];
+  if (!args.empty() && args[0] == cmd) args.erase(args.begin());
+  if (cmd == "serve") return serve(args);
+  if (cmd == "add-manager") return admin_add_manager(args);
+  if (cmd == "reset-password") return admin_reset_password(args);
+  if (cmd == "add-integration") return admin_add_integration(args);
+  if (cmd == "help" || cmd == "-h") {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  std::fprintf(stderr, "cockpit-server: unknown command \"%s\"\n%s", cmd.c_str(), kUsage);
+  return 2;
+}
+
+}  // namespace cockpit::server

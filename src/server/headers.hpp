@@ -1,0 +1,21 @@
+#pragma once
+// The headers every response carries, in one place (immediate and deferred replies).
+#include "server/http.hpp"
+
+namespace cockpit::server {
+
+// 'wasm-unsafe-eval' lets the page compile its wasm module; nothing else may run but
+// the app's own files.
+inline constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+inline void add_standard_headers(Response& r, bool api) {
+  r.header("Content-Security-Policy", kContentSecurityPolicy)
+      .header("X-Content-Type-Options", "nosniff")
+      .header("Referrer-Policy", "no-referrer")
+      .header("X-Frame-Options", "DENY");
+  if (api) r.header("Cache-Control", "no-store");
+}
+
+}  // namespace cockpit::server

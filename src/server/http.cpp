@@ -1,0 +1,277 @@
+// libmicrohttpd glue: one Conn per request, the body gathered under a size cap, the
+// handler called once the body is complete, the response queued or the connection
+// suspended for a Deferred, one log line when the request ends.
+#include "server/http.hpp"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include "domain/time.hpp"
+
+namespace cockpit::server {
+
+using Clock = std::chrono::steady_clock;
+
+struct HttpServer::Conn {
+  Request req;
+  Clock::time_point start;
+  bool too_large = false;
+  bool queued = false;
+  int status = 0;
+  std::uint64_t bytes = 0;
+  std::shared_ptr<Deferred> deferred;
+};
+
+Response Response::error(int status, const std::string& message, const std::string& field,
+                         const std::string& code) {
+  nlohmann::json j{{"error", message}};
+  if (!field.empty()) j["field"] = field;
+  if (!code.empty()) j["code"] = code;
+  return json(status, j);
+}
+
+void Deferred::complete(Response r) {
+  std::lock_guard lock(mu_);
+  if (done_ || response_) return;
+  response_ = std::move(r);
+  if (resume_) {
+    auto f = std::move(resume_);
+    resume_ = nullptr;
+    f();  // MHD_resume_connection: thread-safe, only signals the connection's thread
+  }
+}
+
+bool Deferred::completed() const {
+  std::lock_guard lock(mu_);
+  return done_ || response_.has_value();
+}
+
+namespace {
+
+void free_string(void* cls) { delete static_cast<std::string*>(cls); }
+
+MHD_Result queue(MHD_Connection* c, HttpServer::Conn* st, Response& r) {
+  MHD_Response* resp = nullptr;
+  if (r.file_fd >= 0) {
+    resp = MHD_create_response_from_fd(static_cast<size_t>(r.file_size), r.file_fd);
+    st->bytes = r.file_size;
+  } else {
+    auto* body = new std::string(std::move(r.body));
+    st->bytes = body->size();
+    resp = MHD_create_response_from_buffer_with_free_callback_cls(body->size(), body->data(), free_string, body);
+    if (!resp) delete body;
+  }
+  if (!resp) return MHD_NO;
+  if (!r.content_type.empty()) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.content_type.c_str());
+  for (const auto& [k, v] : r.headers) MHD_add_response_header(resp, k.c_str(), v.c_str());
+  st->status = r.status;
+  st->queued = true;
+  MHD_Result ok = MHD_queue_response(c, static_cast<unsigned>(r.status), resp);
+  MHD_destroy_response(resp);
+  return ok;
+}
+
+MHD_Result collect(void* cls, MHD_ValueKind, const char* key, const char* value) {
+  auto* m = static_cast<std::map<std::string, std::string>*>(cls);
+  m->emplace(key ? key : "", value ? value : "");
+  return MHD_YES;
+}
+
+MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char* value) {
+  auto* m = static_cast<std::map<std::string, std::string>*>(cls);
+  std::string k = key ? key : "";
+  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  (*m)[k] = value ? value : "";
+  return MHD_YES;
+}
+
+void fill_request(MHD_Connection* c, Request& req) {
+  MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &req.headers);
+  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect, &req.query);
+  MHD_get_connection_values(c, MHD_COOKIE_KIND, collect, &req.cookies);
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info && info->client_addr) {
+    char buf[INET6_ADDRSTRLEN] = {0};
+    const sockaddr* sa = info->client_addr;
+    if (sa->sa_family == AF_INET) {
+      auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+      inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf);
+      req.peer_loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    } else if (sa->sa_family == AF_INET6) {
+      auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+      inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf);
+      req.peer_loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    }
+    req.peer_ip = buf;
+  }
+}
+
+MHD_Result on_access(void* cls, MHD_Connection* c, const char* url, const char* method, const char*,
+                     const char* upload, size_t* upload_size, void** con_cls) {
+  auto* srv = static_cast<HttpServer*>(cls);
+  auto* st = static_cast<HttpServer::Conn*>(*con_cls);
+  if (!st) {
+    st = new HttpServer::Conn;
+    *con_cls = st;
+    ++srv->in_flight_;
+    st->start = Clock::now();
+    st->req.method = method ? method : "";
+    st->req.path = url ? url : "/";
+    const char* cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && std::strtoull(cl, nullptr, 10) > srv->options().max_body) {
+      // Refuse before reading a byte of the body; MHD closes the connection after.
+      st->too_large = true;
+      Response r = Response::error(413, "request body larger than " + std::to_string(srv->options().max_body) +
+                                            " bytes", "", "too_large");
+      return queue(c, st, r);
+    }
+    return MHD_YES;
+  }
+  if (st->queued) {  // answered early (413): drop whatever body still arrives
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (*upload_size) {
+    if (!st->too_large) {
+      if (st->req.body.size() + *upload_size > srv->options().max_body) {
+        st->too_large = true;
+        std::string().swap(st->req.body);
+      } else {
+        st->req.body.append(upload, *upload_size);
+      }
+    }
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (st->deferred) {  // resumed: the Deferred's response is ready
+    Response r;
+    {
+      std::lock_guard lock(st->deferred->mu_);
+      if (st->deferred->response_) r = std::move(*st->deferred->response_);
+      else r = Response::error(500, "resumed without a response");
+    }
+    return queue(c, st, r);
+  }
+  if (st->too_large) {
+    Response r = Response::error(413, "request body larger than " + std::to_string(srv->options().max_body) +
+                                          " bytes", "", "too_large");
+    return queue(c, st, r);
+  }
+  fill_request(c, st->req);
+  Response r;
+  try {
+    r = srv->handler()(st->req);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s %s: %s\n", st->req.method.c_str(), st->req.path.c_str(), e.what());
+    r = Response::error(500, "internal error");
+  }
+  if (r.deferred) {
+    st->deferred = r.deferred;
+    std::unique_lock lock(st->deferred->mu_);
+    if (st->deferred->response_) {
+      Response ready = std::move(*st->deferred->response_);
+      lock.unlock();
+      return queue(c, st, ready);
+    }
+    MHD_suspend_connection(c);
+    st->deferred->resume_ = [c] { MHD_resume_connection(c); };
+    return MHD_YES;
+  }
+  return queue(c, st, r);
+}
+
+void on_done(void* cls, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode toe) {
+  auto* srv = static_cast<HttpServer*>(cls);
+  auto* st = static_cast<HttpServer::Conn*>(*con_cls);
+  if (!st) return;
+  *con_cls = nullptr;
+  srv->finished(st, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+}
+
+}  // namespace
+
+void HttpServer::finished(Conn* st, bool ok) {
+  if (st->deferred) {
+    std::lock_guard lock(st->deferred->mu_);
+    st->deferred->resume_ = nullptr;
+    st->deferred->done_ = true;
+  }
+  if (opts_.log_requests) {
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - st->start).count();
+    // One line per request: time, peer, method, path, status, bytes, ms, identity.
+    std::fprintf(stderr, "%s %s %s %s %d %lluB %.1fms %s%s\n", format_time(now_utc()).c_str(),
+                 st->req.peer_ip.empty() ? "-" : st->req.peer_ip.c_str(), st->req.method.c_str(),
+                 st->req.path.c_str(), st->status, static_cast<unsigned long long>(st->bytes), ms,
+                 st->req.identity.empty() ? "-" : st->req.identity.c_str(), ok ? "" : " aborted");
+  }
+  delete st;
+  --in_flight_;
+}
+
+HttpServer::HttpServer(HttpOptions opts, Handler handler) : opts_(std::move(opts)), handler_(std::move(handler)) {}
+
+HttpServer::~HttpServer() { stop(0); }
+
+bool HttpServer::start(std::string& error) {
+  sockaddr_in a4{};
+  sockaddr_in6 a6{};
+  const sockaddr* sa = nullptr;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+  if (inet_pton(AF_INET, opts_.bind.c_str(), &a4.sin_addr) == 1) {
+    a4.sin_family = AF_INET;
+    a4.sin_port = htons(opts_.port);
+    sa = reinterpret_cast<const sockaddr*>(&a4);
+  } else if (inet_pton(AF_INET6, opts_.bind.c_str(), &a6.sin6_addr) == 1) {
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons(opts_.port);
+    sa = reinterpret_cast<const sockaddr*>(&a6);
+    flags |= MHD_USE_IPv6;
+  } else {
+    error = "--bind: not an IP address: " + opts_.bind;
+    return false;
+  }
+  auto* d = MHD_start_daemon(flags, opts_.port, nullptr, nullptr, &on_access, this,  //
+                             MHD_OPTION_SOCK_ADDR, sa,                               //
+                             MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1u, opts_.threads)),
+                             MHD_OPTION_CONNECTION_LIMIT, opts_.connection_limit,        //
+                             MHD_OPTION_CONNECTION_TIMEOUT, opts_.idle_timeout_s,        //
+                             MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,                      //
+                             MHD_OPTION_NOTIFY_COMPLETED, &on_done, this,                //
+                             MHD_OPTION_END);
+  if (!d) {
+    error = "cannot listen on " + opts_.bind + ":" + std::to_string(opts_.port) + ": " + std::strerror(errno);
+    return false;
+  }
+  daemon_ = d;
+  const MHD_DaemonInfo* info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  port_ = info ? info->port : opts_.port;
+  return true;
+}
+
+void HttpServer::stop(int grace_ms) {
+  auto* d = static_cast<MHD_Daemon*>(daemon_);
+  if (!d) return;
+  daemon_ = nullptr;
+  // 1. No new connections: the listening socket closes now.
+  MHD_socket fd = MHD_quiesce_daemon(d);
+  if (fd != MHD_INVALID_SOCKET) ::close(fd);
+  // 2. Requests in progress finish (bounded by the grace period).
+  const auto deadline = Clock::now() + std::chrono::milliseconds(grace_ms);
+  while (in_flight_.load() > 0 && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // 3. Close the rest and join the threads.
+  MHD_stop_daemon(d);
+}
+
+}  // namespace cockpit::server

@@ -1,0 +1,84 @@
+#include "server/ingest.hpp"
+
+#include "server/record_check.hpp"
+
+namespace cockpit::server {
+
+using sync::json;
+using sync::RecordKind;
+
+namespace {
+
+// Cockpit's additions an upstream document may leave out.
+const std::vector<std::string>& kept_fields(RecordKind k) {
+  static const std::vector<std::string> scheduled{"status", "decision_note"}, touchpoint{"body"}, none;
+  return k == RecordKind::scheduled ? scheduled : k == RecordKind::touchpoint ? touchpoint : none;
+}
+
+// The raw record with this id in the document's list (to see which keys it names).
+const json* raw_record(const json& doc, RecordKind k, const std::string& id, std::size_t hint) {
+  auto it = doc.find(std::string(sync::list_name(k)));
+  if (it == doc.end() || !it->is_array()) return nullptr;
+  if (hint < it->size() && (*it)[hint].is_object() && (*it)[hint].value("id", "") == id) return &(*it)[hint];
+  for (const auto& r : *it)
+    if (r.is_object() && r.value("id", "") == id) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, const std::string& actor,
+                              const std::string& ip) {
+  IngestOutcome out;
+  auto txn = storage.begin();
+  ParsedDocument parsed = parse_document(text, txn.get());
+  if (!parsed.ok()) {
+    out.errors = std::move(parsed.errors);
+    return out;  // rolled back: nothing of it applied
+  }
+  // Already validated, so this parse cannot fail; it only tells which keys were sent.
+  const json raw = json::parse(text, nullptr, false);
+  auto records = canonical_records(parsed.book);
+  out.records = records.size();
+  std::map<RecordKind, std::size_t> index;
+  for (auto& kb : records) {
+    const std::size_t pos = index[kb.kind]++;
+    auto existing = txn->record(kb.kind, kb.id);
+    json body = std::move(kb.body);
+    if (existing) {
+      const json* sent = raw_record(raw, kb.kind, kb.id, pos);
+      for (const auto& f : kept_fields(kb.kind))
+        if (sent && !sent->contains(f) && existing->rec.body.contains(f)) body[f] = existing->rec.body[f];
+    }
+    const auto changed = sync::diff_fields(existing ? existing->rec.body : json::object(), body);
+    if (changed.empty()) continue;
+    StoredRecord rec;
+    rec.kind = kb.kind;
+    rec.id = kb.id;
+    rec.customer = sync::customer_of(kb.kind, kb.id, body);
+    if (existing) rec.rec = existing->rec;
+    std::string old_owner = existing && kb.kind == RecordKind::customer ? existing->rec.body.value("owner", "") : "";
+    rec.rec.body = std::move(body);
+    const std::int64_t seq = txn->write_record(rec, changed, actor, "");
+    ++out.changed;
+    if (kb.kind == RecordKind::manager) {
+      out.affected.everyone = true;
+      continue;
+    }
+    const std::string new_owner = kb.kind == RecordKind::customer ? rec.rec.body.value("owner", "") : "";
+    if (!old_owner.empty() && old_owner != new_owner) {
+      txn->log_owner_change(OwnerChange{seq, rec.id, old_owner, new_owner});
+      txn->audit(AuditEntry{0, "reassigned", actor, "customer " + rec.id, "from " + old_owner + " to " + new_owner, ip});
+      out.affected.managers.insert(old_owner);
+    }
+    if (auto owner = txn->owner_of(rec.customer)) out.affected.managers.insert(*owner);
+  }
+  txn->audit(AuditEntry{0, "ingest", actor, std::to_string(out.records) + " records",
+                        std::to_string(out.changed) + " changed", ip});
+  out.cursor = txn->cursor();
+  txn->commit();
+  out.ok = true;
+  return out;
+}
+
+}  // namespace cockpit::server

@@ -1,0 +1,30 @@
+#pragma once
+// POST /api/ingest: a contract document from an upstream system, applied all or
+// nothing in one transaction. Idempotent: a record whose canonical form equals the
+// stored one is not written again, so the same document twice makes no new change.
+//
+// Upsert replaces a record's contract fields. Cockpit's own fields that upstream
+// systems do not know (a scheduled message's `status` and `decision_note`, a
+// touchpoint's `body`) keep their stored value when the document does not name them:
+// re-sending the shop's schedule must not undo a manager's "release".
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/live.hpp"
+#include "server/storage.hpp"
+
+namespace cockpit::server {
+
+struct IngestOutcome {
+  bool ok = false;
+  std::vector<std::string> errors;  // the contract's messages (record and field named)
+  std::size_t records = 0, changed = 0;
+  std::int64_t cursor = 0;
+  Affected affected;
+};
+
+IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, const std::string& actor,
+                              const std::string& ip);
+
+}  // namespace cockpit::server

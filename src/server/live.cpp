@@ -1,0 +1,167 @@
+#include "server/live.hpp"
+
+#include "server/headers.hpp"
+
+#include <algorithm>
+#include <random>
+
+namespace cockpit::server {
+
+using Clock = std::chrono::steady_clock;
+
+Live::Live(std::int64_t cursor_at_start, std::chrono::milliseconds heartbeat)
+    : floor_(cursor_at_start), heartbeat_(heartbeat), latest_any_(cursor_at_start) {
+  timer_ = std::thread([this] { timer_loop(); });
+}
+
+Live::~Live() { stop(); }
+
+namespace {
+Response with_headers(Response r) {
+  add_standard_headers(r, true);
+  return r;
+}
+}  // namespace
+
+Response Live::changed(std::int64_t cursor) {
+  return with_headers(Response::json(200, nlohmann::json{{"cursor", cursor}, {"changed", true}}));
+}
+
+std::int64_t Live::latest_for(const sync::Identity& who) const {
+  if (who.is_lead()) return latest_any_;
+  auto it = latest_.find(who.manager);
+  return std::max(floor_, it == latest_.end() ? 0 : it->second);
+}
+
+void Live::notify(std::int64_t cursor, const Affected& who) {
+  if (who.empty()) return;
+  std::vector<std::shared_ptr<Waiter>> wake;
+  {
+    std::lock_guard lock(mu_);
+    latest_any_ = std::max(latest_any_, cursor);
+    auto take = [&](std::vector<std::shared_ptr<Waiter>>& v) {
+      for (auto& w : v)
+        if (!w->done) {
+          w->done = true;
+          wake.push_back(w);
+        }
+      v.clear();
+    };
+    if (who.everyone) {
+      for (auto& [m, v] : by_manager_) {
+        latest_[m] = std::max(latest_[m], cursor);
+        take(v);
+      }
+      by_manager_.clear();
+      // Managers without a waiter right now learn it from latest_any_ via floor rules:
+      // record it for them too, so their next wait answers at once.
+      everyone_at_ = cursor;
+    } else {
+      for (const auto& m : who.managers) {
+        auto& l = latest_[m];
+        l = std::max(l, cursor);
+        if (auto it = by_manager_.find(m); it != by_manager_.end()) {
+          take(it->second);
+          by_manager_.erase(it);
+        }
+      }
+    }
+    take(leads_);
+    count_ -= wake.size();
+  }
+  for (auto& w : wake) w->reply->complete(changed(cursor));
+}
+
+Response Live::wait(const sync::Identity& who, std::int64_t since) {
+  std::lock_guard lock(mu_);
+  if (stopping_) return Response::error(503, "server restarting", "", "restarting").header("Retry-After", "2");
+  const std::int64_t latest = std::max(latest_for(who), who.is_lead() ? 0 : everyone_at_);
+  if (latest > since) return changed(latest);
+  auto w = std::make_shared<Waiter>();
+  w->reply = std::make_shared<Deferred>();
+  w->manager = who.manager;
+  w->lead = who.is_lead();
+  w->since = since;
+  // Heartbeats are spread (80–100 % of the period) so parked devices do not all come
+  // back in the same instant.
+  thread_local std::mt19937 rng{std::random_device{}()};
+  const auto jitter = std::uniform_int_distribution<long>(0, heartbeat_.count() / 5)(rng);
+  const auto deadline = Clock::now() + heartbeat_ - std::chrono::milliseconds(jitter);
+  if (w->lead)
+    leads_.push_back(w);
+  else
+    by_manager_[w->manager].push_back(w);
+  const bool first = deadlines_.empty() || deadline < deadlines_.begin()->first;
+  deadlines_.emplace(deadline, w);
+  ++count_;
+  if (first) cv_.notify_one();
+  Response r;
+  r.deferred = w->reply;
+  return r;
+}
+
+void Live::timer_loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    if (deadlines_.empty()) {
+      cv_.wait(lock);
+      continue;
+    }
+    const auto next = deadlines_.begin()->first;
+    if (Clock::now() < next) {
+      cv_.wait_until(lock, next);
+      continue;
+    }
+    std::vector<std::shared_ptr<Waiter>> expired;
+    while (!deadlines_.empty() && deadlines_.begin()->first <= Clock::now()) {
+      if (auto w = deadlines_.begin()->second.lock(); w && !w->done) {
+        w->done = true;
+        expired.push_back(w);
+        auto& v = w->lead ? leads_ : by_manager_[w->manager];
+        v.erase(std::remove(v.begin(), v.end(), w), v.end());
+        if (!w->lead && v.empty()) by_manager_.erase(w->manager);
+      }
+      deadlines_.erase(deadlines_.begin());
+    }
+    count_ -= expired.size();
+    lock.unlock();
+    for (auto& w : expired)
+      w->reply->complete(with_headers(Response::json(
+          200, nlohmann::json{{"cursor", w->since}, {"changed", false}, {"heartbeat", true}})));
+    lock.lock();
+  }
+}
+
+void Live::stop() {
+  std::vector<std::shared_ptr<Waiter>> all;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !timer_.joinable()) return;
+    stopping_ = true;
+    for (auto& [m, v] : by_manager_)
+      for (auto& w : v)
+        if (!w->done) all.push_back(w);
+    for (auto& w : leads_)
+      if (!w->done) all.push_back(w);
+    for (auto& w : all) w->done = true;
+    by_manager_.clear();
+    leads_.clear();
+    deadlines_.clear();
+    count_ = 0;
+  }
+  cv_.notify_all();
+  if (timer_.joinable()) timer_.join();
+  // A restart should not bring every device back in the same second.
+  std::mt19937 rng{std::random_device{}()};
+  std::uniform_int_distribution<int> spread(1, 10);
+  for (auto& w : all)
+    w->reply->complete(with_headers(Response::error(503, "server restarting", "", "restarting")
+                                        .header("Retry-After", std::to_string(spread(rng)))));
+}
+
+std::size_t Live::waiting() const {
+  std::lock_guard lock(mu_);
+  return count_;
+}
+
+}  // namespace cockpit::server

@@ -1,0 +1,75 @@
+#pragma once
+// The live channel's server half (issue 9): "there is something new for you, up to
+// cursor N". Commits call notify() with the managers whose view they touched; a
+// long-poll (GET /api/live?since=N) either answers at once or parks its connection here
+// (a Deferred: no thread) until a notify concerns it or the heartbeat time passes.
+//
+// What a manager is told about: changes to their customers' records, customers
+// reassigned to or away from them, manager records (everyone), ingest. Leads: any change.
+// After a restart nothing is known about older changes: a device whose cursor is older
+// than the cursor at startup is answered at once (it pulls, then waits).
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "server/http.hpp"
+#include "sync/plan.hpp"
+
+namespace cockpit::server {
+
+// Who a commit concerns.
+struct Affected {
+  std::set<std::string> managers;
+  bool everyone = false;
+  bool empty() const { return managers.empty() && !everyone; }
+};
+
+class Live {
+ public:
+  Live(std::int64_t cursor_at_start, std::chrono::milliseconds heartbeat);
+  ~Live();
+
+  void notify(std::int64_t cursor, const Affected& who);
+  // The long-poll's reply: now, or a Deferred completed by notify/heartbeat/stop.
+  Response wait(const sync::Identity& who, std::int64_t since);
+  // Answers every parked request ("restarting", with a spread Retry-After) and stops
+  // the timer. Call before the HTTP server stops.
+  void stop();
+  std::size_t waiting() const;
+
+ private:
+  struct Waiter {
+    std::shared_ptr<Deferred> reply;
+    std::string manager;
+    bool lead = false;
+    std::int64_t since = 0;
+    bool done = false;
+  };
+  std::int64_t latest_for(const sync::Identity& who) const;
+  void timer_loop();
+  static Response changed(std::int64_t cursor);
+
+  const std::int64_t floor_;
+  const std::chrono::milliseconds heartbeat_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::int64_t latest_any_ = 0;
+  std::int64_t everyone_at_ = 0;  // the last change that concerned every manager
+  std::unordered_map<std::string, std::int64_t> latest_;  // per manager
+  std::unordered_map<std::string, std::vector<std::shared_ptr<Waiter>>> by_manager_;
+  std::vector<std::shared_ptr<Waiter>> leads_;
+  std::multimap<std::chrono::steady_clock::time_point, std::weak_ptr<Waiter>> deadlines_;
+  std::size_t count_ = 0;
+  std::thread timer_;
+};
+
+}  // namespace cockpit::server

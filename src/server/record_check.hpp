@@ -1,0 +1,29 @@
+#pragma once
+// One record checked against the contract, the way a whole document is: the record is
+// wrapped in a one-record document and given to domain/json's parser, with the stored
+// records answering for its references. Returns the canonical contract form.
+#include <optional>
+#include <string>
+
+#include "domain/json.hpp"
+#include "sync/protocol.hpp"
+
+namespace cockpit::server {
+
+struct CheckedRecord {
+  std::optional<sync::json> body;  // canonical form when valid
+  std::string error;               // the contract's message otherwise
+};
+
+CheckedRecord check_record(sync::RecordKind kind, const sync::json& body, const KnownRecords& known);
+
+// The canonical contract form of each record of a parsed Book, in dependency order
+// (managers, customers, cases, then the rest), with its kind.
+struct KindBody {
+  sync::RecordKind kind;
+  std::string id;
+  sync::json body;
+};
+std::vector<KindBody> canonical_records(const Book& book);
+
+}  // namespace cockpit::server

@@ -1,0 +1,154 @@
+#pragma once
+// Everything the server keeps, behind one interface. SQLite now (sqlite_storage.cpp),
+// PostgreSQL next: nothing here names SQL, files or connections. The sync rules live
+// above this (sync_apply.cpp, ingest.cpp) and use only these primitives, so a second
+// backend implements storage, not policy.
+//
+// Sequence numbers: every record change gets the next value of ONE server-wide
+// sequence (the cursor). A reassignment is also a change of the customer record, and
+// additionally lands in the owner log, so a pull can tell an old owner "removed".
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/json.hpp"
+#include "domain/time.hpp"
+#include "sync/plan.hpp"
+
+namespace cockpit::server {
+
+using sync::RecordKind;
+
+struct StoredRecord {
+  RecordKind kind = RecordKind::customer;
+  std::string id;
+  std::string customer;  // the customer it belongs to ("" for a manager)
+  sync::ServerRecord rec;
+};
+
+struct Account {
+  std::string manager_id;
+  std::string password_hash;  // crypto_pwhash_str output (Argon2id, parameters inside)
+};
+
+struct Session {
+  std::string token_hash;  // hex SHA-256 of the token; the token itself is never stored
+  std::string manager_id;
+  Time created = 0, expires = 0;
+};
+
+struct Integration {
+  std::string name, token_hash;
+  Time created = 0;
+};
+
+struct AuditEntry {
+  Time at = 0;
+  std::string kind;     // sign_in, sign_in_failed, sign_out, denied, reassigned, conflict, ingest, admin
+  std::string actor;    // manager id, "integration:<name>", "admin"
+  std::string subject;  // what it was about (record, customer, manager)
+  std::string detail;   // free text or JSON
+  std::string ip;
+};
+
+struct OwnerChange {
+  std::int64_t seq = 0;
+  std::string customer, old_owner, new_owner;
+};
+
+struct ClientState {
+  std::string client_id, manager_id;
+  std::int64_t last_mutation_id = 0;
+};
+
+// Who sees what: one manager's customers, or everything (a lead).
+struct Scope {
+  std::string manager;
+  bool everything = false;
+};
+
+// A record as a pull sends it: the body stays JSON text (no parse/dump per record).
+struct RecordRow {
+  RecordKind kind = RecordKind::customer;
+  std::string id;
+  std::int64_t seq = 0;
+  std::string body;
+};
+
+struct PullData {
+  std::int64_t cursor = 0;
+  std::vector<RecordRow> records;
+  std::vector<OwnerChange> removed;  // customers that left the scope after `since`
+};
+
+// One read-write transaction (serializable: the writes of all transactions are
+// ordered). Destroying it without commit() rolls it back. Also answers the contract
+// validator's questions about stored records (KnownRecords).
+class StorageTxn : public KnownRecords {
+ public:
+  virtual std::optional<StoredRecord> record(RecordKind kind, const std::string& id) = 0;
+  virtual std::optional<std::string> owner_of(const std::string& customer) = 0;
+  virtual std::optional<OwnerChange> last_owner_change_from(const std::string& customer,
+                                                            const std::string& old_owner) = 0;
+  // Writes a record with the next sequence number, which it returns (and sets in
+  // r.rec.seq); stamps `changed` fields with it and `client` (r.rec.fields). `actor`
+  // and `client` describe the change for the change log.
+  virtual std::int64_t write_record(StoredRecord& r, const std::vector<std::string>& changed,
+                                    const std::string& actor, const std::string& client) = 0;
+  // Logs a reassignment that write_record(seq) of the customer carried.
+  virtual void log_owner_change(const OwnerChange& c) = 0;
+
+  virtual std::optional<ClientState> client(const std::string& client_id) = 0;
+  virtual void put_client(const ClientState& c) = 0;
+  // The result sent for a mutation, kept for replays (the last ones per client).
+  virtual std::optional<std::string> mutation_result(const std::string& client_id, std::int64_t mutation_id) = 0;
+  virtual void put_mutation_result(const std::string& client_id, std::int64_t mutation_id,
+                                   const std::string& result_json) = 0;
+
+  virtual void audit(const AuditEntry& e) = 0;
+  virtual std::int64_t cursor() = 0;
+  virtual void commit() = 0;
+};
+
+class ServerStorage {
+ public:
+  virtual ~ServerStorage() = default;
+
+  // ---- records
+  virtual std::unique_ptr<StorageTxn> begin() = 0;
+  // What changed for `scope` after `since`, in one consistent snapshot: every record of
+  // a customer in scope changed after `since`, ALL records of a customer that came
+  // into scope after `since`, managers changed after `since`, and the customers that
+  // left the scope. since = 0: the whole share.
+  virtual PullData read_since(const Scope& scope, std::int64_t since) = 0;
+  virtual std::int64_t cursor() = 0;
+  virtual bool has_records() = 0;
+  // Managers (id → role) as stored in the book.
+  virtual std::optional<Manager> manager(const std::string& id) = 0;
+
+  // ---- accounts, sessions, integrations
+  virtual std::optional<Account> account(const std::string& manager_id) = 0;
+  virtual void put_account(const Account& a) = 0;
+  virtual void add_session(const Session& s) = 0;
+  virtual std::optional<Session> session(const std::string& token_hash) = 0;
+  virtual void delete_session(const std::string& token_hash) = 0;
+  virtual void delete_sessions_of(const std::string& manager_id) = 0;
+  virtual void add_integration(const Integration& i) = 0;
+  virtual std::optional<Integration> integration(const std::string& token_hash) = 0;
+
+  // ---- audit
+  virtual void audit(const AuditEntry& e) = 0;
+  virtual std::vector<AuditEntry> audit_log(std::size_t limit) = 0;  // newest first
+
+  // Flushes and closes; nothing may be called afterwards.
+  virtual void close() = 0;
+};
+
+// Opens (creating if needed) the SQLite database at `path`. `synchronous_full`: every
+// commit is fsynced (survives power loss), else NORMAL (survives a crash of the process).
+std::unique_ptr<ServerStorage> open_sqlite_storage(const std::string& path, bool synchronous_full = true);
+
+}  // namespace cockpit::server

@@ -1,0 +1,185 @@
+// plan_mutation: authorization, immutable fields and the per-field merge of one
+// mutation. Order of checks matters: authorization first (a refusal must not leak
+// whether a field would have conflicted), then immutables, then the merge.
+#include "sync/plan.hpp"
+
+#include <set>
+#include <utility>
+
+namespace cockpit::sync {
+
+namespace {
+
+Plan refuse(const char* code, std::string message) {
+  Plan p;
+  p.code = code;
+  p.message = std::move(message);
+  return p;
+}
+
+std::string str_field(const json& o, const char* key) {
+  if (!o.is_object()) return {};
+  auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+bool is_manager_sender(const std::string& sender) {
+  return !sender.empty() && sender != "customer" && !is_system_sender(sender);
+}
+
+// Refusal for someone who does not own the customer now.
+Plan refuse_owner(const Identity& who, const Mutation& m, const std::string& customer,
+                  const CustomerFacts& facts) {
+  // "reassigned": the customer was this manager's and moved away after the device last
+  // saw it; the queued edit is refused and the device must show it to the manager.
+  if (facts.reassigned_away_seq > 0 && facts.reassigned_away_seq > m.base_seq)
+    return refuse(codes::reassigned, "customer " + customer + " was reassigned to " + facts.reassigned_to +
+                                         "; this change to " + std::string(to_string(m.record_kind)) + " " +
+                                         m.record_id + " was not applied");
+  (void)who;
+  return refuse(codes::not_owner, "customer " + customer + " is not yours");
+}
+
+}  // namespace
+
+json stamps_to_json(const std::map<std::string, FieldStamp>& stamps) {
+  json j = json::object();
+  for (const auto& [k, v] : stamps) j[k] = json::array({v.seq, v.client});
+  return j;
+}
+
+std::map<std::string, FieldStamp> stamps_from_json(const json& j) {
+  std::map<std::string, FieldStamp> out;
+  if (!j.is_object()) return out;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const json& v = it.value();
+    if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_string())
+      out[it.key()] = FieldStamp{v[0].get<std::int64_t>(), v[1].get<std::string>()};
+  }
+  return out;
+}
+
+std::string customer_of(RecordKind kind, const std::string& id, const json& body) {
+  if (kind == RecordKind::manager) return {};
+  if (kind == RecordKind::customer) return id;
+  return str_field(body, "customer");
+}
+
+std::vector<std::string> diff_fields(const json& before, const json& after) {
+  std::set<std::string> keys;
+  if (before.is_object())
+    for (auto it = before.begin(); it != before.end(); ++it) keys.insert(it.key());
+  if (after.is_object())
+    for (auto it = after.begin(); it != after.end(); ++it) keys.insert(it.key());
+  std::vector<std::string> out;
+  static const json kMissing;  // null: a field absent on one side
+  for (const auto& k : keys) {
+    const json& a = before.is_object() && before.contains(k) ? before[k] : kMissing;
+    const json& b = after.is_object() && after.contains(k) ? after[k] : kMissing;
+    if (a != b) out.push_back(k);
+  }
+  return out;
+}
+
+Plan plan_mutation(const Identity& who, const std::string& client_id, const Mutation& m,
+                   const std::optional<ServerRecord>& current, const CustomerFacts& customer,
+                   bool new_owner_exists) {
+  if (m.record_kind == RecordKind::manager)
+    return refuse(codes::forbidden, "managers are administered on the server, not synced from devices");
+
+  // ---- reassignment (a lead only)
+  const bool owner_in_upsert = m.kind == MutationKind::upsert && m.record_kind == RecordKind::customer &&
+                               current && m.fields.contains("owner") &&
+                               m.fields["owner"] != current->body.value("owner", json());
+  if (m.kind == MutationKind::reassign || owner_in_upsert) {
+    if (!who.is_lead()) {
+      // A manager's queued edit of a customer reassigned away reads better as that.
+      if (current && customer.owner != who.manager) return refuse_owner(who, m, m.record_id, customer);
+      return refuse(codes::forbidden, "only a lead may reassign customers");
+    }
+    if (!current) return refuse(codes::not_found, "no customer " + m.record_id);
+    const std::string new_owner =
+        m.kind == MutationKind::reassign ? m.new_owner : str_field(m.fields, "owner");
+    if (!new_owner_exists) return refuse(codes::not_found, "no manager \"" + new_owner + "\"");
+  }
+
+  // ---- authorization against the CURRENT owner
+  const std::string cust = current ? customer_of(m.record_kind, m.record_id, current->body)
+                                   : customer_of(m.record_kind, m.record_id, m.fields);
+  if (m.record_kind == RecordKind::customer && !current) {
+    if (m.kind != MutationKind::upsert) return refuse(codes::not_found, "no customer " + m.record_id);
+    const std::string owner = str_field(m.fields, "owner");
+    if (owner.empty()) return refuse(codes::invalid, "customers " + m.record_id + ": field \"owner\" missing");
+    if (!who.is_lead() && owner != who.manager)
+      return refuse(codes::not_owner, "a new customer must be owned by you, not " + owner);
+  } else {
+    if (cust.empty())
+      return refuse(codes::invalid, std::string(list_name(m.record_kind)) + " " + m.record_id +
+                                        ": field \"customer\" missing");
+    if (!customer.exists) return refuse(codes::not_found, "no customer " + cust);
+    if (!who.is_lead() && customer.owner != who.manager) return refuse_owner(who, m, cust, customer);
+  }
+
+  Plan p;
+  p.apply = true;
+  if (m.kind == MutationKind::reassign) {
+    p.body = current->body;
+    p.old_owner = str_field(p.body, "owner");
+    p.new_owner = m.new_owner;
+    if (p.old_owner == p.new_owner) {
+      p.noop = true;
+      return p;
+    }
+    p.body["owner"] = m.new_owner;
+    p.changed_fields = {"owner"};
+    p.owner_changes = true;
+    return p;
+  }
+
+  // ---- upsert: fields the device may not set
+  const json& f = m.fields;
+  if (f.contains("id") && f["id"] != json(m.record_id))
+    return refuse(codes::invalid, "fields.id \"" + str_field(f, "id") + "\" differs from record_id");
+  if (current && m.record_kind != RecordKind::customer && f.contains("customer") &&
+      f["customer"] != current->body.value("customer", json()))
+    return refuse(codes::immutable, std::string(list_name(m.record_kind)) + " " + m.record_id +
+                                        ": field \"customer\" cannot change (it belongs to " + cust + ")");
+  // A manager speaks only for themselves: messages and decisions carry their own id.
+  if (m.record_kind == RecordKind::touchpoint || m.record_kind == RecordKind::scheduled) {
+    const std::string sender = str_field(f, "sender");
+    if (is_manager_sender(sender) && sender != who.manager && !who.is_lead())
+      return refuse(codes::forbidden, "field \"sender\": a manager may only send as themselves");
+  }
+  if (m.record_kind == RecordKind::decision && f.contains("by") && f["by"] != json(who.manager))
+    return refuse(codes::forbidden, "field \"by\": a decision is recorded as made by you");
+
+  // ---- merge, per field, last writer by server order
+  if (!current) {
+    p.body = f;
+    p.body["id"] = m.record_id;
+    for (auto it = p.body.begin(); it != p.body.end(); ++it) p.changed_fields.push_back(it.key());
+    return p;
+  }
+  p.body = current->body;
+  for (auto it = f.begin(); it != f.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "id") continue;
+    json theirs = p.body.contains(k) ? p.body[k] : json();
+    if (theirs == it.value()) continue;
+    FieldStamp stamp{current->seq, ""};
+    if (auto s = current->fields.find(k); s != current->fields.end()) stamp = s->second;
+    const bool concurrent = stamp.seq > m.base_seq && (stamp.client.empty() || stamp.client != client_id);
+    if (concurrent) p.conflicts.push_back(Conflict{k, it.value(), theirs});
+    p.body[k] = it.value();
+    p.changed_fields.push_back(k);
+  }
+  if (owner_in_upsert) {
+    p.owner_changes = true;
+    p.old_owner = str_field(current->body, "owner");
+    p.new_owner = str_field(p.body, "owner");
+  }
+  p.noop = p.changed_fields.empty();
+  return p;
+}
+
+}  // namespace cockpit::sync
