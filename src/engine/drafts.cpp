@@ -18,6 +18,11 @@ const Case* latest_case(const CustomerRecords& r) {
 }
 
 Values common(const DraftContext& cx, const Case* c) {
+  if (cx.common) {
+    Values v = *cx.common;
+    v.set(Field::case_title, case_words(c));
+    return v;
+  }
   Values v;
   const Customer& cu = *cx.records.customer;
   v.set(Field::customer_name, cu.name);
@@ -31,6 +36,7 @@ Values common(const DraftContext& cx, const Case* c) {
   v.set(Field::case_title, case_words(c));
   v.set(Field::today, long_date(cx.now, cx.now));
   v.set(Field::last_contact_text, cx.last_out ? days_ago_text(whole_days(*cx.last_out, cx.now)) : "never");
+  cx.common = v;
   return v;
 }
 

@@ -20,6 +20,9 @@ struct DraftContext {
   std::optional<Time> last_out;
   Time now;
   const Templates& templates;
+  // The customer's and signer's placeholders, filled on first use and shared by every
+  // draft about this customer (drafting is most of compute_lists' time).
+  mutable std::optional<Values> common;
 };
 
 struct Draft {

@@ -69,9 +69,19 @@ std::vector<CustomerRecords> index_customers(const Book& slice, const Viewer& vi
       out.push_back({});
       out.back().customer = &c;
     }
+  // Records usually come grouped by customer (the store's order, a document's order),
+  // so remembering the last answer skips most hash lookups; a whole book scanned for
+  // one manager is mostly misses, which the memo skips too.
+  std::string_view last_id;
+  CustomerRecords* last_slot = nullptr;
+  bool have_last = false;
   auto slot_of = [&](const std::string& id) -> CustomerRecords* {
+    if (have_last && id == last_id) return last_slot;
     auto it = slot.find(id);
-    return it == slot.end() ? nullptr : &out[it->second];
+    last_id = id;
+    last_slot = it == slot.end() ? nullptr : &out[it->second];
+    have_last = true;
+    return last_slot;
   };
   distribute(slice.cases, slot_of, [](CustomerRecords& r) -> auto& { return r.cases; });
   distribute(slice.promises, slot_of, [](CustomerRecords& r) -> auto& { return r.promises; });

@@ -76,6 +76,19 @@ PromiseRow promise_row(const PromiseFacts& f) {
           f.untold_slip};
 }
 
+// Sorts by moving each element once (through an index permutation) instead of
+// swapping rows full of strings around.
+template <typename T, typename Less>
+void sort_rows(std::vector<T>& rows, Less less) {
+  std::vector<std::uint32_t> order(rows.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return less(rows[a], rows[b]); });
+  std::vector<T> sorted;
+  sorted.reserve(rows.size());
+  for (std::uint32_t i : order) sorted.push_back(std::move(rows[i]));
+  rows = std::move(sorted);
+}
+
 bool promise_first(const PromiseRow& a, const PromiseRow& b) {
   if (a.untold_slip != b.untold_slip) return a.untold_slip;
   if (a.due_at != b.due_at) return a.due_at < b.due_at;
@@ -153,20 +166,19 @@ Lists compute_lists(const Book& slice, const std::string& manager_id, Time now, 
     for (Verdict& v : verdicts) out.verdicts.push_back(std::move(v));
   }
 
-  std::sort(out.customers.begin(), out.customers.end(), [](const CustomerRow& a, const CustomerRow& b) {
+  sort_rows(out.customers, [](const CustomerRow& a, const CustomerRow& b) {
     if (a.worst != b.worst) return a.worst > b.worst;
     if (a.top_priority != b.top_priority) return a.top_priority > b.top_priority;
     if (a.name != b.name) return a.name < b.name;
     return a.id < b.id;
   });
-  std::sort(out.pending_exceptions.begin(), out.pending_exceptions.end(),
-            [](const ExceptionRow& a, const ExceptionRow& b) {
-              return a.raised_at != b.raised_at ? a.raised_at < b.raised_at : a.id < b.id;
-            });
-  std::sort(out.overdue_promises.begin(), out.overdue_promises.end(), promise_first);
-  std::sort(out.due_soon_promises.begin(), out.due_soon_promises.end(), promise_first);
-  std::sort(out.suggestions.begin(), out.suggestions.end(), more_urgent);
-  std::sort(out.held_messages.begin(), out.held_messages.end(), [](const HeldRow& a, const HeldRow& b) {
+  sort_rows(out.pending_exceptions, [](const ExceptionRow& a, const ExceptionRow& b) {
+    return a.raised_at != b.raised_at ? a.raised_at < b.raised_at : a.id < b.id;
+  });
+  sort_rows(out.overdue_promises, promise_first);
+  sort_rows(out.due_soon_promises, promise_first);
+  sort_rows(out.suggestions, more_urgent);
+  sort_rows(out.held_messages, [](const HeldRow& a, const HeldRow& b) {
     return a.scheduled_at != b.scheduled_at ? a.scheduled_at < b.scheduled_at : a.scheduled < b.scheduled;
   });
   return out;

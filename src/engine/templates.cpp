@@ -202,6 +202,9 @@ bool provides(SuggestionKind kind, Field f) {
 
 std::string TemplateText::fill(const Values& values) const {
   std::string s;
+  std::size_t size = 0;
+  for (const Part& p : parts) size += p.field ? values.get(*p.field).size() : p.literal.size();
+  s.reserve(size);
   for (const Part& p : parts) s += p.field ? values.get(*p.field) : p.literal;
   return s;
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -39,27 +40,39 @@ Book slice_for(const Book& b, const std::string& manager) {
   return s;
 }
 
+// This thread's CPU time: on a shared machine (2 cores, other builds running) the wall
+// clock also counts the time other processes had the core; both are printed.
+double cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
 struct Stats {
-  double median_ms, p90_ms, min_ms;
+  double median_ms, p90_ms, min_ms, cpu_median_ms;
 };
 
 template <typename F>
 Stats measure(int runs, F&& once) {
-  std::vector<double> ms;
+  std::vector<double> ms, cpu;
   once();  // warm up (templates, allocator)
   for (int i = 0; i < runs; ++i) {
+    const double c0 = cpu_ms();
     const auto t0 = std::chrono::steady_clock::now();
     once();
     const auto t1 = std::chrono::steady_clock::now();
+    cpu.push_back(cpu_ms() - c0);
     ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
   std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms[ms.size() * 9 / 10], ms.front()};
+  std::sort(cpu.begin(), cpu.end());
+  return {ms[ms.size() / 2], ms[ms.size() * 9 / 10], ms.front(), cpu[cpu.size() / 2]};
 }
 
 void report(const char* what, const Stats& s, double budget_ms) {
-  std::printf("%-58s median %7.3f ms  p90 %7.3f ms  min %7.3f ms  %s\n", what, s.median_ms, s.p90_ms, s.min_ms,
-              budget_ms <= 0 ? "" : s.median_ms < budget_ms ? "(within budget)" : "(OVER BUDGET)");
+  std::printf("%-56s wall median %7.3f  p90 %7.3f  min %7.3f | cpu median %7.3f ms %s\n", what, s.median_ms,
+              s.p90_ms, s.min_ms, s.cpu_median_ms,
+              budget_ms <= 0 ? "" : s.median_ms < budget_ms ? "(within budget)" : "(OVER BUDGET: wall)");
 }
 
 }  // namespace
@@ -70,7 +83,9 @@ int main(int argc, char** argv) {
   spec.seed = 42;
   spec.now = 1'795'000'000'000;  // 2026-11-18
   const Book book = generate_book(spec);
-  const std::string manager = "m-001";
+  // m-004 is one of the managers whose customers carry the synthetic book's exceptions
+  // (about 500, 60% of them open), so every list has members.
+  const std::string manager = "m-004";
   Book slice = slice_for(book, manager);
   const Time now = spec.now;
   const Templates& templates = builtin_templates();
