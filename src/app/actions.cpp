@@ -1,17 +1,8 @@
 #include "app/actions.hpp"
 
+#include "domain/overloaded.hpp"
+
 namespace cockpit {
-namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
-}  // namespace
-
 std::string_view action_name(const Action& a) {
   return std::visit(Overloaded{
                         [](const SendMessage&) { return std::string_view("send_message"); },

@@ -3,16 +3,10 @@
 #include <algorithm>
 
 #include "domain/enums.hpp"
+#include "domain/overloaded.hpp"
 
 namespace cockpit {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 template <typename R>
 const R* find(const std::vector<R>& list, const std::string& id) {
@@ -68,6 +62,19 @@ struct Planner {
     return customer_for(r->customer, why) ? r : nullptr;
   }
 
+  SuggestionDecision decision(const std::string& key, const std::string& customer, DecisionKind kind,
+                              std::string reason) const {
+    SuggestionDecision d;
+    d.id = new_id("d");
+    d.suggestion_key = key;
+    d.customer = customer;
+    d.kind = kind;
+    d.at = now;
+    d.reason = std::move(reason);
+    d.by = actor.manager_id;
+    return d;
+  }
+
   ActionPlan operator()(const SendMessage& a) const {
     std::string why;
     const Customer* c = customer_for(a.customer, why);
@@ -94,17 +101,7 @@ struct Planner {
     }
     // Sending answers the suggestion: record it, so it does not come back while its
     // facts (which the key encodes) stay the same.
-    if (!a.suggestion_key.empty()) {
-      SuggestionDecision d;
-      d.id = new_id("d");
-      d.suggestion_key = a.suggestion_key;
-      d.customer = a.customer;
-      d.kind = DecisionKind::dismissed;
-      d.at = now;
-      d.reason = "sent";
-      d.by = actor.manager_id;
-      w.push_back({d});
-    }
+    if (!a.suggestion_key.empty()) w.push_back({decision(a.suggestion_key, a.customer, DecisionKind::dismissed, "sent")});
     return done(std::move(w), "sent \"" + a.subject + "\" to " + c->name + " by " + std::string(to_string(a.channel)));
   }
 
@@ -138,15 +135,7 @@ struct Planner {
     if (!customer_for(a.customer, why)) return refuse(why);
     if (a.suggestion_key.empty()) return refuse("no suggestion to dismiss");
     if (trimmed_empty(a.reason)) return refuse("say why you dismiss it (it helps the next person)");
-    SuggestionDecision d;
-    d.id = new_id("d");
-    d.suggestion_key = a.suggestion_key;
-    d.customer = a.customer;
-    d.kind = DecisionKind::dismissed;
-    d.at = now;
-    d.reason = a.reason;
-    d.by = actor.manager_id;
-    return done({{d}}, "dismissed: " + a.reason);
+    return done({{decision(a.suggestion_key, a.customer, DecisionKind::dismissed, a.reason)}}, "dismissed: " + a.reason);
   }
 
   ActionPlan operator()(const SnoozeSuggestion& a) const {
@@ -158,14 +147,8 @@ struct Planner {
       if (p->due_at < now) return refuse("the promise is already overdue: give it a new date instead of snoozing");
       until = std::min(until, p->due_at);  // never past the date promised
     }
-    SuggestionDecision d;
-    d.id = new_id("d");
-    d.suggestion_key = a.suggestion_key;
-    d.customer = a.customer;
-    d.kind = DecisionKind::snoozed;
-    d.at = now;
+    SuggestionDecision d = decision(a.suggestion_key, a.customer, DecisionKind::snoozed, "");
     d.until = until;
-    d.by = actor.manager_id;
     return done({{d}}, "snoozed until " + format_time(until));
   }
 
