@@ -1,0 +1,81 @@
+#pragma once
+// Drives the real cockpit-server: starts it on 127.0.0.1 port 0 against a database
+// file, waits for its "listening on" line (no sleeps), speaks HTTP with libcurl, runs
+// the admin commands, and stops it with a signal, waiting for the exit with a timeout.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cockpit::test {
+
+using json = nlohmann::json;
+
+std::string temp_path(const std::string& name);  // fresh path in the test tmp folder (old file removed)
+
+struct HttpReply {
+  long status = 0;
+  std::multimap<std::string, std::string> headers;  // names lower-case
+  std::string body;
+  std::string header(const std::string& name) const;
+  json as_json() const;
+};
+
+struct Call {
+  std::string method = "GET", path, body;
+  std::string content_type = "application/json";
+  std::string bearer, cookie;
+  std::vector<std::string> headers;  // "Name: value"
+  long timeout_ms = 10000;
+};
+
+class Server {
+ public:
+  // Starts `cockpit-server serve --port 0 --db DB args…`.
+  explicit Server(std::string db, std::vector<std::string> args = {});
+  ~Server();
+  void start();
+  // Sends `sig` and waits for the exit; returns the exit code (128+n when killed by n).
+  int stop(int sig = 15, int timeout_ms = 15000);
+  bool running() const { return pid_ > 0; }
+  std::uint16_t port() const { return port_; }
+  std::string url(const std::string& path) const;
+  const std::string& stdout_text() const { return out_; }
+  const std::string& db() const { return db_; }
+
+  HttpReply call(const Call& c) const;
+  HttpReply get(const std::string& path, const std::string& bearer = "") const;
+  HttpReply post(const std::string& path, const json& body, const std::string& bearer = "") const;
+  // Signs in and returns the bearer token (fails the test when sign-in fails).
+  std::string sign_in(const std::string& manager, const std::string& password) const;
+
+ private:
+  std::string db_, log_;
+  std::vector<std::string> args_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  std::string out_;
+};
+
+// Runs `cockpit-server args…` with `input` on stdin; returns exit code, fills `out`.
+int run_admin(const std::vector<std::string>& args, const std::string& input, std::string* out = nullptr);
+
+// A small sync client: a client id, its mutation counter, push helper.
+struct Device {
+  const Server* server;
+  std::string token, client_id;
+  std::int64_t next_mutation = 1;
+  std::int64_t cursor = 0;
+
+  // One upsert mutation (not sent).
+  json upsert(const std::string& kind, const std::string& id, json fields, std::int64_t base_seq);
+  json reassign(const std::string& customer, const std::string& new_owner, std::int64_t base_seq = 0);
+  HttpReply push(const std::vector<json>& mutations) const;
+  HttpReply pull(std::int64_t since) const;
+};
+
+}  // namespace cockpit::test

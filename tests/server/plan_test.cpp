@@ -1,0 +1,160 @@
+// plan_mutation by tables: authorization against the current owner, immutable fields,
+// and the per-field merge with its conflict reports.
+#include <doctest/doctest.h>
+
+#include "sync/plan.hpp"
+
+using namespace cockpit;
+using namespace cockpit::sync;
+
+namespace {
+
+const Identity anna{"m-anna", Role::manager};
+const Identity ben{"m-ben", Role::manager};
+const Identity lena{"m-lena", Role::lead};
+
+CustomerFacts owned_by(const std::string& owner) { return CustomerFacts{true, owner, 0, ""}; }
+
+Mutation upsert(RecordKind k, const std::string& id, json fields, std::int64_t base = 0) {
+  Mutation m;
+  m.mutation_id = 1;
+  m.record_kind = k;
+  m.record_id = id;
+  m.fields = std::move(fields);
+  m.base_seq = base;
+  return m;
+}
+
+ServerRecord promise_p1() {
+  ServerRecord r;
+  r.body = json{{"id", "p-1"}, {"customer", "c-1"}, {"text", "deliver"}, {"due_at", "2026-11-20T10:00:00Z"},
+                {"status", "open"}};
+  r.seq = 10;
+  r.fields = {{"due_at", {10, "dev-B"}}, {"text", {3, ""}}, {"status", {3, ""}}};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("authorization is decided against the current owner") {
+  struct Row {
+    const char* name;
+    Identity who;
+    Mutation m;
+    bool exists;
+    CustomerFacts facts;
+    bool owner_exists;
+    const char* code;  // "" = applied
+  };
+  const Row rows[] = {
+      {"own promise", anna, upsert(RecordKind::promise, "p-1", {{"text", "x"}}, 10), true, owned_by("m-anna"), false, ""},
+      {"other's promise", anna, upsert(RecordKind::promise, "p-1", {{"text", "x"}}, 10), true, owned_by("m-ben"), false,
+       codes::not_owner},
+      {"lead edits anyone's", lena, upsert(RecordKind::promise, "p-1", {{"text", "x"}}, 10), true, owned_by("m-ben"),
+       false, ""},
+      {"reassigned away", anna, upsert(RecordKind::promise, "p-1", {{"text", "x"}}, 10), true,
+       CustomerFacts{true, "m-ben", 11, "m-ben"}, false, codes::reassigned},
+      {"new case for other's customer", anna, upsert(RecordKind::case_, "k-9", {{"customer", "c-1"}}), false,
+       owned_by("m-ben"), false, codes::not_owner},
+      {"new case for missing customer", anna, upsert(RecordKind::case_, "k-9", {{"customer", "c-x"}}), false,
+       CustomerFacts{}, false, codes::not_found},
+      {"new customer for someone else", anna, upsert(RecordKind::customer, "c-9", {{"owner", "m-ben"}}), false,
+       CustomerFacts{}, true, codes::not_owner},
+      {"new customer for self", anna, upsert(RecordKind::customer, "c-9", {{"owner", "m-anna"}}), false,
+       CustomerFacts{}, true, ""},
+      {"manager records are not synced", lena, upsert(RecordKind::manager, "m-x", {{"name", "x"}}), false,
+       CustomerFacts{}, false, codes::forbidden},
+      {"touchpoint sent as another manager", anna,
+       upsert(RecordKind::touchpoint, "t-9", {{"customer", "c-1"}, {"sender", "m-ben"}}), false, owned_by("m-anna"),
+       false, codes::forbidden},
+      {"decision by another manager", anna,
+       upsert(RecordKind::decision, "d-9", {{"customer", "c-1"}, {"by", "m-ben"}}), false, owned_by("m-anna"), false,
+       codes::forbidden},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.name);
+    std::optional<ServerRecord> cur;
+    if (row.exists) cur = promise_p1();
+    Plan p = plan_mutation(row.who, "dev-A", row.m, cur, row.facts, row.owner_exists);
+    if (*row.code) {
+      CHECK_FALSE(p.apply);
+      CHECK(p.code == row.code);
+      CHECK_FALSE(p.message.empty());
+    } else {
+      CHECK(p.apply);
+    }
+  }
+}
+
+TEST_CASE("reassignment: only a lead, only to an existing manager") {
+  ServerRecord c;
+  c.body = json{{"id", "c-1"}, {"owner", "m-anna"}, {"name", "Hoffmann"}};
+  c.seq = 4;
+  Mutation m;
+  m.kind = MutationKind::reassign;
+  m.record_kind = RecordKind::customer;
+  m.record_id = "c-1";
+  m.new_owner = "m-ben";
+  CHECK(plan_mutation(anna, "d", m, c, owned_by("m-anna"), true).code == codes::forbidden);
+  CHECK(plan_mutation(lena, "d", m, c, owned_by("m-anna"), false).code == codes::not_found);
+  Plan p = plan_mutation(lena, "d", m, c, owned_by("m-anna"), true);
+  REQUIRE(p.apply);
+  CHECK(p.owner_changes);
+  CHECK(p.old_owner == "m-anna");
+  CHECK(p.new_owner == "m-ben");
+  CHECK(p.body["owner"] == "m-ben");
+  // Changing "owner" through an upsert is a reassignment too, with the same rule.
+  auto u = upsert(RecordKind::customer, "c-1", {{"owner", "m-ben"}}, 4);
+  CHECK(plan_mutation(anna, "d", u, c, owned_by("m-anna"), true).code == codes::forbidden);
+  CHECK(plan_mutation(lena, "d", u, c, owned_by("m-anna"), true).owner_changes);
+}
+
+TEST_CASE("a record cannot move to another customer") {
+  auto m = upsert(RecordKind::promise, "p-1", {{"customer", "c-2"}}, 10);
+  Plan p = plan_mutation(anna, "dev-A", m, promise_p1(), owned_by("m-anna"), false);
+  CHECK(p.code == codes::immutable);
+}
+
+TEST_CASE("per-field merge: last writer by server order, concurrent edits reported") {
+  struct Row {
+    const char* name;
+    json fields;
+    std::int64_t base;
+    const char* client;
+    std::vector<std::string> conflicts;
+    std::vector<std::string> changed;
+  };
+  const Row rows[] = {
+      // dev-B moved due_at at seq 10; dev-A started from seq 5.
+      {"other field: no conflict", {{"status", "kept"}}, 5, "dev-A", {}, {"status"}},
+      {"same field, other device", {{"due_at", "2026-12-01T10:00:00Z"}}, 5, "dev-A", {"due_at"}, {"due_at"}},
+      {"same field, same value", {{"due_at", "2026-11-20T10:00:00Z"}}, 5, "dev-A", {}, {}},
+      {"same field, device saw it", {{"due_at", "2026-12-01T10:00:00Z"}}, 10, "dev-A", {}, {"due_at"}},
+      {"same field, own earlier write", {{"due_at", "2026-12-01T10:00:00Z"}}, 5, "dev-B", {}, {"due_at"}},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.name);
+    auto m = upsert(RecordKind::promise, "p-1", row.fields, row.base);
+    Plan p = plan_mutation(anna, row.client, m, promise_p1(), owned_by("m-anna"), false);
+    REQUIRE(p.apply);
+    std::vector<std::string> got;
+    for (const auto& c : p.conflicts) got.push_back(c.field);
+    CHECK(got == row.conflicts);
+    CHECK(p.changed_fields == row.changed);
+    CHECK(p.noop == row.changed.empty());
+    for (auto it = row.fields.begin(); it != row.fields.end(); ++it) CHECK(p.body[it.key()] == it.value());
+    CHECK(p.body["text"] == "deliver");  // fields not sent keep the server's value
+  }
+  // The conflict carries both values so the manager can be shown what was replaced.
+  auto m = upsert(RecordKind::promise, "p-1", {{"due_at", "2026-12-01T10:00:00Z"}}, 5);
+  Plan p = plan_mutation(anna, "dev-A", m, promise_p1(), owned_by("m-anna"), false);
+  REQUIRE(p.conflicts.size() == 1);
+  CHECK(p.conflicts[0].yours == "2026-12-01T10:00:00Z");
+  CHECK(p.conflicts[0].theirs == "2026-11-20T10:00:00Z");
+}
+
+TEST_CASE("field stamps survive their JSON form") {
+  std::map<std::string, FieldStamp> s{{"a", {3, "dev"}}, {"b", {9, ""}}};
+  CHECK(stamps_from_json(stamps_to_json(s)) == s);
+  CHECK(stamps_from_json(json::parse(R"({"a":"bad","b":[1]})")).empty());
+}
