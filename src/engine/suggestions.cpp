@@ -48,13 +48,15 @@ std::string slip_words(const PromiseFacts& f) {
 void promise_suggestion(const DraftContext& cx, const PromiseFacts& f, const Settings& st,
                         std::vector<Suggestion>& out) {
   const Promise& p = *f.promise;
-  const std::int64_t detail = std::min<std::int64_t>(f.days_overdue, 999'999) * 1000 + std::min(f.slips, 999);
+  // Stays below 1e8, so a tier never spills into the next one.
+  const std::int64_t detail = std::min<std::int64_t>(f.days_overdue, 99'999) * 1000 + std::min(f.slips, 999);
   std::string reason = promised_words(p, cx.now);
   std::int64_t priority;
   SuggestionKind kind;
   if (f.overdue) {
     kind = SuggestionKind::promise_overdue;
-    priority = (f.untold_slip ? 7 : 6) * kTier + detail;
+    // Within the untold tier an overdue promise still comes before a due-soon one.
+    priority = f.untold_slip ? 7 * kTier + 100'000'000 + detail : 6 * kTier + detail;
     reason += ", " + days_ago_text(f.days_overdue);
     reason += slip_words(f);
     if (f.slips == 0) reason += f.customer_told ? "; the customer has heard from us since" : "; no new date given";

@@ -18,9 +18,10 @@
 //   held_message_replacement per held pending scheduled message             about: scheduled id
 //
 // Priority (higher = more urgent), by tier then within the tier:
-//   7e9  a promise (overdue or due soon) that slipped without the customer being told
-//        (latest history entry not told) + days_overdue*1000 + slips
-//   6e9  promise_overdue + days_overdue*1000 + slips
+//   7e9  a promise that slipped without the customer being told (its latest history
+//        entry not told): overdue ones + 1e8 + days_overdue*1000 + slips, due-soon ones
+//        + hours already gone of the 48
+//   6e9  promise_overdue + days_overdue*1000 + slips (days capped at 99,999)
 //   5e9  held_message_replacement + number of reasons
 //   4e9  exception_update + whole days since the last outgoing touchpoint
 //        (999999 when nothing ever went out)
