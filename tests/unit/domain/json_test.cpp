@@ -411,3 +411,23 @@ TEST_CASE("the demo book is a valid document on any day") {
     CHECK(r.book.managers.size() == 4);
   }
 }
+
+TEST_CASE("the fast record writer gives exactly what the JSON library gives") {
+  auto r = parse_document(text_of(good_doc()));
+  REQUIRE(r.ok());
+  Book b = r.book;
+  b.touchpoints[0].subject = std::string("ctl \x01\x1f\x7f \b\f\n\r\t \" \\ / é 😀 ") + std::string(1, '\0') + "end";
+  b.customers[0].name = "Bad \xC3\x28 \xED\xA0\x80 \xF4\x90\x80\x80 \xC0\xAF";  // invalid UTF-8 forms
+  b.customers[1].name = "Überraschung ✓";
+  auto same = [](const auto& list) {
+    for (const auto& rec : list) CHECK(to_json(rec) == to_json_slow(rec));
+  };
+  same(b.managers);
+  same(b.customers);
+  same(b.cases);
+  same(b.promises);
+  same(b.exceptions);
+  same(b.touchpoints);
+  same(b.scheduled);
+  same(b.decisions);
+}
