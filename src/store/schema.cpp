@@ -7,13 +7,17 @@ namespace cockpit::schema {
 // Notes on the design:
 //  - Times are INTEGER milliseconds since the epoch (UTC), so comparisons are numeric.
 //  - Enum values are TEXT in the contract's spelling: a file is readable by hand.
-//  - Records are clustered by who they belong to: customers are WITHOUT ROWID tables
-//    keyed (owner, id), every customer's record (customer, id); `id` is UNIQUE besides.
-//    A manager's slice is then one range of customers and, per customer, one
-//    contiguous range of each table: few pages, read in order, however big the book.
-//    (A rowid table with an index on customer would fetch each row from a random page:
-//    10,000 touchpoints = 10,000 page reads.) Rows are small (< 1/20 of a page), which
-//    is what WITHOUT ROWID wants.
+//  - Records are clustered by the manager who owns them: customers are WITHOUT ROWID
+//    tables keyed (owner, id), every customer's record (owner, customer, id), where
+//    `owner` is a copy of the customer's owner that the store keeps in step (set on
+//    every upsert from the customer, moved when a customer is reassigned). `id` is
+//    UNIQUE besides (upserts and lookups go by id). A manager's slice is then one
+//    contiguous range per table: a handful of seeks and pages read in order, however
+//    big the book. (A rowid table with an index on customer fetches each row from a
+//    random page: 10,000 touchpoints = 10,000 page reads.) Rows are small (< 1/20 of a
+//    page), which is what WITHOUT ROWID wants. The price: deleting a customer scans the
+//    child tables for the foreign-key check (no index leads with customer); customers
+//    are reassigned or become former, they are not deleted in normal use.
 //  - Foreign keys hold references; rows are changed by upsert (ON CONFLICT DO UPDATE),
 //    never by INSERT OR REPLACE, which would delete and re-insert under the keys.
 const std::vector<std::string>& migrations() {
@@ -46,7 +50,8 @@ CREATE TABLE cases (
   status TEXT NOT NULL,
   opened_at INTEGER NOT NULL,
   fulfilled_at INTEGER,
-  PRIMARY KEY (customer, id)
+  owner TEXT NOT NULL,
+  PRIMARY KEY (owner, customer, id)
 ) WITHOUT ROWID;
 CREATE TABLE promises (
   id TEXT NOT NULL UNIQUE,
@@ -59,7 +64,8 @@ CREATE TABLE promises (
   status TEXT NOT NULL,
   kept_at INTEGER,
   history TEXT NOT NULL DEFAULT '[]',
-  PRIMARY KEY (customer, id)
+  owner TEXT NOT NULL,
+  PRIMARY KEY (owner, customer, id)
 ) WITHOUT ROWID;
 CREATE TABLE exceptions (
   id TEXT NOT NULL UNIQUE,
@@ -71,7 +77,8 @@ CREATE TABLE exceptions (
   waiting_on TEXT NOT NULL,
   status TEXT NOT NULL,
   resolved_at INTEGER,
-  PRIMARY KEY (customer, id)
+  owner TEXT NOT NULL,
+  PRIMARY KEY (owner, customer, id)
 ) WITHOUT ROWID;
 CREATE TABLE touchpoints (
   id TEXT NOT NULL UNIQUE,
@@ -84,7 +91,8 @@ CREATE TABLE touchpoints (
   kind TEXT NOT NULL,
   subject TEXT NOT NULL,
   body TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (customer, id)
+  owner TEXT NOT NULL,
+  PRIMARY KEY (owner, customer, id)
 ) WITHOUT ROWID;
 CREATE TABLE scheduled (
   id TEXT NOT NULL UNIQUE,
@@ -98,7 +106,8 @@ CREATE TABLE scheduled (
   subject TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending',
   decision_note TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (customer, id)
+  owner TEXT NOT NULL,
+  PRIMARY KEY (owner, customer, id)
 ) WITHOUT ROWID;
 )sql",
       // 1 -> 2: Cockpit's own records, the change log (sync outbox) and the audit trail.
@@ -112,7 +121,8 @@ CREATE TABLE suggestion_decisions (
   until_at INTEGER,
   reason TEXT NOT NULL DEFAULT '',
   decided_by TEXT NOT NULL REFERENCES managers(id),
-  PRIMARY KEY (customer, id)
+  owner TEXT NOT NULL,
+  PRIMARY KEY (owner, customer, id)
 ) WITHOUT ROWID;
 -- One row per change of a record, in order (seq). change_id is unique across devices
 -- (128 random bits, hex), record is the contract JSON of the record after the change

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <type_traits>
 #include <unordered_map>
 
 #include "store/schema.hpp"
@@ -158,14 +159,38 @@ struct Store::Impl {
   template <typename R>
   bool put_row(const R& r, const Stamp& who) {
     static const std::string sql = tables::upsert_sql<R>();
+    std::optional<std::string> old_owner;
+    if constexpr (std::is_same_v<R, Customer>) old_owner = owner_of(r.id);
     {
       Using q(stmt(sql));
       Table<R>::bind(*q, r);
       q->run();
     }
     if (db.changes() == 0) return false;
+    if constexpr (std::is_same_v<R, Customer>) {
+      if (old_owner && *old_owner != r.owner) move_records(r.id, *old_owner, r.owner);
+    }
     log_change(Table<R>::entity, r.id, "upsert", to_json(r), who);
     return true;
+  }
+
+  std::optional<std::string> owner_of(std::string_view customer) {
+    Using q(stmt("SELECT owner FROM customers WHERE id = ?1"));
+    q->bind(1, customer);
+    if (!q->step()) return std::nullopt;
+    return q->text(0);
+  }
+
+  // A reassigned customer's records follow them to the new owner's range. The records
+  // themselves do not change (owner is not part of them): nothing is logged for them.
+  void move_records(std::string_view customer, std::string_view from, std::string_view to) {
+    for (const char* table : {"cases", "promises", "exceptions", "touchpoints", "scheduled", "suggestion_decisions"}) {
+      Using q(stmt(std::string("UPDATE ") + table + " SET owner = ?1 WHERE owner = ?2 AND customer = ?3"));
+      q->bind(1, to);
+      q->bind(2, from);
+      q->bind(3, customer);
+      q->run();
+    }
   }
 
   template <typename R>
@@ -206,16 +231,14 @@ struct Store::Impl {
     std::sort(out.begin(), out.end(), [](const R& a, const R& b) { return a.id < b.id; });
   }
 
-  // Rows of the customers one manager owns: one range of customers (owner, id), then
-  // per customer one range of the table's (customer, id) key. Counted first so the
-  // vector is allocated once: growing a 10,000-row vector by doubling costs more (page
-  // faults and moves) than the count, which touches only the same few pages.
+  // Rows of the customers one manager owns: one contiguous range of the table's
+  // (owner, customer, id) key. Counted first so the vector is allocated once: growing
+  // a 10,000-row vector by doubling costs more (page faults, moves) than the count.
   template <typename R>
   void read_owned(std::string_view owner, std::vector<R>& out) {
-    static const std::string from = std::string(" FROM customers c JOIN ") + Table<R>::name +
-                                    " t ON t.customer = c.id WHERE c.owner = ?1";
-    static const std::string count_sql = "SELECT count(*)" + from;
-    static const std::string sql = "SELECT " + tables::column_list<R>("t.") + from;
+    static const std::string count_sql = std::string("SELECT count(*) FROM ") + Table<R>::name + " WHERE owner = ?1";
+    static const std::string sql =
+        "SELECT " + tables::column_list<R>() + " FROM " + Table<R>::name + " WHERE owner = ?1";
     {
       Using q(stmt(count_sql));
       q->bind(1, owner);
@@ -347,9 +370,7 @@ Result<Book> Store::load_slice(std::string_view manager_id) {
         s.read_unordered(b.scheduled);
         s.read_unordered(b.decisions);
       } else {
-        static const std::string customers_sql =
-            "SELECT " + tables::column_list<Customer>() + " FROM customers WHERE owner = ?1";
-        s.read_rows(customers_sql, b.customers, manager_id);
+        s.read_owned(manager_id, b.customers);
         s.read_owned(manager_id, b.cases);
         s.read_owned(manager_id, b.promises);
         s.read_owned(manager_id, b.exceptions);

@@ -30,6 +30,7 @@ struct Table;
 
 template <>
 struct Table<Manager> {
+  static constexpr bool owned = false;
   static constexpr Entity entity = Entity::manager;
   static constexpr const char* name = "managers";
   static constexpr std::array<const char*, 4> columns = {"id", "name", "email", "role"};
@@ -51,6 +52,7 @@ struct Table<Manager> {
 
 template <>
 struct Table<Customer> {
+  static constexpr bool owned = false;
   static constexpr Entity entity = Entity::customer;
   static constexpr const char* name = "customers";
   static constexpr std::array<const char*, 9> columns = {"id",    "name",  "owner",
@@ -84,6 +86,7 @@ struct Table<Customer> {
 
 template <>
 struct Table<Case> {
+  static constexpr bool owned = true;  // has the owner column (schema.cpp)
   static constexpr Entity entity = Entity::case_;
   static constexpr const char* name = "cases";
   static constexpr std::array<const char*, 7> columns = {"id",     "customer",  "kind",        "title",
@@ -112,6 +115,7 @@ struct Table<Case> {
 
 template <>
 struct Table<Promise> {
+  static constexpr bool owned = true;  // has the owner column (schema.cpp)
   static constexpr Entity entity = Entity::promise;
   static constexpr const char* name = "promises";
   static constexpr std::array<const char*, 10> columns = {"id",     "customer", "case_id", "kind",    "text",
@@ -146,6 +150,7 @@ struct Table<Promise> {
 
 template <>
 struct Table<Exception> {
+  static constexpr bool owned = true;  // has the owner column (schema.cpp)
   static constexpr Entity entity = Entity::exception;
   static constexpr const char* name = "exceptions";
   static constexpr std::array<const char*, 9> columns = {"id",        "customer",   "case_id", "kind",       "summary",
@@ -178,6 +183,7 @@ struct Table<Exception> {
 
 template <>
 struct Table<Touchpoint> {
+  static constexpr bool owned = true;  // has the owner column (schema.cpp)
   static constexpr Entity entity = Entity::touchpoint;
   static constexpr const char* name = "touchpoints";
   static constexpr std::array<const char*, 10> columns = {"id",        "customer", "case_id", "at",      "channel",
@@ -212,6 +218,7 @@ struct Table<Touchpoint> {
 
 template <>
 struct Table<Scheduled> {
+  static constexpr bool owned = true;  // has the owner column (schema.cpp)
   static constexpr Entity entity = Entity::scheduled;
   static constexpr const char* name = "scheduled";
   static constexpr std::array<const char*, 11> columns = {"id",      "customer", "case_id", "scheduled_at",
@@ -249,6 +256,7 @@ struct Table<Scheduled> {
 
 template <>
 struct Table<SuggestionDecision> {
+  static constexpr bool owned = true;  // has the owner column (schema.cpp)
   static constexpr Entity entity = Entity::suggestion_decision;
   static constexpr const char* name = "suggestion_decisions";
   static constexpr std::array<const char*, 8> columns = {"id", "suggestion_key", "customer", "kind",
@@ -290,21 +298,31 @@ std::string column_list(std::string_view prefix = "") {
 }
 
 // INSERT … ON CONFLICT(id) DO UPDATE … WHERE <some column differs>: an unchanged row
-// is not touched, so sqlite3_changes() says whether anything changed.
+// is not touched, so sqlite3_changes() says whether anything changed. For a customer's
+// record the owner column is filled from the customer (an unknown customer gives ''
+// and the foreign key on `customer` then refuses the row with its usual error).
 template <typename R>
 std::string upsert_sql() {
   const auto& cols = Table<R>::columns;
   std::string values, set, differs;
+  std::size_t customer_param = 0;
   for (std::size_t i = 0; i < cols.size(); ++i) {
     if (i) values += ", ";
     values += "?" + std::to_string(i + 1);
+    if (std::string_view(cols[i]) == "customer") customer_param = i + 1;
     if (i == 0) continue;  // id
     if (!set.empty()) set += ", ";
     set += std::string(cols[i]) + " = excluded." + cols[i];
     if (!differs.empty()) differs += " OR ";
     differs += std::string(cols[i]) + " IS NOT excluded." + cols[i];
   }
-  return std::string("INSERT INTO ") + Table<R>::name + " (" + column_list<R>() + ") VALUES (" + values +
+  std::string names = column_list<R>();
+  if constexpr (Table<R>::owned) {
+    names += ", owner";
+    values += ", COALESCE((SELECT owner FROM customers WHERE id = ?" + std::to_string(customer_param) + "), '')";
+    set += ", owner = excluded.owner";
+  }
+  return std::string("INSERT INTO ") + Table<R>::name + " (" + names + ") VALUES (" + values +
          ") ON CONFLICT(id) DO UPDATE SET " + set + " WHERE " + differs;
 }
 
