@@ -1,5 +1,8 @@
 #include "server/ingest.hpp"
 
+#include <map>
+#include <optional>
+
 #include "server/record_check.hpp"
 
 namespace cockpit::server {
@@ -36,8 +39,9 @@ IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, con
     out.errors = std::move(parsed.errors);
     return out;  // rolled back: nothing of it applied
   }
-  // Already validated, so this parse cannot fail; it only tells which keys were sent.
-  const json raw = json::parse(text, nullptr, false);
+  // Which keys the document sent, needed only for stored records with Cockpit's own
+  // fields: parsed on first need (a first load of a big book never pays for it).
+  std::optional<json> raw;
   auto records = canonical_records(parsed.book);
   out.records = records.size();
   std::map<RecordKind, std::size_t> index;
@@ -45,8 +49,9 @@ IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, con
     const std::size_t pos = index[kb.kind]++;
     auto existing = txn->record(kb.kind, kb.id);
     json body = std::move(kb.body);
-    if (existing) {
-      const json* sent = raw_record(raw, kb.kind, kb.id, pos);
+    if (existing && !kept_fields(kb.kind).empty()) {
+      if (!raw) raw = json::parse(text, nullptr, false);
+      const json* sent = raw_record(*raw, kb.kind, kb.id, pos);
       for (const auto& f : kept_fields(kb.kind))
         if (sent && !sent->contains(f) && existing->rec.body.contains(f)) body[f] = existing->rec.body[f];
     }
