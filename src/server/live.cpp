@@ -53,8 +53,7 @@ void Live::notify(std::int64_t cursor, const Affected& who) {
         take(v);
       }
       by_manager_.clear();
-      // Managers without a waiter right now learn it from latest_any_ via floor rules:
-      // record it for them too, so their next wait answers at once.
+      // Managers with no poll open right now: their next wait compares with this.
       everyone_at_ = cursor;
     } else {
       for (const auto& m : who.managers) {
