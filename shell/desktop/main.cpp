@@ -1,6 +1,8 @@
 // cockpit-desktop: the native shell. GLFW window + OpenGL 3, the App does the rest.
 //   cockpit-desktop [--db PATH] [--frames N] [--screenshot FILE.png] [--dark]
-//                   [--view today|customers] [--size WxH]
+//                   [--view today|lead|sign-in|customer/ID] [--as MANAGER] [--size WxH]
+// --db PATH opens (or creates, with the demo book) the local database; --as signs that
+// manager in at start (otherwise whoever signed in last on this device).
 // --frames N renders N frames then exits 0; --screenshot writes the last frame as PNG
 // (read back with glReadPixels before the swap). Tests run it under xvfb-run.
 #include <GLFW/glfw3.h>
@@ -50,6 +52,7 @@ struct Options {
   long frames = -1;  // -1: until the window closes
   std::string screenshot;
   std::string view;
+  std::string as;
   bool dark = false;
   int width = 1280, height = 800;
 };
@@ -57,7 +60,7 @@ struct Options {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "cockpit-desktop: %s\nusage: cockpit-desktop [--db PATH] [--frames N] [--screenshot FILE.png] "
-               "[--dark] [--view today|customers] [--size WxH]\n",
+               "[--dark] [--view today|lead|sign-in|customer/ID] [--as MANAGER] [--size WxH]\n",
                why);
   std::exit(2);
 }
@@ -81,6 +84,8 @@ Options parse(int argc, char** argv) {
       o.screenshot = value();
     } else if (a == "--view") {
       o.view = value();
+    } else if (a == "--as") {
+      o.as = value();
     } else if (a == "--dark") {
       o.dark = true;
     } else if (a == "--size") {
@@ -108,6 +113,17 @@ bool write_screenshot(const std::string& path, int w, int h) {
 std::string font_dir() {
   if (const char* d = std::getenv("COCKPIT_FONT_DIR")) return d;
   return "/usr/share/fonts/opentype/inter";
+}
+
+// The message templates: $COCKPIT_TEMPLATES, else the repository's assets (where the
+// build found them); a missing file means the built-in templates.
+std::string templates_path() {
+  if (const char* t = std::getenv("COCKPIT_TEMPLATES")) return t;
+#ifdef COCKPIT_ASSETS_DIR
+  return std::string(COCKPIT_ASSETS_DIR) + "/templates/messages.json";
+#else
+  return "assets/templates/messages.json";
+#endif
 }
 
 }  // namespace
@@ -144,6 +160,8 @@ int main(int argc, char** argv) {
   config.device_pixel_ratio = dpr_of();
   config.theme = opt.dark ? cockpit::ui::Theme::dark : cockpit::ui::Theme::light;
   config.db_path = opt.db;
+  config.templates_path = templates_path();
+  config.sign_in_as = opt.as;
   if (!app.init(config)) return 1;
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");

@@ -4,10 +4,10 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include "ui/placeholder_data.hpp"
 #include "ui/theme.hpp"
 #include "ui/views.hpp"
 
@@ -16,9 +16,11 @@ namespace {
 
 constexpr float kBodySize = 15.0f;
 constexpr float kTitleSize = 22.0f;
+constexpr float kSmallSize = 13.0f;
 
-// Latin, Latin-1 (German umlauts, ß), general punctuation (– — … “ ”) and €.
-constexpr ImWchar kGlyphRanges[] = {0x0020, 0x00FF, 0x2010, 0x205E, 0x20AC, 0x20AC, 0};
+// Latin, Latin Extended-A (č, ő, ł: customers' names), general punctuation (– — … “ ”),
+// €, arrows (← ↑ ↓ ↳) and the check mark.
+constexpr ImWchar kGlyphRanges[] = {0x0020, 0x017F, 0x2010, 0x205E, 0x20AC, 0x20AC, 0x2190, 0x21FF, 0x2713, 0x2713, 0};
 
 bool file_exists(const std::string& path) {
   if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
@@ -71,8 +73,63 @@ bool App::init(const AppConfig& config) {
   apply_theme(state_.theme, ImGui::GetStyle());
   dpr_ = config.device_pixel_ratio > 0 ? config.device_pixel_ratio : 1.0f;
   build_fonts();
-  apply_fragment(config_.platform->url_fragment(), state_);
+
+  const Time now = config_.platform->now();
+  if (!config_.db_path.empty()) {
+    ControllerConfig cc;
+    cc.db_path = config_.db_path;
+    cc.journal_mode = config_.journal_mode;
+    cc.templates_path = config_.templates_path;
+    cc.platform = config_.platform;
+    if (!data_.open(cc, now)) std::fprintf(stderr, "cockpit: %s\n", data_.error().c_str());
+  }
+  if (data_.is_open()) {
+    if (!config_.sign_in_as.empty()) data_.sign_in(config_.sign_in_as, now);
+    else data_.sign_in_remembered(now);
+  }
+  state_.view = data_.signed_in() ? View::today : View::sign_in;
+  fragment_ = config_.platform->url_fragment();
+  if (apply_fragment(fragment_, state_) && !data_.signed_in()) state_.view = View::sign_in;
+  sync_fragment();
   return true;
+}
+
+bool App::sign_in(const std::string& manager_id) {
+  const Time now = config_.platform->now();
+  if (!data_.sign_in(manager_id, now)) {
+    state_.sign_in_error = data_.error();
+    return false;
+  }
+  state_.sign_in_error.clear();
+  state_.view = View::today;
+  state_.cursor = 0;
+  state_.query = {};
+  sync_fragment();
+  return true;
+}
+
+// Keeps the address and the open view in step: the view changed here -> a new address
+// (the shell pushes a history entry, so Back works); the address changed outside
+// (Back, Forward, an edited URL) -> open what it names.
+void App::sync_fragment() {
+  const std::string outside = config_.platform->url_fragment();
+  if (outside != fragment_ && !outside.empty()) {
+    UiState probe_state = state_;
+    if (apply_fragment(outside, probe_state) && data_.signed_in() && probe_state.view != View::sign_in) {
+      state_.view = probe_state.view;
+      state_.customer = probe_state.customer;
+      state_.item_cursor = -1;
+      state_.dialog = {};
+    }
+    fragment_ = outside;
+  }
+  if (!data_.signed_in()) state_.view = View::sign_in;
+  if (state_.view == View::lead && data_.me().role != Role::lead) state_.view = View::today;
+  const std::string want = to_fragment(state_);
+  if (want != fragment_) {
+    config_.platform->set_url_fragment(want);
+    fragment_ = want;
+  }
 }
 
 bool App::set_device_pixel_ratio(float dpr) {
@@ -109,7 +166,8 @@ void App::build_fonts() {
     fonts_.body = io.Fonts->AddFontFromFileTTF(f.regular.c_str(), kBodySize * dpr_, &cfg, kGlyphRanges);
     fonts_.strong = io.Fonts->AddFontFromFileTTF(f.strong.c_str(), kBodySize * dpr_, &cfg, kGlyphRanges);
     fonts_.title = io.Fonts->AddFontFromFileTTF(f.strong.c_str(), kTitleSize * dpr_, &cfg, kGlyphRanges);
-    if (fonts_.body && fonts_.strong && fonts_.title && io.Fonts->Build()) {
+    fonts_.small = io.Fonts->AddFontFromFileTTF(f.regular.c_str(), kSmallSize * dpr_, &cfg, kGlyphRanges);
+    if (fonts_.body && fonts_.strong && fonts_.title && fonts_.small && io.Fonts->Build()) {
       fonts_.source = f.name;
       break;
     }
@@ -119,18 +177,12 @@ void App::build_fonts() {
   if (!fonts_.body) {  // ImGui's built-in bitmap font: ugly but always there
     ImFontConfig def;
     def.SizePixels = std::round(13.0f * dpr_);
-    fonts_.body = fonts_.strong = fonts_.title = io.Fonts->AddFontDefault(&def);
+    fonts_.body = fonts_.strong = fonts_.title = fonts_.small = io.Fonts->AddFontDefault(&def);
     io.Fonts->Build();
     fonts_.source = "ImGui default";
   }
   io.FontDefault = fonts_.body;
   io.FontGlobalScale = 1.0f / dpr_;
-}
-
-void App::set_view(View v) {
-  if (state_.view == v) return;
-  state_.view = v;
-  config_.platform->set_url_fragment(to_fragment(state_));
 }
 
 void App::frame() {
@@ -140,6 +192,10 @@ void App::frame() {
     apply_theme(state_.theme, ImGui::GetStyle());
     applied_theme_ = state_.theme;
   }
+  const Time now = config_.platform->now();
+  data_.tick(now);
+  sync_fragment();
+
   ImGuiIO& io = ImGui::GetIO();
   io.FontGlobalScale = 1.0f / dpr_;
   ImGui::NewFrame();
@@ -149,72 +205,220 @@ void App::frame() {
   ImGui::SetNextWindowSize(io.DisplaySize);
   constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                       ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings |
-                                      ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
   ImGui::Begin("Cockpit", nullptr, kFlags);
-  draw_header();
+  FrameOutput out;
+  DrawContext ctx{state_, probe_, fonts_, palette(applied_theme_), data_, now, out};
+  draw_header(ctx);
+
+  // Keys first: a one-key action opens its dialog in this same frame.
+  handle_keys(ctx);
 
   // The view drawn is the one chosen before its content starts, so a click in the
   // header shows its effect (and the probe reports it) from the next frame on.
   const View shown = state_.view;
-  DrawContext ctx{state_, probe_, fonts_, palette(applied_theme_), placeholder_cockpit()};
+  const float status_h = ImGui::GetFrameHeight() + 6;
+  ImGui::BeginChild("content", ImVec2(0, -status_h), false, ImGuiWindowFlags_NoBackground);
   switch (shown) {
+    case View::sign_in: draw_sign_in(ctx); break;
     case View::today: draw_today(ctx); break;
-    case View::customers: draw_customers(ctx); break;
+    case View::customer: draw_customer(ctx); break;
+    case View::lead: draw_lead(ctx); break;
   }
+  ImGui::EndChild();
+  draw_status(ctx);
+  draw_dialog(ctx);
+  draw_help(ctx);
+  draw_toast(ctx);
   ImGui::End();
   ImGui::Render();
 
   probe_.frames++;
   probe_.view = std::string(view_name(shown));
   probe_.theme = applied_theme_ == Theme::dark ? "dark" : "light";
+  finish_frame(out);
+  sync_fragment();
 }
 
-// Title, the view switch, and on the right the signed-in manager and the theme toggle.
-void App::draw_header() {
-  const Palette& p = palette(applied_theme_);
-  const PlaceholderCockpit& data = placeholder_cockpit();
+// What the frame asked for: sign in or out, actions (one transaction each), the
+// clipboard, a mail link. A refused action from a dialog goes back into the dialog.
+void App::finish_frame(FrameOutput& out) {
+  const Time now = config_.platform->now();
+  const double t = ImGui::GetTime();
+  if (out.sign_in) sign_in(*out.sign_in);
+  if (out.sign_out) {
+    data_.sign_out();
+    state_ = UiState{.theme = state_.theme};
+    state_.view = View::sign_in;
+  }
+  for (const Action& a : out.actions) {
+    last_outcome_ = data_.apply(a, now);
+    Toast& toast = state_.toast;
+    if (last_outcome_.ok) {
+      std::string text = last_outcome_.message;
+      if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+      const bool undo = !std::holds_alternative<Undo>(a) && data_.session() && data_.session()->can_undo();
+      toast = Toast{text, t + 8.0, undo, false};
+      if (out.from_dialog) state_.dialog = {};
+    } else if (out.from_dialog && state_.dialog.kind != Dialog::Kind::none) {
+      state_.dialog.error = last_outcome_.message;
+    } else {
+      toast = Toast{last_outcome_.message, t + 6.0, false, true};
+    }
+  }
+  if (out.copy) {
+    config_.platform->copy_to_clipboard(*out.copy);
+    state_.toast = Toast{"Copied to the clipboard", t + 4.0, false, false};
+  }
+  if (out.mail) config_.platform->open_mailto(out.mail->to, out.mail->subject, out.mail->body);
+  if (!out.notice.empty()) state_.toast = Toast{out.notice, t + 4.0, false, true};
+}
 
+// Brand, the views this person may open, and on the right the demo badge, who is
+// signed in (with sign-out) and the theme toggle.
+void App::draw_header(DrawContext& ctx) {
+  const Palette& p = ctx.colors;
   ImGui::PushFont(fonts_.title);
   ImGui::TextColored(p.accent, "Cockpit");
   ImGui::PopFont();
   ImGui::SameLine(0, 28);
 
   auto nav = [&](const char* label, View v, const char* probe_name) {
-    const bool active = state_.view == v;
+    const bool active = state_.view == v || (v == View::today && state_.view == View::customer);
     ImGui::PushFont(fonts_.strong);
     if (active) {
       ImGui::PushStyleColor(ImGuiCol_Button, p.accent);
       ImGui::PushStyleColor(ImGuiCol_ButtonHovered, p.accent);
       ImGui::PushStyleColor(ImGuiCol_Text, p.surface);
     }
-    if (ImGui::Button(label)) set_view(v);
+    if (ImGui::Button(label)) {
+      state_.view = v;
+      state_.dialog = {};
+    }
     if (active) ImGui::PopStyleColor(3);
     ImGui::PopFont();
     record_control(probe_, probe_name);
   };
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-  nav("Today", View::today, "nav.today");
-  ImGui::SameLine();
-  nav("Customers", View::customers, "nav.customers");
-
-  // Right-aligned: "Anna Keller · Customer manager   [Dark theme]"
-  const char* toggle = state_.theme == Theme::dark ? "Light theme" : "Dark theme";
-  const std::string who = data.manager + "  \xC2\xB7  " + data.role;
-  ImGuiStyle& style = ImGui::GetStyle();
-  const float toggle_w = ImGui::CalcTextSize(toggle).x + style.FramePadding.x * 2;
-  const float who_w = ImGui::CalcTextSize(who.c_str()).x;
   const float right = ImGui::GetWindowContentRegionMax().x;
-  ImGui::SameLine(right - toggle_w - who_w - 24);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextColored(p.text_muted, "%s", who.c_str());
-  record_control(probe_, "header.manager");
-  ImGui::SameLine(right - toggle_w);
+  ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+  if (data_.signed_in()) {
+    nav("Today", View::today, "nav.today");
+    if (data_.me().role == Role::lead) {
+      ImGui::SameLine();
+      nav("Team", View::lead, "nav.lead");
+    }
+  }
+
+  // Right-aligned: [Demo data]  Anna Berger · Customer manager  [Sign out] [Dark theme]
+  const char* toggle = state_.theme == Theme::dark ? "Light theme" : "Dark theme";
+  float x = right - (ImGui::CalcTextSize(toggle).x + style.FramePadding.x * 2);
+  const float toggle_x = x;
+  float signout_x = x, who_x = x, demo_x = x;
+  std::string who;
+  if (data_.signed_in()) {
+    signout_x = x - (ImGui::CalcTextSize("Sign out").x + style.FramePadding.x * 2) - 8;
+    who = data_.me().name + "  \xC2\xB7  " + (data_.me().role == Role::lead ? "Team lead" : "Customer manager");
+    who_x = signout_x - ImGui::CalcTextSize(who.c_str()).x - 16;
+    x = who_x;
+  }
+  if (data_.demo()) demo_x = x - ImGui::CalcTextSize("Demo data").x - 28;
+  if (data_.demo()) {
+    ImGui::SameLine(demo_x);
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 3);
+    badge("Demo data", p.held);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("This device holds the built-in demo book, dated around today. Nothing is sent to anyone.");
+    record_control(probe_, "header.demo");
+  }
+  if (data_.signed_in()) {
+    ImGui::SameLine(who_x);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(p.text_muted, "%s", who.c_str());
+    record_control(probe_, "header.manager");
+    ImGui::SameLine(signout_x);
+    if (ImGui::Button("Sign out")) ctx.out.sign_out = true;
+    record_control(probe_, "header.sign_out");
+  }
+  ImGui::SameLine(toggle_x);
   if (ImGui::Button(toggle)) state_.theme = state_.theme == Theme::dark ? Theme::light : Theme::dark;
   record_control(probe_, "theme.toggle");
 
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::Spacing();
+}
+
+// The bottom line: who and how many on the left; on the right where this device's
+// copy stands ("Saved on this device" only once the platform says so) and the keys.
+void App::draw_status(DrawContext& ctx) {
+  const Palette& p = ctx.colors;
+  ImGui::Separator();
+  ImGui::PushFont(fonts_.small);
+  ImGui::AlignTextToFramePadding();
+  if (data_.signed_in()) {
+    const auto& lists = data_.session()->lists();
+    ImGui::TextColored(p.text_muted, "%zu customers \xC2\xB7 templates: %s", lists.customers.size(),
+                       data_.templates_source() == "built-in" ? "built-in" : "from file");
+  } else if (!data_.is_open()) {
+    ImGui::TextColored(p.overdue, "No database open: %s", data_.error().empty() ? "none configured" : data_.error().c_str());
+  } else {
+    ImGui::TextColored(p.text_muted, "Not signed in");
+  }
+  const char* saved = "";
+  ImVec4 color = p.text_muted;
+  switch (config_.platform->persist_state()) {
+    case PersistState::saved: saved = "\xE2\x9C\x93 Saved on this device"; color = p.fine; break;
+    case PersistState::saving: saved = "Saving on this device\xE2\x80\xA6"; break;
+    case PersistState::failed: saved = "Not saved on this device yet \xC2\xB7 will retry"; color = p.overdue; break;
+    case PersistState::disabled: saved = "Storage unavailable: changes stay in this tab"; color = p.at_risk; break;
+  }
+  const char* keys = "Press ? for keys";
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const float w = ImGui::CalcTextSize(saved).x + ImGui::CalcTextSize(keys).x + 32;
+  ImGui::SameLine(right - w);
+  ImGui::TextColored(color, "%s", saved);
+  record_control(probe_, "status.saved");
+  ImGui::SameLine(0, 32);
+  ImGui::TextColored(p.text_muted, "%s", keys);
+  ImGui::PopFont();
+}
+
+// The toast: what was just done, with Undo; fades after a few seconds.
+void App::draw_toast(DrawContext& ctx) {
+  Toast& t = state_.toast;
+  if (t.text.empty()) return;
+  if (ImGui::GetTime() > t.until) {
+    t = {};
+    return;
+  }
+  const Palette& p = ctx.colors;
+  ImGuiIO& io = ImGui::GetIO();
+  const float w = std::min(640.0f, io.DisplaySize.x - 40);
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y - 48), ImGuiCond_Always, ImVec2(0.5f, 1.0f));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(200, 0), ImVec2(w, 400));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, t.error ? p.overdue : p.text);
+  ImGui::PushStyleColor(ImGuiCol_Text, p.surface);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 8.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 10));
+  ImGui::Begin("##toast", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
+  ImGui::PushTextWrapPos(w - 140);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(t.text.c_str());
+  ImGui::PopTextWrapPos();
+  record_control(probe_, "toast");
+  if (t.undo) {
+    ImGui::SameLine(0, 16);
+    ImGui::PushStyleColor(ImGuiCol_Text, p.text);
+    if (ImGui::Button("Undo")) ctx.out.actions.push_back(Undo{});
+    ImGui::PopStyleColor();
+    record_control(probe_, "toast.undo");
+  }
+  ImGui::End();
+  ImGui::PopStyleVar(2);
+  ImGui::PopStyleColor(2);
 }
 
 void App::shutdown() {

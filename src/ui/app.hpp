@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/app_controller.hpp"
 #include "app/platform.hpp"
 #include "ui/ui_state.hpp"
 
@@ -28,12 +29,18 @@ struct ImGuiContext;
 
 namespace cockpit::ui {
 
+struct DrawContext;
+struct FrameOutput;
+
 struct AppConfig {
   Platform* platform = nullptr;  // not owned; outlives the App. Required.
   std::string font_dir;          // holds Inter-Regular.otf and Inter-SemiBold.otf
   float device_pixel_ratio = 1.0f;
   Theme theme = Theme::light;
-  std::string db_path;           // the local database (used once the store is wired)
+  std::string db_path;           // the local database; empty: none (tests hand a store to data())
+  std::string journal_mode = "WAL";  // the browser passes "DELETE" (no WAL in wasm)
+  std::string templates_path;    // assets/templates/messages.json, if shipped; else the built-ins
+  std::string sign_in_as;        // sign this manager in at start (desktop --as, tests)
 };
 
 // A named control's rectangle in logical pixels, as drawn in the last frame.
@@ -56,6 +63,7 @@ struct Fonts {
   ImFont* body = nullptr;     // Inter Regular 15 px
   ImFont* strong = nullptr;   // Inter SemiBold 15 px
   ImFont* title = nullptr;    // Inter SemiBold 22 px (the counts, the page title)
+  ImFont* small = nullptr;    // Inter Regular 13 px (dates, meta lines)
   std::string source;         // "Inter", "DejaVu Sans" or "ImGui default": what was found
 };
 
@@ -82,6 +90,14 @@ class App {
   // Destroys the ImGui context. Safe to call twice.
   void shutdown();
 
+  // The data side: store, identity, session, view models. Tests may open a store here
+  // before the first frame (AppConfig::db_path empty).
+  AppController& data() { return data_; }
+  // Signs in and opens Today (what the sign-in view does on a click).
+  bool sign_in(const std::string& manager_id);
+  // The outcome of the last action applied.
+  const Outcome& last_outcome() const { return last_outcome_; }
+
   UiState& state() { return state_; }
   const UiState& state() const { return state_; }
   const TestProbe& probe() const { return probe_; }
@@ -90,10 +106,16 @@ class App {
 
  private:
   void build_fonts();
-  void draw_header();
-  void set_view(View v);
+  void draw_header(DrawContext& ctx);
+  void draw_status(DrawContext& ctx);
+  void draw_toast(DrawContext& ctx);
+  void finish_frame(FrameOutput& out);
+  void sync_fragment();
 
   AppConfig config_;
+  AppController data_;
+  Outcome last_outcome_;
+  std::string fragment_;  // the address we last set (a different one: back/forward)
   ImGuiContext* context_ = nullptr;
   UiState state_;
   Theme applied_theme_ = Theme::light;

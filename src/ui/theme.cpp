@@ -15,9 +15,11 @@ const Palette kLight{
     .text_muted = rgb(104, 112, 124),
     .accent = rgb(37, 99, 235),
     .suggested = rgb(37, 99, 235),
-    .overdue = rgb(217, 119, 6),
-    .exceptions = rgb(220, 38, 38),
+    .overdue = rgb(200, 30, 30),
+    .exceptions = rgb(196, 110, 0),
     .held = rgb(124, 58, 237),
+    .at_risk = rgb(196, 110, 0),
+    .fine = rgb(21, 128, 61),
 };
 
 const Palette kDark{
@@ -28,9 +30,11 @@ const Palette kDark{
     .text_muted = rgb(150, 158, 170),
     .accent = rgb(96, 150, 250),
     .suggested = rgb(96, 150, 250),
-    .overdue = rgb(245, 158, 11),
-    .exceptions = rgb(248, 113, 113),
+    .overdue = rgb(248, 113, 113),
+    .exceptions = rgb(245, 165, 36),
     .held = rgb(167, 139, 250),
+    .at_risk = rgb(245, 165, 36),
+    .fine = rgb(74, 200, 120),
 };
 
 ImVec4 mix(ImVec4 a, ImVec4 b, float t) {
@@ -40,6 +44,19 @@ ImVec4 mix(ImVec4 a, ImVec4 b, float t) {
 }  // namespace
 
 const Palette& palette(Theme theme) { return theme == Theme::dark ? kDark : kLight; }
+
+ImVec4 tone_color(const Palette& p, vm::Tone tone) {
+  switch (tone) {
+    case vm::Tone::overdue: return p.overdue;
+    case vm::Tone::at_risk: return p.at_risk;
+    case vm::Tone::fine: return p.fine;
+    case vm::Tone::info: return p.accent;
+    case vm::Tone::muted: return p.text_muted;
+  }
+  return p.text;
+}
+
+ImVec4 tint(ImVec4 c, float alpha) { return ImVec4(c.x, c.y, c.z, alpha); }
 
 void apply_theme(Theme theme, ImGuiStyle& style) {
   const Palette& p = palette(theme);

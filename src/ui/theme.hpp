@@ -3,6 +3,7 @@
 // drawing needs (card backgrounds, the accent of each area).
 #include <imgui.h>
 
+#include "app/view_models.hpp"
 #include "ui/ui_state.hpp"
 
 namespace cockpit::ui {
@@ -10,9 +11,17 @@ namespace cockpit::ui {
 struct Palette {
   ImVec4 background, surface, border, text, text_muted, accent;
   ImVec4 suggested, overdue, exceptions, held;  // one accent per cockpit area
+  // What a colour means, everywhere (vm::Tone): overdue = red, at risk = amber,
+  // fine = green; held automated messages are violet.
+  ImVec4 at_risk, fine;
 };
 
 const Palette& palette(Theme theme);
+
+// The colour of a tone (overdue, at risk, fine, info, muted).
+ImVec4 tone_color(const Palette& p, vm::Tone tone);
+// The same colour, faint, for a badge's or a row's background.
+ImVec4 tint(ImVec4 c, float alpha);
 
 // Sets ImGui's style (colours, rounding, spacing) for `theme`. Sizes are in logical
 // pixels; the atlas already carries the device pixel ratio.

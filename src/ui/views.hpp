@@ -1,34 +1,79 @@
 #pragma once
-// What every view's draw function gets: the UI state to read and change, the fonts and
-// colours, and the probe where it records its named controls for tests. One file per
-// view (today_view.cpp, customers_view.cpp, …); views never touch the store.
+// What every view's draw function gets, and what it gives back. A view reads the view
+// models (through the AppController's caches), changes UiState (navigation, drafts)
+// and returns actions as values in FrameOutput; the App applies them after the frame.
+// Views never touch the store. One file per view: sign_in_view, today_view
+// (+ customer_table), customer_view, lead_view, dialogs (compose and the small forms),
+// keys (keyboard and the help overlay).
 #include <imgui.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "app/actions.hpp"
+#include "app/app_controller.hpp"
+#include "app/view_models.hpp"
 #include "ui/app.hpp"
-#include "ui/placeholder_data.hpp"
 #include "ui/theme.hpp"
 
 namespace cockpit::ui {
+
+// What one frame asks the App to do once it is drawn.
+struct FrameOutput {
+  std::vector<Action> actions;    // applied in order, each in one transaction
+  bool from_dialog = false;       // a refusal goes back into the open dialog
+  std::optional<std::string> sign_in;
+  bool sign_out = false;
+  std::optional<std::string> copy;  // text for the clipboard
+  struct Mail {
+    std::string to, subject, body;
+  };
+  std::optional<Mail> mail;
+  std::string notice;             // a short message for the toast ("no open promise here")
+};
 
 struct DrawContext {
   UiState& state;
   TestProbe& probe;
   const Fonts& fonts;
   const Palette& colors;
-  const PlaceholderCockpit& data;  // TEMPORARY: becomes the view models from src/app
+  AppController& data;
+  Time now;
+  FrameOutput& out;
 };
 
 // Records the last ImGui item's rectangle under `name` (see TestProbe).
 void record_control(TestProbe& probe, std::string name);
 
-// The customers table (filtered by name or company, case-insensitive); `id` keeps two
-// tables' rows apart and prefixes their probe names (<id>.row.<customer id>).
-void draw_customer_table(DrawContext& ctx, const char* id, std::string_view filter);
+// ---------------------------------------------------------------- small widgets (widgets.cpp)
+// A rounded label with a faint background in `color`.
+void badge(std::string_view text, ImVec4 color);
+// A section heading: strong text and a muted count.
+void section_title(DrawContext& ctx, std::string_view title, int count = -1);
+// Text cut to `width` with an ellipsis.
+void text_clipped(std::string_view text, float width, ImVec4 color, ImFont* font = nullptr);
+// A muted explanatory line that wraps.
+void hint(DrawContext& ctx, std::string_view text);
+// A small coloured dot before text on the same line.
+void dot(ImVec4 color);
+// Opens the customer view.
+void open_customer(DrawContext& ctx, const std::string& id);
 
+// ---------------------------------------------------------------- views
+void draw_sign_in(DrawContext& ctx);
 void draw_today(DrawContext& ctx);
-void draw_customers(DrawContext& ctx);
+void draw_customer_table(DrawContext& ctx, const vm::TodayModel& model, bool show_owner);
+void draw_customer(DrawContext& ctx);
+void draw_lead(DrawContext& ctx);
+void draw_dialog(DrawContext& ctx);
+void draw_help(DrawContext& ctx);
+
+// ---------------------------------------------------------------- keys (keys.cpp)
+// One-key actions and navigation, read from ImGuiIO before the view draws.
+void handle_keys(DrawContext& ctx);
+// Opens the dialog for a one-key (or button) intent on the customer `model`.
+void open_intent(DrawContext& ctx, const vm::CustomerModel& model, const vm::KeyIntent& intent);
 
 }  // namespace cockpit::ui

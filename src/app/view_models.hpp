@@ -1,0 +1,255 @@
+#pragma once
+// View models: what each screen shows, as plain rows with every label already
+// formatted (style.md §2). Built from the session's slice and lists; pure (no ImGui, no
+// store, no clock: `now` is given), so tests say "given these records, these rows in
+// this order" without a window.
+//
+// [SECTION] Labels     dates relative and absolute, enum names in words, tones
+// [SECTION] Today      counts, the four areas, my customers (search, filter, sort)
+// [SECTION] Customer   one customer on one screen, its action items
+// [SECTION] Lead       each manager's load
+// [SECTION] Keys       which one-key action a key means for the selected item
+//
+// Cost: the Today model keeps indices into lists.customers; a row's labels are built
+// only when the row is drawn (CustomerTable::row), so a 10,000-customer book costs the
+// frame only the ~30 visible rows. Filtering and sorting run when the data or the
+// query change, not per frame.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/records.hpp"
+#include "engine/lists.hpp"
+#include "engine/settings.hpp"
+#include "engine/timeline.hpp"
+
+namespace cockpit::vm {
+
+// ============================================================ [SECTION] Labels
+
+// What a colour means, the same on every screen: overdue (a date passed), at risk
+// (due soon, waiting, held), fine (nothing open); info for neutral accents, muted for
+// what is done or noise.
+enum class Tone { fine, at_risk, overdue, info, muted };
+Tone tone_of(Severity s);
+std::string_view tone_word(Tone t);  // "Overdue", "At risk", "Fine", "", ""
+
+// "Fri 20 Nov" (with the year when it is not now's year: "Fri 20 Nov 2025").
+std::string day_label(Time t, Time now);
+// "Fri 20 Nov, 14:05"
+std::string day_time_label(Time t, Time now);
+// "just now", "5 minutes ago", "in 3 hours", "yesterday", "tomorrow", "3 days ago",
+// "in 2 days", "2 months ago": calendar days (UTC) beyond the same day.
+std::string relative_label(Time t, Time now);
+// "3 days ago · Fri 20 Nov"
+std::string when_label(Time t, Time now);
+// "1 day", "3 days"
+std::string days_text(std::int64_t n);
+
+std::string_view stage_label(Stage s);               // "Active", "Prospect", "Former"
+std::string_view channel_label(Channel c);           // "Email", "Phone", "SMS", …
+std::string_view promise_kind_label(PromiseKind k);  // "Delivery", …
+std::string_view touch_kind_label(TouchKind k);      // "Order confirmation", …
+std::string_view suggestion_kind_label(SuggestionKind k);  // "Overdue promise", …
+std::string_view hold_reason_label(HoldReason r);    // "before fulfilment", …
+std::string hold_reasons_label(const std::vector<HoldReason>& reasons);  // "duplicate, open exception"
+// "address_change" -> "Address change"
+std::string humanize(std::string_view id_like);
+
+// Case-insensitive (ASCII) substring test; an empty needle matches.
+bool contains_folded(std::string_view hay, std::string_view needle);
+
+// ============================================================ [SECTION] Today
+
+struct CardItem {
+  std::string customer_id, customer_name;
+  std::string title;   // what it is: the reason, the promise, the summary, the subject
+  std::string detail;  // one more line: "Waiting on logistics", "duplicate"
+  std::string when;    // "due 3 days ago · Fri 20 Nov"
+  Tone tone = Tone::info;
+  std::string about;   // the record it is about (suggestion's about, promise, exception, scheduled)
+  std::string key;     // suggestions: the suggestion key
+};
+
+struct Area {
+  int count = 0;
+  std::vector<CardItem> top;  // the most urgent few, in list order
+};
+
+enum class SortKey { urgency, name, stage, worst, owner, suggestions };
+enum class SeverityFilter { all, overdue, at_risk, fine };
+
+struct CustomerQuery {
+  std::string search;  // any part of a customer's name or id, or of one of its cases' or promises' titles or ids
+  SeverityFilter severity = SeverityFilter::all;
+  std::optional<Stage> stage;  // nullopt: every stage
+  SortKey sort = SortKey::urgency;
+  bool descending = false;     // urgency ascending = most urgent first
+  bool operator==(const CustomerQuery&) const = default;
+};
+
+struct CustomerListRow {
+  std::string id, name, stage, owner, worst, suggestions;
+  std::string match;  // when the search matched something other than the name: "promise p-1: Delivery…"
+  Tone tone = Tone::fine;
+  Stage stage_value = Stage::active;
+};
+
+// Per customer: the words search looks in, folded, and which records are theirs.
+class SearchIndex {
+ public:
+  void build(const Book& slice);
+  // The index into slice.customers of `customer_id`, or -1.
+  int customer(std::string_view customer_id) const;
+  // What matched for this customer ("" when the name or id did, or nothing did).
+  std::string match_hint(const Book& slice, std::string_view customer_id, std::string_view needle) const;
+  bool matches(std::string_view customer_id, std::string_view needle) const;
+
+ private:
+  struct Entry {
+    std::string folded;  // name, id, case titles and ids, promise texts and ids, exception summaries and ids
+    std::vector<int> cases, promises;
+  };
+  std::vector<Entry> entries_;             // slice.customers order
+  std::vector<std::pair<std::string, int>> by_id_;  // sorted by id
+};
+
+struct TodayModel {
+  std::string manager_name;
+  Area suggested, overdue, exceptions, held;
+  int due_soon = 0;                 // promises due within 2 days (shown with the overdue ones)
+  int hidden_suggestions = 0;       // dismissed or snoozed
+  int total_customers = 0;          // before the filter
+  std::vector<int> rows;            // indices into lists.customers, filtered and sorted
+  int counts_by_severity[3] = {0, 0, 0};  // fine, at_risk, overdue, over all customers
+};
+
+// `top` items per area (the cards show a few; the counts are always the full ones).
+TodayModel build_today(const Book& slice, const Lists& lists, const SearchIndex& index, const CustomerQuery& query,
+                       Time now, int top = 4);
+// The labels of one row of "My customers" (built only for visible rows).
+CustomerListRow customer_row(const Book& slice, const Lists& lists, const SearchIndex& index, int list_index,
+                             std::string_view search);
+// A manager's name from the slice, else the id.
+std::string manager_name(const Book& slice, std::string_view id);
+
+// ============================================================ [SECTION] Customer
+
+struct SuggestionView {
+  std::string key, about, customer;
+  std::optional<std::string> case_id;
+  SuggestionKind kind = SuggestionKind::promise_overdue;
+  std::string kind_label, reason, subject, body;
+  Channel channel = Channel::email;
+  TouchKind touch_kind = TouchKind::status_update;  // what the sent message will be filed as
+  std::string channel_label;
+  Tone tone = Tone::info;
+  bool can_snooze = true;  // an overdue promise cannot be snoozed (give it a new date)
+};
+
+struct SlipView {
+  std::string text;  // "was due Fri 13 Nov · moved 11 days ago · customer told"
+  bool told = true;
+};
+
+struct PromiseView {
+  std::string id, text, kind_label, case_title;
+  std::string due;     // "due 3 days ago · Fri 20 Nov"
+  std::string status;  // "7 days overdue", "due tomorrow", "open", "kept 2 days ago", "cancelled"
+  std::vector<SlipView> slips;  // oldest first
+  Time due_at = 0;
+  Tone tone = Tone::fine;
+  bool open = false, overdue = false, untold_slip = false;
+};
+
+struct ExceptionView {
+  std::string id, summary, kind_label, waiting_on, case_title;
+  std::string raised;  // "raised 12 days ago · Wed 11 Nov"
+  std::string age;     // "waiting 12 days on logistics"
+  Tone tone = Tone::at_risk;
+  bool open = false;
+};
+
+struct TimelineView {
+  std::string id;
+  std::string when;       // "3 days ago · Fri 20 Nov, 14:05"
+  std::string who;        // "Automated · system:noreply", "Anna Berger", "Customer"
+  std::string channel, kind, subject, body;
+  std::string badge;      // "Scheduled · held: duplicate", "Will go", "Released", "Noise: 10 identical"
+  bool automated = false, incoming = false, scheduled = false;
+  bool noise = false;     // a repeat of an identical automated message
+  int repeats = 1;        // the size of its group of identical automated messages
+  bool group_head = true; // the newest member of its group (shown when noise is folded)
+  Tone tone = Tone::info;
+};
+
+struct ScheduledView {
+  std::string id, subject, kind_label, sender, when, case_title;
+  std::string verdict;  // "Held: it asks for a review before …" / "Will go" / "Released" / "Cancelled"
+  std::string note;     // the manager's decision note
+  bool held = false, pending = false;
+  Tone tone = Tone::info;
+};
+
+// One thing the keyboard cursor can stand on in the customer view, in screen order.
+struct ActionItem {
+  enum class Kind { suggestion, promise, exception, held };
+  Kind kind = Kind::suggestion;
+  int index = 0;  // into the model's list of that kind
+};
+
+struct CustomerModel {
+  bool found = false;
+  std::string id, name, stage, owner, owner_id, email, phone, preferred, since, worst;
+  Stage stage_value = Stage::active;
+  Tone tone = Tone::fine;
+  std::vector<SuggestionView> suggestions;
+  std::vector<PromiseView> promises;      // open first (most urgent first), then kept/cancelled
+  std::vector<ExceptionView> exceptions;  // open first (oldest first), then resolved
+  std::vector<ScheduledView> scheduled;   // pending first (held first), then decided
+  std::vector<TimelineView> timeline;     // newest first
+  std::vector<ActionItem> items;          // suggestions, open promises, open exceptions, held messages
+  std::vector<std::pair<std::string, std::string>> cases;  // id, "Order · Grail CF SL company bike · open"
+  int noise = 0;                          // repeats hidden when noise is folded
+};
+
+CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_view customer_id, Time now,
+                             const Settings& settings = {});
+
+// ============================================================ [SECTION] Lead
+
+struct ManagerLoad {
+  std::string id, name, role;
+  int customers = 0, overdue = 0, due_soon = 0, exceptions = 0, held = 0, suggestions = 0;
+  std::string oldest;  // "oldest waiting 26 days" / "none waiting"
+  std::int64_t oldest_days = 0;
+  Tone tone = Tone::fine;
+};
+
+// Every manager in the slice (a lead's slice: everyone), busiest first: overdue, then
+// exceptions, then customers, then name.
+std::vector<ManagerLoad> build_lead(const Book& slice, const Lists& lists, Time now);
+
+// Customers whose name or id contains `search`, at most `limit`, by name.
+std::vector<std::pair<std::string, std::string>> find_customers(const Book& slice, std::string_view search,
+                                                                std::size_t limit);
+
+// ============================================================ [SECTION] Keys
+
+// What a one-key action means for the item the cursor is on (customer view), as the
+// dialog or action it opens. The UI turns `open` into a dialog or applies MarkKept
+// directly; `none` comes with a message saying why not ("nothing to send here").
+struct KeyIntent {
+  enum class Kind { none, compose, new_date, kept, dismiss, snooze, release, cancel_held, resolve, reroute, log_call };
+  Kind kind = Kind::none;
+  int suggestion = -1, promise = -1, exception = -1, scheduled = -1;  // indices into the model's lists
+  std::string message;  // for none
+};
+// key: 's' send, 'n' new date, 'k' kept, 'd' dismiss, 'z' snooze, 'r' release, 'c' cancel,
+// 'x' resolve, 'w' re-route (waiting on), 'l' log call. `cursor` indexes model.items
+// (-1: no item; the key then acts on the first item it fits).
+KeyIntent intent_for_key(const CustomerModel& model, int cursor, char key);
+
+}  // namespace cockpit::vm

@@ -1,0 +1,130 @@
+// Team (for a team lead): each manager's load (customers, overdue promises, pending
+// exceptions and how long the oldest has waited) and reassigning a customer.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <string>
+
+#include "ui/views.hpp"
+
+namespace cockpit::ui {
+
+void draw_lead(DrawContext& ctx) {
+  const Palette& p = ctx.colors;
+  UiState& st = ctx.state;
+  const std::vector<vm::ManagerLoad>& loads = ctx.data.lead(ctx.now);
+
+  ImGui::PushFont(ctx.fonts.title);
+  ImGui::TextUnformatted("Team");
+  ImGui::PopFont();
+  hint(ctx, "Who carries what today. Busiest first: overdue promises, then pending exceptions.");
+  ImGui::Spacing();
+
+  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
+                                     ImGuiTableFlags_SizingStretchProp;
+  if (ImGui::BeginTable("loads", 7, kFlags)) {
+    ImGui::TableSetupColumn("Manager", ImGuiTableColumnFlags_WidthStretch, 2.2f);
+    ImGui::TableSetupColumn("Customers", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("Overdue promises", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn("Due in 2 days", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("Pending exceptions", ImGuiTableColumnFlags_WidthStretch, 1.9f);
+    ImGui::TableSetupColumn("Held messages", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("Suggestions", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::PushFont(ctx.fonts.strong);
+    ImGui::TableHeadersRow();
+    ImGui::PopFont();
+    auto num = [&](int n, ImVec4 color) {
+      if (n) ImGui::TextColored(color, "%d", n);
+      else ImGui::TextColored(p.text_muted, "-");
+    };
+    for (const vm::ManagerLoad& l : loads) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      dot(tone_color(p, l.tone));
+      ImGui::PushFont(ctx.fonts.strong);
+      ImGui::TextUnformatted(l.name.c_str());
+      ImGui::PopFont();
+      record_control(ctx.probe, "lead.row." + l.id);
+      ImGui::SameLine();
+      ImGui::PushFont(ctx.fonts.small);
+      ImGui::TextColored(p.text_muted, "%s", l.role.c_str());
+      ImGui::PopFont();
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", l.customers);
+      ImGui::TableNextColumn();
+      num(l.overdue, p.overdue);
+      ImGui::TableNextColumn();
+      num(l.due_soon, p.at_risk);
+      ImGui::TableNextColumn();
+      if (l.exceptions) {
+        ImGui::TextColored(p.at_risk, "%d", l.exceptions);
+        ImGui::SameLine();
+        ImGui::TextColored(p.text_muted, "(%s)", l.oldest.c_str());
+      } else {
+        ImGui::TextColored(p.text_muted, "-");
+      }
+      ImGui::TableNextColumn();
+      num(l.held, p.held);
+      ImGui::TableNextColumn();
+      num(l.suggestions, p.accent);
+    }
+    ImGui::EndTable();
+  }
+
+  ImGui::Spacing();
+  ImGui::Spacing();
+  section_title(ctx, "Reassign a customer");
+  hint(ctx, "Pick the customer, then the manager who takes them over. Their promises, exceptions and history move "
+            "with them; undo with u.");
+  ImGui::Spacing();
+  const Session* session = ctx.data.session();
+  if (!session) return;
+  ImGui::BeginGroup();
+  ImGui::TextColored(p.text_muted, "1. Customer");
+  ImGui::SetNextItemWidth(360);
+  ImGui::InputTextWithHint("##who", "Type a name or id", &st.reassign_search);
+  record_control(ctx.probe, "lead.reassign.search");
+  ImGui::BeginChild("matches", ImVec2(360, 190), true);
+  const auto hits = vm::find_customers(session->slice(), st.reassign_search, 40);
+  for (const auto& [id, label] : hits) {
+    if (ImGui::Selectable((label + "##" + id).c_str(), st.reassign_customer == id)) st.reassign_customer = id;
+    record_control(ctx.probe, "lead.reassign.customer." + id);
+  }
+  if (hits.empty()) ImGui::TextColored(p.text_muted, "No customer matches.");
+  ImGui::EndChild();
+  ImGui::EndGroup();
+  ImGui::SameLine(0, 24);
+  ImGui::BeginGroup();
+  ImGui::TextColored(p.text_muted, "2. New owner");
+  ImGui::BeginChild("owners", ImVec2(300, 190 + ImGui::GetFrameHeightWithSpacing()), true);
+  for (const Manager& mg : session->slice().managers) {
+    if (ImGui::Selectable((mg.name + "##" + mg.id).c_str(), st.reassign_to == mg.id)) st.reassign_to = mg.id;
+    record_control(ctx.probe, "lead.reassign.to." + mg.id);
+  }
+  ImGui::EndChild();
+  ImGui::EndGroup();
+  ImGui::SameLine(0, 24);
+  ImGui::BeginGroup();
+  ImGui::TextColored(p.text_muted, "3. Confirm");
+  const bool ready = !st.reassign_customer.empty() && !st.reassign_to.empty();
+  if (ready) {
+    const Customer* c = nullptr;
+    for (const Customer& x : session->slice().customers)
+      if (x.id == st.reassign_customer) c = &x;
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 260);
+    ImGui::Text("Move %s from %s to %s?", c ? c->name.c_str() : st.reassign_customer.c_str(),
+                c ? vm::manager_name(session->slice(), c->owner).c_str() : "?",
+                vm::manager_name(session->slice(), st.reassign_to).c_str());
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::BeginDisabled(!ready);
+  if (ImGui::Button("Reassign")) {
+    ctx.out.actions.push_back(ReassignCustomer{st.reassign_customer, st.reassign_to});
+    st.reassign_customer.clear();
+  }
+  ImGui::EndDisabled();
+  record_control(ctx.probe, "lead.reassign.confirm");
+  ImGui::EndGroup();
+}
+
+}  // namespace cockpit::ui
