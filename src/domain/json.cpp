@@ -493,7 +493,31 @@ class References {
 
 // ---------------------------------------------------------------- [SECTION] Parsing
 
-struct TooDeep {};
+// Whether arrays/objects nest deeper than `max` anywhere in the text. A linear scan
+// before parsing, so a hostile document never builds a deep tree. (nlohmann's parser
+// callback could refuse depth too, but in 3.11.2 its end_object() walks the whole
+// parent on every object: quadratic on a list of 200,000 records.) Malformed text is
+// left for the parser to refuse.
+bool nesting_exceeds(std::string_view text, std::size_t max) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
 
 constexpr const char* kLists[] = {"managers",    "customers", "cases",
                                   "promises",    "exceptions", "touchpoints",
@@ -883,18 +907,11 @@ ParsedDocument parse_document(std::string_view text, const KnownRecords* known, 
   if (text.size() > lim.max_bytes)
     return refuse({"document: " + std::to_string(text.size()) + " bytes is larger than the limit of " +
                    std::to_string(lim.max_bytes) + " bytes"});
+  if (nesting_exceeds(text, lim.max_depth))
+    return refuse({"document: nested deeper than " + std::to_string(lim.max_depth) + " levels"});
   json doc;
   try {
-    // The callback sees each value's nesting depth as it is parsed; throwing stops the
-    // parse before a hostile document can build a deep tree.
-    const std::size_t max_depth = lim.max_depth;
-    json::parser_callback_t cb = [max_depth](int depth, json::parse_event_t, json&) {
-      if (depth > static_cast<int>(max_depth)) throw TooDeep{};
-      return true;
-    };
-    doc = json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/true, /*ignore_comments=*/false);
-  } catch (const TooDeep&) {
-    return refuse({"document: nested deeper than " + std::to_string(lim.max_depth) + " levels"});
+    doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/false);
   } catch (const json::exception& e) {
     return refuse({std::string("document: not valid JSON: ") + e.what()});
   } catch (const std::exception& e) {  // e.g. std::bad_alloc on an absurd document

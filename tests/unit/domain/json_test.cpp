@@ -299,6 +299,9 @@ TEST_CASE("hostile input: depth, size, length, NUL, invalid UTF-8") {
   CHECK(has(parse_document(deep).errors, "document: nested deeper than 16 levels"));
   std::string deep_obj = "{\"managers\":[{\"id\":\"m\",\"name\":" + std::string(20, '[') + std::string(20, ']') + "}]}";
   CHECK(has(parse_document(deep_obj).errors, "nested deeper than"));
+  json brackets = good_doc();  // brackets inside strings are text, not nesting
+  brackets["touchpoints"][0]["subject"] = std::string(40, '[') + "\\\"" + std::string(40, '{');
+  CHECK(parse_document(text_of(brackets)).ok());
 
   ParseLimits small;
   small.max_bytes = 1000;
