@@ -37,9 +37,15 @@ class BrowserPlatform final : public cockpit::Platform {
     EM_ASM({ stringToUTF8(location.hash.substring(1), $0, $1); }, buf, sizeof buf);
     return buf;
   }
+  // A new view is a new history entry, so Back returns to the previous one (the App
+  // reads location.hash every frame and follows it).
   void set_url_fragment(std::string_view f) override {
     std::string s(f);
-    EM_ASM({ history.replaceState(null, "", "#" + UTF8ToString($0)); }, s.c_str());
+    EM_ASM({
+      var h = "#" + UTF8ToString($0);
+      if (location.hash === h) return;
+      if (location.hash.length > 1) history.pushState(null, "", h); else history.replaceState(null, "", h);
+    }, s.c_str());
   }
   void copy_to_clipboard(std::string_view text) override {
     std::string s(text);
@@ -125,6 +131,8 @@ int main() {
   config.font_dir = "/fonts";
   config.device_pixel_ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
   config.db_path = "/data/cockpit.db";
+  config.journal_mode = "DELETE";  // no WAL in wasm (no shared memory)
+  config.templates_path = "/assets/messages.json";  // fetched by pre.js when the site ships it
   if (EM_ASM_INT(return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? 1 : 0))
     config.theme = cockpit::ui::Theme::dark;
   if (!s.app.init(config)) return 1;

@@ -2,7 +2,8 @@
 //  1. Mounts IDBFS at /data and loads it from IndexedDB with FS.syncfs(true); main()
 //     waits for it (a run dependency), so the database is never opened, and never
 //     flushed, before the stored copy is in memory.
-//  2. Fetches the fonts into /fonts (also a run dependency).
+//  2. Fetches the fonts into /fonts and the message templates into /assets (also run
+//     dependencies; a missing templates file means the built-in ones).
 //  3. Module.cockpitPersist: the flush after a commit, one at a time plus a dirty flag.
 //  4. Module.cockpitPublish: the app's probe (frames, view, control rectangles) as
 //     window.cockpit, for tests and the page.
@@ -65,6 +66,17 @@ Module['preRun'].push(function () {
   })).catch(function (e) {
     console.warn('cockpit: fonts missing, using a fallback', e);
   }).then(function () { removeRunDependency('cockpit-fonts'); });
+
+  addRunDependency('cockpit-templates');
+  FS.mkdir('/assets');
+  fetch('assets/messages.json').then(function (r) {
+    if (!r.ok) throw new Error('HTTP ' + r.status);
+    return r.arrayBuffer();
+  }).then(function (buf) {
+    FS.writeFile('/assets/messages.json', new Uint8Array(buf));
+  }).catch(function (e) {
+    console.warn('cockpit: no templates file, using the built-in ones', e);
+  }).then(function () { removeRunDependency('cockpit-templates'); });
 });
 
 Module['cockpitPublish'] = function (json) {

@@ -206,4 +206,18 @@ const std::vector<vm::ManagerLoad>& AppController::lead(Time now) {
   return lead_;
 }
 
+const std::vector<std::pair<std::string, std::string>>& AppController::find_customers(const std::string& search,
+                                                                                   std::size_t limit) {
+  if (!session_) {
+    found_.clear();
+    return found_;
+  }
+  if (found_rev_ != revision_ || found_search_ != search) {
+    found_ = vm::find_customers(session_->slice(), search, limit);
+    found_rev_ = revision_;
+    found_search_ = search;
+  }
+  return found_;
+}
+
 }  // namespace cockpit

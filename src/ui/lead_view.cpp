@@ -85,7 +85,7 @@ void draw_lead(DrawContext& ctx) {
   ImGui::InputTextWithHint("##who", "Type a name or id", &st.reassign_search);
   record_control(ctx.probe, "lead.reassign.search");
   ImGui::BeginChild("matches", ImVec2(360, 190), true);
-  const auto hits = vm::find_customers(session->slice(), st.reassign_search, 40);
+  const auto& hits = ctx.data.find_customers(st.reassign_search, 40);
   for (const auto& [id, label] : hits) {
     if (ImGui::Selectable((label + "##" + id).c_str(), st.reassign_customer == id)) st.reassign_customer = id;
     record_control(ctx.probe, "lead.reassign.customer." + id);

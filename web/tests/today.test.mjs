@@ -1,6 +1,8 @@
 // End to end in the browser: Debian's Chromium (headless, WebGL2 on SwiftShader) opens
-// the built site served on 127.0.0.1, waits for the first frames, checks the canvas
-// shows a real frame, clicks named controls and checks what is shown changed.
+// the built site served on 127.0.0.1 with a fresh profile (an empty IndexedDB, so the
+// app creates /data/cockpit.db with the demo book). The manager signs in, opens a
+// customer, sends a suggested message and sees it leave the list; after a reload (the
+// database comes back from IndexedDB) it is still gone. Screenshots of every main view.
 //   COCKPIT_SITE=build/browser/app COCKPIT_SCREENSHOTS=build/desktop/screenshots node today.test.mjs
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { startServer } from './serve.mjs';
 
 const site = process.env.COCKPIT_SITE;
 const shots = process.env.COCKPIT_SCREENSHOTS || tmpdir();
-for (const f of ['index.html', 'cockpit.js', 'cockpit.wasm', 'fonts/Inter-Regular.otf']) {
+for (const f of ['index.html', 'cockpit.js', 'cockpit.wasm', 'fonts/Inter-Regular.otf', 'assets/messages.json']) {
   assert.ok(site && existsSync(join(site, f)), `missing ${site}/${f}: build the browser preset first`);
 }
 mkdirSync(shots, { recursive: true });
@@ -42,17 +44,34 @@ const probe = (page) => page.evaluate(() => window.cockpit);
 async function framesAfter(page, n) {
   await page.waitForFunction((k) => window.cockpit && window.cockpit.frames >= k, n, { timeout: 30000 });
 }
+async function settle(page) { await framesAfter(page, (await probe(page)).frames + 3); }
 async function shot(page, name) {
+  await settle(page);
   const png = await page.screenshot({ path: join(shots, name) });
   return decodePng(png);
 }
+async function waitView(page, view) {
+  await page.waitForFunction((v) => window.cockpit && window.cockpit.view === v, view, { timeout: 15000 });
+  await settle(page);
+}
+async function waitControl(page, name, present = true) {
+  await page.waitForFunction(([n, p]) => window.cockpit && (!!window.cockpit.controls[n]) === p, [name, present],
+                             { timeout: 15000 });
+}
 async function clickControl(page, name) {
+  await settle(page);
   const p = await probe(page);
   const r = p.controls[name];
   assert.ok(r, `no control ${name} in ${JSON.stringify(Object.keys(p.controls))}`);
   await page.mouse.move(r[0] + r[2] / 2, r[1] + r[3] / 2);
   await framesAfter(page, p.frames + 2);
   await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+  await settle(page);
+}
+// The IDBFS flush after the last commit has finished (pre.js: 0 = saved).
+async function saved(page) {
+  await page.waitForFunction(() => Module.cockpitPersist && Module.cockpitPersist.state() === 0, null,
+                             { timeout: 20000 });
 }
 
 let failed = false;
@@ -65,51 +84,85 @@ try {
     console.log(`first frames after ${Date.now() - t0} ms`);
     const state = await page.evaluate(() => ({
       error: document.body.dataset.error || '', ready: document.body.dataset.ready,
-      status: document.getElementById('status').hidden, webgl2: !!document.createElement('canvas').getContext('webgl2'),
+      status: document.getElementById('status').hidden,
     }));
     assert.equal(state.error, '', 'the page reported an error');
     assert.equal(state.ready, '1');
     assert.ok(state.status, 'the loading message is still shown');
     assert.ok(log.console.some((l) => l.includes('cockpit: font Inter')), `fonts: ${log.console.join(' | ')}`);
 
+    // 1. Sign in: an empty device got the demo book; the local identity lists its people.
+    await waitView(page, 'sign-in');
+    assert.equal(await page.evaluate(() => location.hash), '#/sign-in');
+    const signIn = await shot(page, 'browser-sign-in.png');
+    assert.ok(describe(signIn).colours > 50, 'the sign-in screen looks blank');
+    await clickControl(page, 'signin.m-anna');
+    await waitView(page, 'today');
+    assert.equal(await page.evaluate(() => location.hash), '#/today');
     let p = await probe(page);
-    assert.equal(p.view, 'today');
+    for (const c of ['card.suggested', 'card.overdue', 'card.exceptions', 'card.held', 'row.c-bike', 'header.demo'])
+      assert.ok(p.controls[c], `Today shows ${c}`);
     const today = await shot(page, 'browser-today.png');
     const d = describe(today);
     console.log('today:', JSON.stringify(d));
     assert.ok(d.colours > 100 && d.other > 0.05, `the canvas looks blank: ${JSON.stringify(d)}`);
 
-    // A click on "Customers" switches the view: the app says so, the address says so,
-    // and the pixels changed.
-    await clickControl(page, 'nav.customers');
-    await page.waitForFunction(() => window.cockpit.view === 'customers', null, { timeout: 10000 });
-    await framesAfter(page, (await probe(page)).frames + 2);
-    const customers = await shot(page, 'browser-customers.png');
-    const changed = difference(today, customers);
-    console.log(`customers: ${(changed * 100).toFixed(1)}% of pixels changed`);
-    assert.ok(changed > 0.02, 'clicking Customers changed too little on screen');
-    assert.equal(await page.evaluate(() => location.hash), '#/customers');
+    // 2. Open a customer: the view and the address follow.
+    await clickControl(page, 'row.c-bike');
+    await waitView(page, 'customer');
+    assert.equal(await page.evaluate(() => location.hash), '#/customer/c-bike');
+    await waitControl(page, 'suggestion.p-bike.send');
+    const customer = await shot(page, 'browser-customer.png');
+    assert.ok(difference(today, customer) > 0.05, 'opening a customer changed too little on screen');
+
+    // 3. Send the suggested message about the overdue delivery.
+    await clickControl(page, 'suggestion.p-bike.send');
+    await waitControl(page, 'compose.send');
+    await shot(page, 'browser-compose.png');
+    await clickControl(page, 'compose.send');
+    await waitControl(page, 'compose.send', false);
+    await waitControl(page, 'suggestion.p-bike.send', false);
+    await waitControl(page, 'toast.undo');
+    await shot(page, 'browser-sent.png');
+    await saved(page);
+
+    // 4. Reload: the same person, the same customer, and the message is still gone.
+    await page.reload();
+    await framesAfter(page, 3);
+    await waitView(page, 'customer');
     p = await probe(page);
-    assert.ok(p.controls['customers.filter'], 'the Customers view has its search box');
+    assert.ok(p.controls['customer.name'], 'the customer view is back after a reload');
+    assert.ok(!p.controls['suggestion.p-bike.send'], 'the sent suggestion came back after a reload');
+    assert.ok(Object.keys(p.controls).some((k) => k.startsWith('suggestion.')), 'the other suggestions are still there');
 
-    // Typing into the search box narrows the table (keyboard reaches the canvas).
-    await clickControl(page, 'customers.filter');
-    await page.keyboard.type('bakery');
-    await page.waitForFunction(() => !window.cockpit.controls['customers.row.c-1001'], null, { timeout: 10000 });
-    assert.ok((await probe(page)).controls['customers.row.c-1005'], 'the matching customer is still listed');
+    // 5. Back goes to Today; the keyboard reaches the canvas (j, Enter open the second customer).
+    await page.goBack();
+    await waitView(page, 'today');
+    await page.mouse.move(5, 790);
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await waitView(page, 'customer');
+    assert.match(await page.evaluate(() => location.hash), /^#\/customer\/c-/);
+    await page.keyboard.press('Escape');
+    await waitView(page, 'today');
 
-    // The theme toggle turns the page dark.
+    // 6. The theme toggle turns the page dark.
     await clickControl(page, 'theme.toggle');
     await page.waitForFunction(() => window.cockpit.theme === 'dark', null, { timeout: 10000 });
-    await framesAfter(page, (await probe(page)).frames + 2);
-    const dark = describe(await shot(page, 'browser-customers-dark.png'));
-    console.log('dark:', JSON.stringify(dark));
+    const dark = describe(await shot(page, 'browser-today-dark.png'));
     assert.ok(parseInt(dark.background.slice(1), 16) < parseInt(d.background.slice(1), 16), 'background got darker');
+    await clickControl(page, 'theme.toggle');
 
-    // A reload reopens the view named in the address.
-    await page.reload();
-    await framesAfter(page, 2);
-    assert.equal((await probe(page)).view, 'customers');
+    // 7. Sign out; the team lead signs in and sees every manager's load.
+    await clickControl(page, 'header.sign_out');
+    await waitView(page, 'sign-in');
+    await clickControl(page, 'signin.m-lena');
+    await waitView(page, 'today');
+    await clickControl(page, 'nav.lead');
+    await waitView(page, 'lead');
+    assert.equal(await page.evaluate(() => location.hash), '#/lead');
+    await waitControl(page, 'lead.row.m-anna');
+    await shot(page, 'browser-lead.png');
 
     assert.deepEqual(log.errors, [], 'uncaught errors in the page');
     // CSP violations, and a wasm served with the wrong MIME type (no streaming compile).
@@ -124,16 +177,16 @@ try {
   {
     const { context, page } = await open({ deviceScaleFactor: 2 });
     try {
-      await page.goto(server.url + '#/today');
+      await page.goto(server.url);
       await framesAfter(page, 3);
       const p = await probe(page);
       const size = await page.evaluate(() => [document.getElementById('canvas').width, window.innerWidth]);
       assert.equal(size[0], size[1] * 2, 'canvas backing store is CSS width × 2');
       assert.ok(p.controls['theme.toggle'][0] + p.controls['theme.toggle'][2] <= 1280.5, 'controls in CSS pixels');
+      await clickControl(page, 'signin.m-anna');
+      await waitView(page, 'today');
       const hi = describe(await shot(page, 'browser-today-2x.png'));
       assert.ok(hi.colours > 100, 'the 2x frame looks blank');
-      await clickControl(page, 'nav.customers');
-      await page.waitForFunction(() => window.cockpit.view === 'customers', null, { timeout: 10000 });
     } finally {
       await context.close();
     }
