@@ -20,6 +20,40 @@ std::string to_for(const vm::CustomerModel& m, Channel c) {
   return m.email;
 }
 
+constexpr float kEditorWidth = 680.0f;
+
+// ImGui 1.86's multi-line editor does not wrap: break each paragraph at word
+// boundaries so every line fits the editor (plain-text mail is sent so anyway).
+std::string hard_wrap(const std::string& text, float width) {
+  std::string out, line;
+  auto flush_word = [&](const std::string& word) {
+    if (word.empty()) return;
+    const std::string candidate = line.empty() ? word : line + " " + word;
+    if (!line.empty() && ImGui::CalcTextSize(candidate.c_str()).x > width) {
+      out += line + "\n";
+      line = word;
+    } else {
+      line = candidate;
+    }
+  };
+  std::string word;
+  for (char c : text) {
+    if (c == '\n') {
+      flush_word(word);
+      word.clear();
+      out += line + "\n";
+      line.clear();
+    } else if (c == ' ') {
+      flush_word(word);
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  flush_word(word);
+  return out + line;
+}
+
 bool primary_button(DrawContext& ctx, const char* label, const char* probe) {
   ImGui::PushStyleColor(ImGuiCol_Button, ctx.colors.accent);
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, tint(ctx.colors.accent, 0.85f));
@@ -62,12 +96,12 @@ void draw_compose(DrawContext& ctx, Dialog& d) {
               std::string(vm::channel_label(d.channel)))
                  .c_str());
   label(ctx, "Subject");
-  ImGui::SetNextItemWidth(600);
+  ImGui::SetNextItemWidth(kEditorWidth);
   first_focus(d);
   ImGui::InputText("##subject", &d.subject);
   record_control(ctx.probe, "compose.subject");
   label(ctx, "Message");
-  ImGui::InputTextMultiline("##body", &d.body, ImVec2(600, 260));
+  ImGui::InputTextMultiline("##body", &d.body, ImVec2(kEditorWidth, 280));
   record_control(ctx.probe, "compose.body");
   if (d.external)
     hint(ctx, "Sent it from your own mail? Press \"Mark as sent\" so Cockpit knows the customer was told.");
@@ -175,7 +209,7 @@ void open_intent(DrawContext& ctx, const vm::CustomerModel& m, const vm::KeyInte
         d.channel = s->channel;
         d.touch_kind = s->touch_kind;
         d.subject = s->subject;
-        d.body = s->body;
+        d.body = hard_wrap(s->body, kEditorWidth - 2 * ImGui::GetStyle().FramePadding.x - 16);
       } else {
         d.title = "Message to " + m.name;
         d.touch_kind = TouchKind::other;
@@ -259,7 +293,7 @@ void draw_dialog(DrawContext& ctx) {
   ImGui::PopFont();
   record_control(ctx.probe, "dialog.title");
   if (!d.context.empty()) {
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 600);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + kEditorWidth);
     ImGui::TextColored(ctx.colors.text_muted, "%s", d.context.c_str());
     ImGui::PopTextWrapPos();
   }
@@ -352,7 +386,7 @@ void draw_dialog(DrawContext& ctx) {
   }
   if (!d.error.empty()) {
     ImGui::Spacing();
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 600);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + kEditorWidth);
     ImGui::TextColored(ctx.colors.overdue, "Not done: %s", d.error.c_str());
     ImGui::PopTextWrapPos();
     record_control(ctx.probe, "dialog.error");

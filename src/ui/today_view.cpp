@@ -107,7 +107,7 @@ void draw_today(DrawContext& ctx) {
     ImGui::TextColored(p.fine, "%d fine", m.counts_by_severity[0]);
     if (m.hidden_suggestions > 0) {
       ImGui::SameLine(0, 16);
-      ImGui::TextColored(p.text_muted, "(%d suggestion%s dismissed or snoozed)", m.hidden_suggestions,
+      ImGui::TextColored(p.text_muted, "(%d suggestion%s answered, dismissed or snoozed)", m.hidden_suggestions,
                          m.hidden_suggestions == 1 ? "" : "s");
     }
   }
