@@ -396,7 +396,7 @@ TEST_CASE("status line: 'saved on this device' only when the platform says so") 
   CHECK(control(h.app, "status.saved"));  // the same place, another text (see draw_status)
 }
 
-TEST_CASE("10,000 customers: only the visible rows are built, and the cursor scrolls into view") {
+TEST_CASE("a 2,000-customer book: only the visible rows are built, and the cursor scrolls into view") {
   RecordingPlatform p;
   App app;
   AppConfig cfg;
