@@ -15,6 +15,7 @@
 #include <string>
 
 #include "app/platform.hpp"
+#include "browser/fetch_http.hpp"
 #include "ui/app.hpp"
 
 namespace {
@@ -32,6 +33,21 @@ class BrowserPlatform final : public cockpit::Platform {
       default: return cockpit::PersistState::disabled;
     }
   }
+  // pre.js asks navigator.storage.persist() once and keeps the answer.
+  cockpit::StorageGrant storage_grant() const override {
+    switch (EM_ASM_INT({
+      var s = Module.cockpitStorage;
+      if (!s) return 0;
+      return s.state === 'granted' ? 1 : s.state === 'denied' ? 2 : s.state === 'unsupported' ? 3 : 0;
+    })) {
+      case 1: return cockpit::StorageGrant::persistent;
+      case 2: return cockpit::StorageGrant::best_effort;
+      case 3: return cockpit::StorageGrant::unsupported;
+      default: return cockpit::StorageGrant::unknown;
+    }
+  }
+  // Removes /data's files and flushes (pre.js); persist_state() says saving until done.
+  void wipe_local_data() override { EM_ASM(Module.cockpitWipe()); }
   std::string url_fragment() const override {
     char buf[512];
     EM_ASM({ stringToUTF8(location.hash.substring(1), $0, $1); }, buf, sizeof buf);
@@ -62,6 +78,9 @@ class BrowserPlatform final : public cockpit::Platform {
 struct Shell {
   GLFWwindow* window = nullptr;
   BrowserPlatform platform;
+  // The page's server (same origin): sign-in, sync, live. Before the App, which syncs
+  // through it, so it outlives the App.
+  cockpit::browser::FetchHttp http;
   cockpit::ui::App app;
 };
 Shell* g_shell = nullptr;  // the main loop's callback gets no context in this API
@@ -133,6 +152,7 @@ int main() {
   config.db_path = "/data/cockpit.db";
   config.journal_mode = "DELETE";  // no WAL in wasm (no shared memory)
   config.templates_path = "/assets/messages.json";  // fetched by pre.js when the site ships it
+  config.http = &s.http;  // a device of the cockpit-server that serves this page
   if (EM_ASM_INT(return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? 1 : 0))
     config.theme = cockpit::ui::Theme::dark;
   if (!s.app.init(config)) return 1;

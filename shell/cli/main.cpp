@@ -5,6 +5,8 @@
 //   cockpit-cli report --db DB --manager ID [--as-of TIME] [--json]
 //   cockpit-cli demo --db DB [--today TIME] [--file DEMO.json]
 //   cockpit-cli generate --db DB --customers N --seed S [--today TIME]
+//   cockpit-cli sync --db DB --server URL [--as ID --password-stdin] [--once | --watch]
+//                    [--act N [--label TEXT]] [--timeout S]   (a device of a server: sync_command.cpp)
 //
 // Exit status 0 on success; otherwise 1 (or 2 for a usage error) with one line on
 // stderr that says what went wrong. A thin shell: every rule lives in src/.
@@ -28,6 +30,9 @@
 #include "engine/templates.hpp"
 #include "store/store.hpp"
 #include "store/synthetic.hpp"
+#if COCKPIT_CLI_SYNC
+#include "sync_command.hpp"
+#endif
 
 namespace fs = std::filesystem;
 using namespace cockpit;
@@ -39,7 +44,9 @@ constexpr const char* kUsage =
     "       cockpit-cli export --db DB [FILE]\n"
     "       cockpit-cli report --db DB --manager ID [--as-of TIME] [--json]\n"
     "       cockpit-cli demo --db DB [--today TIME] [--file DEMO.json]\n"
-    "       cockpit-cli generate --db DB --customers N --seed S [--today TIME]\n";
+    "       cockpit-cli generate --db DB --customers N --seed S [--today TIME]\n"
+    "       cockpit-cli sync --db DB --server URL [--as ID --password-stdin] [--once | --watch]\n"
+    "                        [--act N [--label TEXT]] [--timeout S]\n";
 
 // A failure that ends the program with one line on stderr.
 struct Failure {
@@ -68,8 +75,9 @@ struct Args {
 };
 
 Args parse_args(int argc, char** argv) {
-  static const char* kWithValue[] = {"db", "manager", "as-of", "today", "customers", "seed", "file", "actor"};
-  static const char* kFlags[] = {"json", "help"};
+  static const char* kWithValue[] = {"db",   "manager", "as-of", "today", "customers", "seed", "file",
+                                     "actor", "server", "as",   "act",   "label",     "timeout"};
+  static const char* kFlags[] = {"json", "help", "password-stdin", "once", "watch"};
   Args a;
   if (argc < 2) fail("no command given", 2);
   a.command = argv[1];
@@ -281,6 +289,33 @@ int cmd_generate(const Args& a) {
   return 0;
 }
 
+// A device of a server: sign in, sync (once, or until SIGTERM), optionally after N
+// numbered edits (for the fault tests). The loop itself is in sync_command.cpp.
+int cmd_sync(const Args& a) {
+  if (!a.positional.empty()) fail("sync: unexpected argument " + a.positional[0], 2);
+#if COCKPIT_CLI_SYNC
+  cli::SyncArgs s;
+  s.db = a.need("db");
+  s.server = a.need("server");
+  if (s.server.rfind("http://", 0) != 0 && s.server.rfind("https://", 0) != 0)
+    fail("sync: --server wants a URL such as http://127.0.0.1:8080", 2);
+  while (!s.server.empty() && s.server.back() == '/') s.server.pop_back();
+  s.as = a.get("as").value_or("");
+  s.password_stdin = a.flags.count("password-stdin") > 0;
+  if (s.password_stdin && s.as.empty()) fail("sync: --password-stdin goes with --as MANAGER", 2);
+  if (a.flags.count("once") && a.flags.count("watch")) fail("sync: give --once or --watch, not both", 2);
+  s.watch = a.flags.count("watch") > 0;
+  if (a.get("act")) s.act = static_cast<int>(parse_count(a, "act", 0, 100000));
+  s.label = a.get("label").value_or(s.label);
+  if (a.get("timeout")) s.timeout_s = static_cast<int>(parse_count(a, "timeout", 1, 86400));
+  const cli::SyncOutcome out = cli::run_sync(s, std::cin, std::cout);
+  if (out.code != 0) fail(out.error, out.code);
+  return 0;
+#else
+  fail("sync: this build of cockpit-cli has no HTTP client");
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -295,6 +330,7 @@ int main(int argc, char** argv) {
     if (a.command == "report") return cmd_report(a);
     if (a.command == "demo") return cmd_demo(a);
     if (a.command == "generate") return cmd_generate(a);
+    if (a.command == "sync") return cmd_sync(a);
     fail("unknown command \"" + a.command + "\"", 2);
   } catch (const Failure& f) {
     std::cerr << "cockpit-cli: " << f.message << (f.code == 2 ? " (see cockpit-cli --help)" : "") << "\n";

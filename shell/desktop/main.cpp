@@ -1,8 +1,12 @@
 // cockpit-desktop: the native shell. GLFW window + OpenGL 3, the App does the rest.
 //   cockpit-desktop [--db PATH] [--frames N] [--screenshot FILE.png] [--dark]
 //                   [--view today|lead|sign-in|customer/ID] [--as MANAGER] [--size WxH]
+//                   [--server URL]
 // --db PATH opens (or creates, with the demo book) the local database; --as signs that
 // manager in at start (otherwise whoever signed in last on this device).
+// --server URL (e.g. http://127.0.0.1:8080): a device of that cockpit-server instead —
+// password sign-in, the person's records synced (live) into the local database, the
+// session token in PATH.session (mode 0600), never in the database.
 // --frames N renders N frames then exits 0; --screenshot writes the last frame as PNG
 // (read back with glReadPixels before the swap). Tests run it under xvfb-run.
 #include <GLFW/glfw3.h>
@@ -14,12 +18,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <stb/stb_image_write.h>
 
 #include "app/platform.hpp"
+#include "native/curl_http.hpp"
+#include "native/token_file.hpp"
 #include "ui/app.hpp"
 
 namespace {
@@ -31,6 +38,8 @@ class DesktopPlatform final : public cockpit::Platform {
   explicit DesktopPlatform(GLFWwindow* w) : window_(w) {}
   void persist_after_commit() override {}
   cockpit::PersistState persist_state() const override { return cockpit::PersistState::saved; }
+  cockpit::StorageGrant storage_grant() const override { return cockpit::StorageGrant::persistent; }
+  void wipe_local_data() override {}  // the caller deletes the database files itself
   std::string url_fragment() const override { return fragment_; }
   void set_url_fragment(std::string_view f) override { fragment_ = f; }
   void copy_to_clipboard(std::string_view text) override { glfwSetClipboardString(window_, std::string(text).c_str()); }
@@ -53,6 +62,7 @@ struct Options {
   std::string screenshot;
   std::string view;
   std::string as;
+  std::string server;
   bool dark = false;
   int width = 1280, height = 800;
 };
@@ -60,7 +70,7 @@ struct Options {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "cockpit-desktop: %s\nusage: cockpit-desktop [--db PATH] [--frames N] [--screenshot FILE.png] "
-               "[--dark] [--view today|lead|sign-in|customer/ID] [--as MANAGER] [--size WxH]\n",
+               "[--dark] [--view today|lead|sign-in|customer/ID] [--as MANAGER] [--size WxH] [--server URL]\n",
                why);
   std::exit(2);
 }
@@ -86,6 +96,11 @@ Options parse(int argc, char** argv) {
       o.view = value();
     } else if (a == "--as") {
       o.as = value();
+    } else if (a == "--server") {
+      o.server = value();
+      if (o.server.rfind("http://", 0) != 0 && o.server.rfind("https://", 0) != 0)
+        usage("--server wants a URL such as http://127.0.0.1:8080");
+      while (!o.server.empty() && o.server.back() == '/') o.server.pop_back();
     } else if (a == "--dark") {
       o.dark = true;
     } else if (a == "--size") {
@@ -153,8 +168,20 @@ int main(int argc, char** argv) {
     return ww > 0 ? static_cast<float>(fw) / static_cast<float>(ww) : 1.0f;
   };
 
+  // A device of a server: HTTP on a worker thread that wakes this loop when an answer
+  // is in, so a change from another device shows without waiting for input. Declared
+  // before the App, which syncs through it, so it outlives the App.
+  std::unique_ptr<cockpit::native::CurlHttp> http;
+  std::unique_ptr<cockpit::native::TokenFile> tokens;
+  if (!opt.server.empty()) {
+    http = std::make_unique<cockpit::native::CurlHttp>(opt.server);
+    http->set_wakeup([] { glfwPostEmptyEvent(); });
+    tokens = std::make_unique<cockpit::native::TokenFile>(opt.db + ".session");
+  }
   cockpit::ui::App app;
   cockpit::ui::AppConfig config;
+  config.http = http.get();
+  config.tokens = tokens.get();
   config.platform = &platform;
   config.font_dir = font_dir();
   config.device_pixel_ratio = dpr_of();
@@ -169,7 +196,12 @@ int main(int argc, char** argv) {
   long frame = 0;
   int fb_w = 0, fb_h = 0;
   while (!glfwWindowShouldClose(window)) {
-    glfwPollEvents();
+    // Interactive: sleep until input, an HTTP answer (posted event) or the next tick of
+    // animations and clocks (30 Hz); a fixed number of frames renders back to back.
+    if (opt.frames > 0)
+      glfwPollEvents();
+    else
+      glfwWaitEventsTimeout(1.0 / 30.0);
     if (app.set_device_pixel_ratio(dpr_of())) {
       ImGui_ImplOpenGL3_DestroyFontsTexture();
       ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -202,6 +234,7 @@ int main(int argc, char** argv) {
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   app.shutdown();
+  if (http) http->set_wakeup({});
   glfwDestroyWindow(window);
   glfwTerminate();
   return 0;

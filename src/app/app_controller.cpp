@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "app/demo_book.hpp"
+#include "domain/demo_book.hpp"
 
 namespace cockpit {
 namespace {
@@ -21,7 +21,9 @@ std::optional<std::string> read_file(const std::string& path) {
 }  // namespace
 
 AppController::~AppController() {
-  // The session refers to the store: drop it first.
+  // The session and sync refer to the store: drop them first.
+  sync_.reset();
+  account_.reset();
   session_.reset();
   identity_.reset();
   store_.reset();
@@ -66,8 +68,9 @@ bool AppController::finish_open(const ControllerConfig& config, Time now) {
   load_templates(config.templates_path);
   // An empty store (nothing ever written) gets the demo book, marked in the audit trail
   // as "demo" the way `cockpit-cli demo` marks it, so the badge survives a restart.
+  // A device of a server gets its records from the server, never a demo of its own.
   auto first = store_->changes(0, 1);
-  if (first && first->empty()) {
+  if (!server_mode() && first && first->empty()) {
     const Book demo = demo_book_at(now);
     const Stamp who{"system:demo", now};
     Status st = store_->transaction([&]() -> Status {
@@ -89,36 +92,53 @@ bool AppController::finish_open(const ControllerConfig& config, Time now) {
   const std::string remember = config.db_path.empty() ? std::string() : config.db_path + ".identity";
   identity_ = std::make_unique<LocalIdentity>(*store_, remember);
   ++revision_;
+  if (server_mode()) resume_device(now);
   return true;
 }
 
-std::vector<Person> AppController::people() { return identity_ ? identity_->people() : std::vector<Person>{}; }
+std::vector<Person> AppController::people() {
+  if (server_mode() || !identity_) return {};  // the server's people sign in with a password
+  return identity_->people();
+}
 
 bool AppController::sign_in(const std::string& manager_id, Time now) {
   if (!identity_) {
     error_ = "no database is open";
     return false;
   }
+  if (server_mode()) {
+    error_ = "sign in with your password";
+    return false;
+  }
   std::string why;
-  auto actor = identity_->sign_in(manager_id, "", why);
-  if (!actor) {
+  if (!identity_->sign_in(manager_id, "", why)) {
     error_ = why;
     return false;
   }
-  auto s = std::make_unique<Session>(*store_, *actor, Settings{}, templates_);
+  if (config_.platform) config_.platform->persist_after_commit();  // the remembered identity file, in the browser
+  return open_session(manager_id, now);
+}
+
+// The person's working state over this device's store: their slice and lists.
+bool AppController::open_session(const std::string& manager_id, Time now) {
+  auto m = store_->get_manager(manager_id);
+  if (!m || !m.value()) {
+    error_ = "nobody with the id \"" + manager_id + "\" on this device";
+    return false;
+  }
+  const Manager& who = *m.value();
+  auto s = std::make_unique<Session>(*store_, Actor{who.id, who.role}, Settings{}, templates_);
   if (Status st = s->load(now); !st) {
     error_ = "could not load " + manager_id + "'s customers: " + st.error();
     return false;
   }
-  if (config_.platform) {
-    Platform* p = config_.platform;
-    s->set_after_commit([p] { p->persist_after_commit(); });
-    p->persist_after_commit();  // the remembered identity file, in the browser
-  }
+  // After every commit: the browser saves to IndexedDB, sync sends it at once.
+  s->set_after_commit([this] {
+    if (config_.platform) config_.platform->persist_after_commit();
+    if (sync_) sync_->nudge();
+  });
   session_ = std::move(s);
-  me_ = Person{manager_id, vm::manager_name(session_->slice(), manager_id), "", actor->role};
-  for (const Manager& m : session_->slice().managers)
-    if (m.id == manager_id) me_.email = m.email;
+  me_ = Person{who.id, who.name, who.email, who.role};
   lists_minute_ = now / kMinute;
   ++revision_;
   return true;
@@ -131,6 +151,13 @@ bool AppController::sign_in_remembered(Time now) {
 }
 
 void AppController::sign_out() {
+  if (server_mode()) {
+    const Time now = config_.platform ? config_.platform->now() : now_utc();
+    // The request leaves with the session's credentials before the device forgets them.
+    if (account_) account_->sign_out([](bool) {});
+    wipe_device(now);
+    return;
+  }
   if (identity_) identity_->sign_out();
   if (config_.platform) config_.platform->persist_after_commit();
   session_.reset();
@@ -149,6 +176,7 @@ Outcome AppController::apply(const Action& action, Time now) {
 }
 
 void AppController::tick(Time now) {
+  if (server_mode()) tick_sync(now);
   if (!session_ || now / kMinute == lists_minute_) return;
   lists_minute_ = now / kMinute;
   session_->refresh(now);

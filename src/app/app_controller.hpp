@@ -20,6 +20,9 @@
 #include "app/platform.hpp"
 #include "app/session.hpp"
 #include "app/view_models.hpp"
+#include "client/account.hpp"
+#include "client/http.hpp"
+#include "client/sync_client.hpp"
 #include "engine/templates.hpp"
 #include "store/store.hpp"
 
@@ -30,6 +33,19 @@ struct ControllerConfig {
   std::string journal_mode = "WAL"; // the browser passes "DELETE"
   std::string templates_path;       // assets/templates/messages.json if present; else the built-ins
   Platform* platform = nullptr;     // persist_after_commit after every commit; may be null in tests
+  // Server mode: the people and their records come from cockpit-server (password sign-in,
+  // sync). Null: a device on its own (the local identity, the demo book when empty).
+  client::HttpClient* http = nullptr;
+  client::TokenStore* tokens = nullptr;  // the desktop's token file; null in the browser (cookie)
+  client::SyncOptions sync;
+};
+
+// Where a password sign-in stands (server mode).
+struct SignInFlow {
+  enum class Step { idle, signing_in, loading, failed };
+  Step step = Step::idle;
+  std::string manager;  // who is signing in
+  std::string error;    // failed: why, for the manager
 };
 
 class AppController {
@@ -58,11 +74,32 @@ class AppController {
   bool sign_in(const std::string& manager_id, Time now);
   // Signs in whoever was signed in last on this device, if anyone.
   bool sign_in_remembered(Time now);
+  // Server mode: also ends the server session and removes this device's copy of the
+  // person's records (a shared computer keeps nothing of them). Ask first when
+  // unsent_changes() > 0: they are lost.
   void sign_out();
   bool signed_in() const { return session_ != nullptr; }
   Session* session() { return session_.get(); }
   const Session* session() const { return session_.get(); }
   const Person& me() const { return me_; }
+
+  // ---- server mode (ControllerConfig::http set)
+  bool server_mode() const { return config_.http != nullptr; }
+  // Starts a password sign-in; tick() carries it through (the answer, then the first
+  // share of records). A different person than the one whose data this device holds
+  // replaces that data.
+  void sign_in_with_password(const std::string& manager_id, const std::string& password, Time now);
+  const SignInFlow& sign_in_flow() const { return flow_; }
+  // Whose share this device holds ("" when none): the sign-in form's default.
+  std::string device_manager();
+  const client::SyncStatus* sync_status() const { return sync_ ? &sync_->status() : nullptr; }
+  // Changes made here that the server has not answered yet (0 on a device on its own).
+  std::size_t unsent_changes() const { return sync_ ? sync_->status().waiting : 0; }
+  std::vector<SyncNotice> notices(std::size_t limit = 50);
+  void dismiss_notice(std::int64_t seq);  // 0: all
+  void sync_now();
+  // 1 right after a change from elsewhere reached this customer, fading to 0 (4 s).
+  float recently_changed(const std::string& customer, Time now) const;
 
   // Applies one action (one transaction). Never throws.
   Outcome apply(const Action& action, Time now);
@@ -83,6 +120,13 @@ class AppController {
  private:
   bool finish_open(const ControllerConfig& config, Time now);
   void load_templates(const std::string& path);
+  bool open_session(const std::string& manager_id, Time now);
+  // server mode (app_controller_sync.cpp)
+  void resume_device(Time now);
+  void start_sync(Time now);
+  void tick_sync(Time now);
+  void finish_password_sign_in(client::SignInResult result, Time now);
+  bool wipe_device(Time now);
 
   ControllerConfig config_;
   std::unique_ptr<Store> store_;
@@ -94,6 +138,13 @@ class AppController {
   Person me_;
   std::uint64_t revision_ = 1;
   Time lists_minute_ = 0;
+
+  // server mode
+  std::unique_ptr<client::Account> account_;
+  std::unique_ptr<client::SyncClient> sync_;
+  std::optional<client::SignInResult> sign_in_answer_;  // set by the HTTP callback, handled in tick
+  SignInFlow flow_;
+  std::vector<std::pair<std::string, Time>> recent_;  // customers changed from elsewhere, when
 
   // caches
   vm::SearchIndex index_;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "app/actions.hpp"
-#include "app/record_write.hpp"
+#include "domain/record_write.hpp"
 #include "domain/records.hpp"
 
 namespace cockpit {

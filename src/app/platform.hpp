@@ -21,6 +21,15 @@ enum class PersistState {
   disabled,  // no durable storage on this device (the browser refused IndexedDB)
 };
 
+// Whether this device's copy is kept until the person removes it. Browsers may evict an
+// origin's storage under pressure unless it is "persistent" (navigator.storage.persist()).
+enum class StorageGrant {
+  unknown,      // not answered yet (the browser is asked once per start)
+  persistent,   // kept (desktop: a file on disk; browser: persist() granted)
+  best_effort,  // the browser may clear it when space runs low
+  unsupported,  // the browser cannot promise either way (no Storage API)
+};
+
 class Platform {
  public:
   virtual ~Platform() = default;
@@ -31,6 +40,16 @@ class Platform {
   // Desktop: nothing to do, SQLite's COMMIT is already on disk.
   virtual void persist_after_commit() = 0;
   virtual PersistState persist_state() const = 0;
+
+  // Whether the browser promised to keep this device's storage. Cheap (read per frame).
+  virtual StorageGrant storage_grant() const = 0;
+
+  // Sign-out: removes this device's copy of the person's data. Browser: deletes every
+  // file under /data and flushes, so IndexedDB keeps none of it; persist_state() says
+  // saving until that flush is done, then saved (or failed: the next commit's flush
+  // finishes the job). Close the database before, open a new one only after.
+  // Desktop: nothing (the caller deletes its files itself).
+  virtual void wipe_local_data() = 0;
 
   // The part of the address after '#', without the '#': the open view, so a reload or a
   // shared link reopens it. Desktop: kept in memory only.

@@ -103,6 +103,18 @@ Outcome Session::apply(const Action& action, Time now) {
   return out;
 }
 
+void Session::follow(const RemoteApplied& applied, Time now) {
+  // Patching finds each record by a linear scan: past a few hundred, reading the slice
+  // again (one range per table) is cheaper.
+  constexpr std::size_t kPatchLimit = 256;
+  if (applied.reload || applied.writes.size() > kPatchLimit) {
+    if (load(now)) return;
+  }
+  if (applied.writes.empty()) return;
+  patch_book(slice_, applied.writes);
+  refresh(now);
+}
+
 Outcome Session::undo(Time now) {
   if (!undo_) return {false, "nothing to undo"};
   Outcome out = commit(undo_->inverse, "undo", "undid: " + undo_->label, now);

@@ -12,7 +12,7 @@
 
 #include "app/actions.hpp"
 #include "app/plan_action.hpp"
-#include "app/record_write.hpp"
+#include "domain/record_write.hpp"
 #include "engine/lists.hpp"
 #include "engine/settings.hpp"
 #include "engine/templates.hpp"
@@ -35,6 +35,10 @@ class Session {
   void refresh(Time now);
 
   Outcome apply(const Action& action, Time now);
+
+  // Follows what sync wrote into the store (another device's change, the server's
+  // answer): patches the slice, or reloads it when a lot changed, then the lists.
+  void follow(const RemoteApplied& applied, Time now);
 
   const Actor& actor() const { return actor_; }
   const Book& slice() const { return slice_; }

@@ -27,47 +27,11 @@ std::optional<int> schema_of(const Request& req) {
 
 void append_json_string(std::string& out, const std::string& s) { out += nlohmann::json(s).dump(); }
 
-}  // namespace
-
-Response ServerApp::push(Request& req) {
-  if (auto bad = check_origin(req)) return *bad;
-  auto who = identify(req);
-  if (!who) return Response::error(401, "sign in first", "", "sign_in_required");
-  Response err;
-  auto body = parse_body(req, err);
-  if (!body) return err;
-  auto decoded = sync::decode_push(*body);
-  if (!decoded.ok()) {
-    const auto colon = decoded.error.find(':');
-    return Response::error(400, decoded.error, colon == std::string::npos ? "" : decoded.error.substr(0, colon),
-                           "bad_request");
-  }
-  if (auto old = check_schema(decoded.value->schema_version)) return *old;
-  PushOutcome out = apply_push(storage_, *who, *decoded.value, req.peer_ip);
-  if (out.http_status != 200) return Response::error(out.http_status, out.error, "client_id", "forbidden");
-  live_.notify(out.response.cursor, out.affected);
-  return Response::json(200, sync::to_json(out.response));
-}
-
-Response ServerApp::pull(Request& req) {
-  auto who = identify(req);
-  if (!who) return Response::error(401, "sign in first", "", "sign_in_required");
-  auto schema = schema_of(req);
-  if (!schema) return Response::error(400, "schema: expected a number", "schema", "bad_request");
-  if (auto old = check_schema(*schema)) return *old;
-  auto since = int_arg(req, "since", 0);
-  if (!since) return Response::error(400, "since: expected a cursor (a non-negative integer)", "since", "bad_request");
-  Scope scope{who->manager, who->is_lead()};
-  PullData data = storage_.read_since(scope, *since);
-  bool full = *since == 0;
-  if (*since > data.cursor) {
-    // The device's cursor is from another database (restored, reset): start over.
-    data = storage_.read_since(scope, 0);
-    full = true;
-  }
-  // Written by hand: record bodies are stored as JSON text and spliced in unparsed.
+// The pull's JSON, written by hand: record bodies are stored as JSON text and spliced
+// in unparsed (a full share is thousands of records).
+std::string pull_json(const PullData& data, bool full) {
   std::string out;
-  std::size_t size = 64;
+  std::size_t size = 96;
   for (const auto& r : data.records) size += r.body.size() + r.id.size() + 48;
   out.reserve(size);
   out += "{\"cursor\":" + std::to_string(data.cursor) + ",\"full\":" + (full ? "true" : "false") + ",\"changes\":[";
@@ -94,9 +58,76 @@ Response ServerApp::pull(Request& req) {
     append_json_string(out, c.new_owner);
     out += '}';
   }
+  out += "],\"deleted\":[";
+  first = true;
+  for (const auto& d : data.deleted) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"kind\":\"";
+    out += sync::to_string(d.kind);
+    out += "\",\"id\":";
+    append_json_string(out, d.id);
+    out += ",\"seq\":" + std::to_string(d.seq) + '}';
+  }
   out += "]}";
+  return out;
+}
+
+}  // namespace
+
+// What `scope` may see after `since`; a cursor from another database (restored or
+// replaced server) starts over with the whole share.
+std::string ServerApp::read_pull(const sync::Identity& who, std::int64_t since) {
+  Scope scope{who.manager, who.is_lead()};
+  PullData data = storage_.read_since(scope, since);
+  bool full = since == 0;
+  if (since > data.cursor) {
+    data = storage_.read_since(scope, 0);
+    full = true;
+  }
+  return pull_json(data, full);
+}
+
+Response ServerApp::push(Request& req) {
+  if (auto bad = check_origin(req)) return *bad;
+  auto who = identify(req);
+  if (!who) return Response::error(401, "sign in first", "", "sign_in_required");
+  Response err;
+  auto body = parse_body(req, err);
+  if (!body) return err;
+  auto decoded = sync::decode_push(*body);
+  if (!decoded.ok()) {
+    const auto colon = decoded.error.find(':');
+    return Response::error(400, decoded.error, colon == std::string::npos ? "" : decoded.error.substr(0, colon),
+                           "bad_request");
+  }
+  if (auto old = check_schema(decoded.value->schema_version)) return *old;
+  PushOutcome out = apply_push(storage_, *who, *decoded.value, req.peer_ip);
+  if (out.http_status != 200) return Response::error(out.http_status, out.error, "client_id", "forbidden");
+  // The pushing device learns its own changes from this answer: its parked live poll
+  // is not woken for them (that would cost it a poll answer and a pull per change).
+  live_.notify(out.response.cursor, out.affected, decoded.value->client_id);
+  std::string text = sync::to_json(out.response).dump();
+  if (decoded.value->since) {
+    // Read after the commit: everything up to at least this push's cursor.
+    text.pop_back();  // the closing brace of the push response
+    text += ",\"pull\":" + read_pull(*who, *decoded.value->since) + "}";
+  }
   Response r;
-  r.body = std::move(out);
+  r.body = std::move(text);
+  return r;
+}
+
+Response ServerApp::pull(Request& req) {
+  auto who = identify(req);
+  if (!who) return Response::error(401, "sign in first", "", "sign_in_required");
+  auto schema = schema_of(req);
+  if (!schema) return Response::error(400, "schema: expected a number", "schema", "bad_request");
+  if (auto old = check_schema(*schema)) return *old;
+  auto since = int_arg(req, "since", 0);
+  if (!since) return Response::error(400, "since: expected a cursor (a non-negative integer)", "since", "bad_request");
+  Response r;
+  r.body = read_pull(*who, *since);
   return r;
 }
 
@@ -109,7 +140,10 @@ Response ServerApp::live_wait(Request& req) {
   if (auto old = check_schema(*schema)) return *old;
   auto since = int_arg(req, "since", 0);
   if (!since) return Response::error(400, "since: expected a cursor (a non-negative integer)", "since", "bad_request");
-  return live_.wait(*who, *since);
+  // `client`: the device's client id, so its own pushes do not wake it (see push).
+  std::string client = req.arg("client");
+  if (client.size() > 200) return Response::error(400, "client: longer than 200 bytes", "client", "bad_request");
+  return live_.wait(*who, *since, client);
 }
 
 }  // namespace cockpit::server

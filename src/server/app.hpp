@@ -44,6 +44,7 @@ class ServerApp {
   Response push(Request& req);
   Response pull(Request& req);
   Response live_wait(Request& req);
+  std::string read_pull(const sync::Identity& who, std::int64_t since);
   // api_ingest.cpp
   Response ingest(Request& req);
 

@@ -96,13 +96,13 @@ int serve(const std::vector<std::string>& args) {
 
 int server_main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  std::string cmd = args.empty() || args[0].rfind("--", 0) == 0 ? "serve" : args[0];
+  std::string cmd = args.empty() || (args[0].rfind("--", 0) == 0 && args[0] != "--help") ? "serve" : args[0];
   if (!args.empty() && args[0] == cmd) args.erase(args.begin());
   if (cmd == "serve") return serve(args);
   if (cmd == "add-manager") return admin_add_manager(args);
   if (cmd == "reset-password") return admin_reset_password(args);
   if (cmd == "add-integration") return admin_add_integration(args);
-  if (cmd == "help" || cmd == "-h") {
+  if (cmd == "help" || cmd == "-h" || cmd == "--help") {
     std::printf("%s", kUsage);
     return 0;
   }

@@ -1,11 +1,10 @@
 #pragma once
-// The demo: a small book (a lead, two managers, customers with promises, exceptions,
-// touchpoints and scheduled messages, dated around today) and one account per manager.
-// The passwords are fixed and printed: DEMO ONLY, never for real data.
+// The demo: the app's demo book (domain/demo_book.hpp, dated around the server's now)
+// and one account per manager in it. The passwords are fixed and printed: DEMO ONLY,
+// never for real data.
 #include <string>
 #include <vector>
 
-#include "domain/records.hpp"
 #include "server/storage.hpp"
 
 namespace cockpit::server {
@@ -14,7 +13,8 @@ struct DemoLogin {
   std::string id, role, password;
 };
 
-Book demo_book(Time now);
+// One per manager of the demo book, in its order: "demo-" and the id without its
+// "m-" (the first name: m-anna signs in with "demo-anna").
 const std::vector<DemoLogin>& demo_logins();
 
 // Loads the demo into an empty database. False (and `error`) if it fails.

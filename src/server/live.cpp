@@ -33,26 +33,32 @@ std::int64_t Live::latest_for(const sync::Identity& who) const {
   return std::max(floor_, it == latest_.end() ? 0 : it->second);
 }
 
-void Live::notify(std::int64_t cursor, const Affected& who) {
+void Live::notify(std::int64_t cursor, const Affected& who, const std::string& origin) {
   if (who.empty()) return;
   std::vector<std::shared_ptr<Waiter>> wake;
   {
     std::lock_guard lock(mu_);
     latest_any_ = std::max(latest_any_, cursor);
+    // Wakes the waiters of `v` except the origin's own, which stay parked.
     auto take = [&](std::vector<std::shared_ptr<Waiter>>& v) {
-      for (auto& w : v)
-        if (!w->done) {
-          w->done = true;
-          wake.push_back(w);
+      std::size_t kept = 0;
+      for (auto& w : v) {
+        if (w->done) continue;
+        if (!origin.empty() && w->client == origin) {
+          v[kept++] = w;
+          continue;
         }
-      v.clear();
+        w->done = true;
+        wake.push_back(w);
+      }
+      v.resize(kept);
     };
     if (who.everyone) {
-      for (auto& [m, v] : by_manager_) {
-        latest_[m] = std::max(latest_[m], cursor);
-        take(v);
+      for (auto it = by_manager_.begin(); it != by_manager_.end();) {
+        latest_[it->first] = std::max(latest_[it->first], cursor);
+        take(it->second);
+        it = it->second.empty() ? by_manager_.erase(it) : std::next(it);
       }
-      by_manager_.clear();
       // Managers with no poll open right now: their next wait compares with this.
       everyone_at_ = cursor;
     } else {
@@ -61,7 +67,7 @@ void Live::notify(std::int64_t cursor, const Affected& who) {
         l = std::max(l, cursor);
         if (auto it = by_manager_.find(m); it != by_manager_.end()) {
           take(it->second);
-          by_manager_.erase(it);
+          if (it->second.empty()) by_manager_.erase(it);
         }
       }
     }
@@ -71,7 +77,7 @@ void Live::notify(std::int64_t cursor, const Affected& who) {
   for (auto& w : wake) w->reply->complete(changed(cursor));
 }
 
-Response Live::wait(const sync::Identity& who, std::int64_t since) {
+Response Live::wait(const sync::Identity& who, std::int64_t since, const std::string& client) {
   std::lock_guard lock(mu_);
   if (stopping_) return Response::error(503, "server restarting", "", "restarting").header("Retry-After", "2");
   const std::int64_t latest = std::max(latest_for(who), who.is_lead() ? 0 : everyone_at_);
@@ -79,6 +85,7 @@ Response Live::wait(const sync::Identity& who, std::int64_t since) {
   auto w = std::make_shared<Waiter>();
   w->reply = std::make_shared<Deferred>();
   w->manager = who.manager;
+  w->client = client;
   w->lead = who.is_lead();
   w->since = since;
   // Heartbeats are spread (80–100 % of the period) so parked devices do not all come

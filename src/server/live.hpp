@@ -37,9 +37,13 @@ class Live {
   Live(std::int64_t cursor_at_start, std::chrono::milliseconds heartbeat);
   ~Live();
 
-  void notify(std::int64_t cursor, const Affected& who);
+  // A commit up to `cursor` concerns `who`. `origin`: the client id whose push it was
+  // (empty for ingest and admin); that device's own polls stay parked, it has the
+  // answer to its push already.
+  void notify(std::int64_t cursor, const Affected& who, const std::string& origin = {});
   // The long-poll's reply: now, or a Deferred completed by notify/heartbeat/stop.
-  Response wait(const sync::Identity& who, std::int64_t since);
+  // `client`: the device's client id (may be empty).
+  Response wait(const sync::Identity& who, std::int64_t since, const std::string& client = {});
   // Answers every parked request ("restarting", with a spread Retry-After) and stops
   // the timer. Call before the HTTP server stops.
   void stop();
@@ -48,7 +52,7 @@ class Live {
  private:
   struct Waiter {
     std::shared_ptr<Deferred> reply;
-    std::string manager;
+    std::string manager, client;
     bool lead = false;
     std::int64_t since = 0;
     bool done = false;

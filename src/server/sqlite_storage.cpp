@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS owner_changes(
 CREATE INDEX IF NOT EXISTS owner_changes_old ON owner_changes(old_owner, seq);
 CREATE INDEX IF NOT EXISTS owner_changes_new ON owner_changes(new_owner, seq);
 CREATE INDEX IF NOT EXISTS owner_changes_customer ON owner_changes(customer, seq);
+-- A deleted record (a device's undo of a message it had just created): devices that
+-- hold it learn it from pulls after `seq`.
+CREATE TABLE IF NOT EXISTS tombstones(
+  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, customer TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tombstones_by_customer ON tombstones(customer, seq);
 CREATE TABLE IF NOT EXISTS accounts(manager_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions(
   token_hash TEXT PRIMARY KEY, manager_id TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);
@@ -178,6 +183,27 @@ class SqliteTxn final : public StorageTxn {
     return seq;
   }
 
+  std::int64_t delete_record(const StoredRecord& r, const std::string& actor, const std::string& client) override {
+    const std::string kind = kind_str(r.kind);
+    db_.prep("INSERT INTO changes(kind, id, customer, actor, client, at) VALUES(?,?,?,?,?,?)")
+        .bind(1, kind)
+        .bind(2, r.id)
+        .bind(3, r.customer)
+        .bind(4, actor)
+        .bind(5, client)
+        .bind(6, now_utc())
+        .run();
+    const std::int64_t seq = sqlite3_last_insert_rowid(db_.raw());
+    db_.prep("DELETE FROM records WHERE kind=? AND id=?").bind(1, kind).bind(2, r.id).run();
+    db_.prep("INSERT INTO tombstones(seq, kind, id, customer) VALUES(?,?,?,?)")
+        .bind(1, seq)
+        .bind(2, kind)
+        .bind(3, r.id)
+        .bind(4, r.customer)
+        .run();
+    return seq;
+  }
+
   void log_owner_change(const OwnerChange& c) override {
     db_.prep("INSERT INTO owner_changes(seq, customer, old_owner, new_owner) VALUES(?,?,?,?)")
         .bind(1, c.seq)
@@ -266,10 +292,18 @@ class SqliteStorage final : public ServerStorage {
     auto take = [&](Stmt& s) {
       while (s.step()) out.records.push_back(RecordRow{kind_of(s.view(0)), s.text(1), s.i64(2), s.text(3)});
     };
+    auto tombstones = [&](Stmt& s) {
+      while (s.step()) out.deleted.push_back(sync::Deletion{kind_of(s.view(0)), s.text(1), s.i64(2)});
+    };
     if (scope.everything) {
       auto s = db.prep("SELECT kind, id, seq, body FROM records WHERE seq>? ORDER BY seq");
       s.bind(1, since);
       take(s);
+      if (since > 0) {
+        auto t = db.prep("SELECT kind, id, seq FROM tombstones WHERE seq>? ORDER BY seq");
+        t.bind(1, since);
+        tombstones(t);
+      }
       return out;
     }
     {
@@ -311,6 +345,15 @@ class SqliteStorage final : public ServerStorage {
         if (std::binary_search(gained.begin(), gained.end(), s.text(4))) continue;  // already sent whole
         out.records.push_back(RecordRow{kind_of(s.view(0)), s.text(1), s.i64(2), s.text(3)});
       }
+    }
+    {
+      // Deleted after `since`, of customers in scope now (a customer gained since is
+      // sent whole, so its older tombstones do not matter).
+      auto t = db.prep(
+          "SELECT t.kind, t.id, t.seq FROM tombstones t CROSS JOIN owners o ON o.customer=t.customer "
+          "WHERE t.seq>? AND o.owner=? ORDER BY t.seq");
+      t.bind(1, since).bind(2, scope.manager);
+      tombstones(t);
     }
     {
       // Customers that left: reassigned away after `since` and not (back) in scope now.

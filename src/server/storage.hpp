@@ -81,7 +81,8 @@ struct RecordRow {
 struct PullData {
   std::int64_t cursor = 0;
   std::vector<RecordRow> records;
-  std::vector<OwnerChange> removed;  // customers that left the scope after `since`
+  std::vector<OwnerChange> removed;    // customers that left the scope after `since`
+  std::vector<sync::Deletion> deleted; // records deleted after `since` (never for since = 0)
 };
 
 // One read-write transaction (serializable: the writes of all transactions are
@@ -98,6 +99,9 @@ class StorageTxn : public KnownRecords {
   // and `client` describe the change for the change log.
   virtual std::int64_t write_record(StoredRecord& r, const std::vector<std::string>& changed,
                                     const std::string& actor, const std::string& client) = 0;
+  // Deletes a record with the next sequence number (returned), leaving a tombstone so
+  // devices that hold it are told (PullData::deleted).
+  virtual std::int64_t delete_record(const StoredRecord& r, const std::string& actor, const std::string& client) = 0;
   // Logs a reassignment that write_record(seq) of the customer carried.
   virtual void log_owner_change(const OwnerChange& c) = 0;
 

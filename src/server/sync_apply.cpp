@@ -59,8 +59,17 @@ MutationResult apply_one(StorageTxn& txn, const sync::Identity& who, const std::
   MutationResult r;
   r.mutation_id = m.mutation_id;
   if (plan.noop) {
+    // A delete of a record that is gone already has no record to answer with (and no
+    // seq: 0, as for a record that does not exist).
+    if (!existing) return r;
     r.seq = existing->rec.seq;
     r.record = existing->rec.body;
+    return r;
+  }
+  if (plan.remove) {
+    r.seq = txn.delete_record(*existing, who.manager, client_id);
+    r.record = json();  // gone
+    if (auto owner = txn.owner_of(existing->customer)) affected.managers.insert(*owner);
     return r;
   }
   auto checked = check_record(m.record_kind, plan.body, txn);

@@ -152,6 +152,48 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_by_actor ON audit(actor, at);
 )sql",
+      // 2 -> 3: the device side of sync (src/client; src/sync/PROTOCOL.md).
+      R"sql(
+-- The record as it was before a user's edit: the push sends only the fields that
+-- changed, so an edit of one field never overwrites another device's edit of another.
+ALTER TABLE change_log ADD COLUMN base TEXT;
+-- "Does this record have changes still on their way?" (a pull must not overwrite them).
+CREATE INDEX change_log_pending ON change_log(entity, entity_id) WHERE synced = 0;
+-- Small named values: client_id, cursor, and whose share this device holds.
+CREATE TABLE replica_meta (
+  key TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+-- Per record the server's sequence number this device last had (the base of an edit),
+-- and the customer it belongs to (a reassignment takes them all away). `stash`: the
+-- server's version held back while local changes to the record are still unsent
+-- (NULL: none; '': the server does not have the record), put in place once they are
+-- answered.
+CREATE TABLE replica_base (
+  entity TEXT NOT NULL,
+  id TEXT NOT NULL,
+  customer TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  stash TEXT,
+  PRIMARY KEY (entity, id)
+) WITHOUT ROWID;
+CREATE INDEX replica_base_by_customer ON replica_base(customer);
+-- What sync has to tell the manager: a change of theirs that replaced another device's
+-- (conflict), one the server refused, edits dropped because the customer was
+-- reassigned. Kept until dismissed.
+CREATE TABLE sync_notices (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('conflict', 'refused', 'dropped')),
+  code TEXT NOT NULL DEFAULT '',
+  entity TEXT NOT NULL DEFAULT '',
+  entity_id TEXT NOT NULL DEFAULT '',
+  customer TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail)),
+  dismissed INTEGER NOT NULL DEFAULT 0
+);
+)sql",
   };
   return steps;
 }

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "domain/json.hpp"
+#include "domain/record_write.hpp"
 #include "domain/records.hpp"
 #include "store/result.hpp"
 
@@ -72,6 +73,72 @@ struct AuditEntry {
   Time at = 0;
   std::string actor, action;
   std::string detail;  // a JSON value, "{}" when there is nothing to add
+};
+
+// ---------------------------------------------------------------- replica (device side of sync)
+// The store does what sync decided; deciding is src/client's job.
+
+// A change waiting in the outbox, with what a push needs to send only its fields.
+struct OutboxEntry {
+  std::int64_t seq = 0;                // the change's number: its mutation id
+  Entity entity = Entity::manager;
+  std::string id, op;                  // op: "upsert" | "delete"
+  std::optional<std::string> record;   // contract JSON after the change (upsert)
+  std::optional<std::string> base;     // before it, when it edited an existing record
+  std::int64_t base_seq = 0;           // the server's seq of the record as this device had it (0: new)
+};
+
+// Something sync must tell the manager (kept until dismissed).
+struct SyncNotice {
+  std::int64_t seq = 0;
+  Time at = 0;
+  std::string kind;       // "conflict" (your change replaced another device's), "refused", "dropped"
+  std::string code;       // the server's code: "reassigned", "not_owner", "invalid", …
+  std::string entity, entity_id, customer;
+  std::string message;    // a sentence for the manager
+  std::string detail = "{}";  // JSON: the conflicting values, …
+  bool dismissed = false;
+};
+
+// What the server answered for one change this device pushed.
+enum class AckStatus {
+  applied,  // the server holds `record` now (nullopt: it deleted the record)
+  refused,  // not applied: the local edit is undone
+  settled,  // processed long ago, its result no longer kept: nothing to change here
+};
+struct RemoteAck {
+  std::int64_t change_seq = 0;         // the outbox entry (mutation id)
+  Entity entity = Entity::manager;
+  std::string id;
+  AckStatus status = AckStatus::applied;
+  std::int64_t seq = 0;                // applied: the record's server seq now
+  std::optional<AnyRecord> record;     // applied: the server's version (nullopt: deleted)
+};
+
+struct RemoteRecord {
+  AnyRecord record;
+  std::int64_t seq = 0;
+};
+
+// One answer of the server, applied to this device in ONE transaction: the results of a
+// push, and what a pull brought. A record with changes still unsent is never
+// overwritten: the server's version waits (stash) until those are answered.
+struct RemoteBatch {
+  std::vector<RemoteAck> acks;
+  bool full = false;                         // the whole share: every other record goes
+  std::vector<RemoteRecord> records;         // the server's versions
+  std::vector<std::pair<Entity, std::string>> deletions;
+  std::vector<std::string> removed_customers;  // left this identity's view: everything about them goes
+  std::optional<std::int64_t> cursor;        // stored as replica value "cursor"
+  std::vector<SyncNotice> notices;           // conflicts and refusals to keep
+};
+
+// What changed in this device's records, to bring an open slice up to date.
+struct RemoteApplied {
+  bool reload = false;            // a full share or a removal: reload the slice
+  RecordWrites writes;            // otherwise: these upserts and erasures, in order
+  std::vector<std::string> customers;  // customers whose records changed from elsewhere (shown briefly)
+  std::size_t dropped = 0;        // unsent changes dropped because their customer left
 };
 
 struct ImportSummary {
@@ -154,6 +221,19 @@ class Store {
                                       bool unsynced_only = false);
   // Marks every row up to and including seq as delivered.
   Status mark_synced(std::int64_t up_to_seq);
+
+  // ------------------------------------------------------------ replica (device side of sync)
+  // Named values of this device's replica ("client_id", "cursor", "manager", …); "" when unset.
+  Result<std::string> replica_value(std::string_view key);
+  Status set_replica_value(std::string_view key, std::string_view value);
+  // The oldest unsent changes, at most limit, with their bases.
+  Result<std::vector<OutboxEntry>> outbox(std::size_t limit = 1000);
+  Result<std::size_t> outbox_size();
+  // Applies an answer of the server (see RemoteBatch). All or nothing.
+  Result<RemoteApplied> apply_remote(const RemoteBatch& batch, const Stamp& who);
+  Result<std::vector<SyncNotice>> notices(bool include_dismissed = false, std::size_t limit = 100);
+  Result<std::size_t> notice_count();       // not dismissed
+  Status dismiss_notice(std::int64_t seq);  // 0: all of them
 
   struct Impl;
 

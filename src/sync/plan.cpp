@@ -87,6 +87,22 @@ Plan plan_mutation(const Identity& who, const std::string& client_id, const Muta
   if (m.record_kind == RecordKind::manager)
     return refuse(codes::forbidden, "managers are administered on the server, not synced from devices");
 
+  // Only what an action creates is ever taken back (undo of a message, a note, a
+  // dismissal). A customer ends by becoming former, a case by being fulfilled or
+  // cancelled: never by deletion, whatever the state (the other records point to them,
+  // and a deleted case would leave them pointing at nothing on every device).
+  if (m.kind == MutationKind::remove && m.record_kind == RecordKind::customer)
+    return refuse(codes::forbidden, "customers are not deleted: mark them former instead");
+  if (m.kind == MutationKind::remove && m.record_kind == RecordKind::case_)
+    return refuse(codes::forbidden, "cases are not deleted: mark them fulfilled or cancelled instead");
+
+  if (m.kind == MutationKind::remove && !current) {
+    Plan p;  // already gone: deleting twice is deleting once
+    p.apply = true;
+    p.noop = true;
+    return p;
+  }
+
   // ---- reassignment (a lead only)
   const bool owner_in_upsert = m.kind == MutationKind::upsert && m.record_kind == RecordKind::customer &&
                                current && m.fields.contains("owner") &&
@@ -122,6 +138,11 @@ Plan plan_mutation(const Identity& who, const std::string& client_id, const Muta
 
   Plan p;
   p.apply = true;
+  if (m.kind == MutationKind::remove) {
+    p.remove = true;
+    p.body = current->body;
+    return p;
+  }
   if (m.kind == MutationKind::reassign) {
     p.body = current->body;
     p.old_owner = str_field(p.body, "owner");

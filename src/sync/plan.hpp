@@ -61,6 +61,7 @@ struct Plan {
   json body;                                // the record after the mutation (apply)
   std::vector<std::string> changed_fields;  // fields whose value changes
   std::vector<Conflict> conflicts;
+  bool remove = false;         // a delete: take the record away (a tombstone tells devices)
   bool owner_changes = false;  // a reassignment: log it and move the customer's records
   std::string old_owner, new_owner;
 };

@@ -78,6 +78,8 @@ Decoded<Mutation> decode_mutation_at(const json& j, const PushLimits& limits, co
     m.kind = MutationKind::upsert;
   } else if (kind == "reassign") {
     m.kind = MutationKind::reassign;
+  } else if (kind == "delete") {
+    m.kind = MutationKind::remove;
   } else {
     d.error = path + ".kind: unknown mutation kind \"" + kind + "\"";
     return d;
@@ -106,7 +108,7 @@ Decoded<Mutation> decode_mutation_at(const json& j, const PushLimits& limits, co
       return d;
     }
     m.fields = *it;
-  } else {
+  } else if (m.kind == MutationKind::reassign) {
     if (!get_str(j, "new_owner", m.new_owner, d.error, path + ".", limits.max_id)) return d;
     if (m.record_kind != RecordKind::customer) {
       d.error = path + ".record_kind: only a customer can be reassigned";
@@ -141,7 +143,14 @@ std::string_view list_name(RecordKind k) {
   return "?";
 }
 
-std::string_view to_string(MutationKind k) { return k == MutationKind::upsert ? "upsert" : "reassign"; }
+std::string_view to_string(MutationKind k) {
+  switch (k) {
+    case MutationKind::upsert: return "upsert";
+    case MutationKind::reassign: return "reassign";
+    case MutationKind::remove: return "delete";
+  }
+  return "?";
+}
 std::string_view to_string(MutationStatus s) { return s == MutationStatus::applied ? "applied" : "refused"; }
 
 json to_json(const Mutation& m) {
@@ -152,7 +161,7 @@ json to_json(const Mutation& m) {
          {"base_seq", m.base_seq}};
   if (m.kind == MutationKind::upsert)
     j["fields"] = m.fields;
-  else
+  else if (m.kind == MutationKind::reassign)
     j["new_owner"] = m.new_owner;
   return j;
 }
@@ -160,7 +169,9 @@ json to_json(const Mutation& m) {
 json to_json(const PushRequest& r) {
   json muts = json::array();
   for (const auto& m : r.mutations) muts.push_back(to_json(m));
-  return json{{"client_id", r.client_id}, {"schema_version", r.schema_version}, {"mutations", std::move(muts)}};
+  json j{{"client_id", r.client_id}, {"schema_version", r.schema_version}, {"mutations", std::move(muts)}};
+  if (r.since) j["since"] = *r.since;
+  return j;
 }
 
 json to_json(const MutationResult& r) {
@@ -185,7 +196,9 @@ json to_json(const MutationResult& r) {
 json to_json(const PushResponse& r) {
   json rs = json::array();
   for (const auto& x : r.results) rs.push_back(to_json(x));
-  return json{{"cursor", r.cursor}, {"results", std::move(rs)}};
+  json j{{"cursor", r.cursor}, {"results", std::move(rs)}};
+  if (r.pull) j["pull"] = to_json(*r.pull);
+  return j;
 }
 
 json to_json(const PullResponse& r) {
@@ -195,7 +208,10 @@ json to_json(const PullResponse& r) {
   json rm = json::array();
   for (const auto& x : r.removed)
     rm.push_back(json{{"customer", x.customer}, {"seq", x.seq}, {"reason", x.reason}, {"new_owner", x.new_owner}});
-  return json{{"cursor", r.cursor}, {"full", r.full}, {"changes", std::move(ch)}, {"removed", std::move(rm)}};
+  json del = json::array();
+  for (const auto& x : r.deleted) del.push_back(json{{"kind", to_string(x.kind)}, {"id", x.id}, {"seq", x.seq}});
+  return json{{"cursor", r.cursor}, {"full", r.full}, {"changes", std::move(ch)}, {"removed", std::move(rm)},
+              {"deleted", std::move(del)}};
 }
 
 Decoded<Mutation> decode_mutation(const json& j, const PushLimits& limits) {
@@ -217,6 +233,15 @@ Decoded<PushRequest> decode_push(const json& j, const PushLimits& limits) {
   std::int64_t sv = 0;
   if (!get_int(j, "schema_version", sv, d.error, "")) return d;
   r.schema_version = static_cast<int>(sv);
+  if (j.contains("since")) {
+    std::int64_t since = 0;
+    if (!get_int(j, "since", since, d.error, "")) return d;
+    if (since < 0) {
+      d.error = "since: must not be negative";
+      return d;
+    }
+    r.since = since;
+  }
   auto it = j.find("mutations");
   if (it == j.end() || !it->is_array()) {
     d.error = "mutations: expected an array";
@@ -302,6 +327,14 @@ Decoded<PushResponse> decode_push_response(const json& j) {
     }
     r.results.push_back(std::move(*m.value));
   }
+  if (auto p = j.find("pull"); p != j.end()) {
+    auto pulled = decode_pull(*p);
+    if (!pulled.ok()) {
+      d.error = "pull." + pulled.error;
+      return d;
+    }
+    r.pull = std::make_shared<PullResponse>(std::move(*pulled.value));
+  }
   d.value = std::move(r);
   return d;
 }
@@ -359,6 +392,32 @@ Decoded<PullResponse> decode_pull(const json& j) {
     if (!get_str(c, "reason", x.reason, d.error, path, 64, false)) return d;
     if (!get_str(c, "new_owner", x.new_owner, d.error, path, 100000, false)) return d;
     r.removed.push_back(std::move(x));
+  }
+  // `deleted` came with protocol additions after schema 1 shipped: optional.
+  if (auto del = j.find("deleted"); del != j.end()) {
+    if (!del->is_array()) {
+      d.error = "deleted: expected an array";
+      return d;
+    }
+    for (std::size_t i = 0; i < del->size(); ++i) {
+      const auto& c = (*del)[i];
+      std::string path = "deleted[" + std::to_string(i) + "].", kind;
+      Deletion x;
+      if (!c.is_object()) {
+        d.error = path + ": expected an object";
+        return d;
+      }
+      if (!get_str(c, "kind", kind, d.error, path, 32)) return d;
+      auto k = parse_record_kind(kind);
+      if (!k) {
+        d.error = path + "kind: unknown \"" + kind + "\"";
+        return d;
+      }
+      x.kind = *k;
+      if (!get_str(c, "id", x.id, d.error, path, 100000)) return d;
+      if (!get_int(c, "seq", x.seq, d.error, path)) return d;
+      r.deleted.push_back(std::move(x));
+    }
   }
   d.value = std::move(r);
   return d;

@@ -5,6 +5,7 @@
 // Decoding never throws to the caller: a malformed message gives an error that names
 // the field ("mutations[3].base_seq: expected an integer").
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,7 +38,10 @@ std::optional<RecordKind> parse_record_kind(std::string_view s);
 // The contract document's list name: "customers", …, "suggestion_decisions".
 std::string_view list_name(RecordKind k);
 
-enum class MutationKind { upsert, reassign };
+// upsert: set fields; reassign: give a customer to another manager (a lead only);
+// remove ("delete" on the wire): take a record away — what undo does to a message or a
+// decision an action had just created. Customers and managers are never deleted.
+enum class MutationKind { upsert, reassign, remove };
 std::string_view to_string(MutationKind k);
 
 // One change from a device's outbox.
@@ -61,6 +65,9 @@ struct PushRequest {
   std::string client_id;
   int schema_version = 0;
   std::vector<Mutation> mutations;
+  // When set, the response also carries what changed since this cursor (a pull read
+  // right after the push committed): one request instead of a push and a pull.
+  std::optional<std::int64_t> since;
 };
 
 enum class MutationStatus { applied, refused };
@@ -95,9 +102,12 @@ struct MutationResult {
   bool replayed = false;            // a retry of a mutation already processed: same result
 };
 
+struct PullResponse;
+
 struct PushResponse {
   std::int64_t cursor = 0;  // the server's cursor after this push
   std::vector<MutationResult> results;
+  std::shared_ptr<PullResponse> pull;  // present when the request carried `since`
 };
 
 // One record as a pull delivers it.
@@ -116,11 +126,19 @@ struct Removal {
   std::string new_owner;
 };
 
+// A record that was deleted (a `remove` mutation) after the pull's `since`.
+struct Deletion {
+  RecordKind kind = RecordKind::touchpoint;
+  std::string id;
+  std::int64_t seq = 0;
+};
+
 struct PullResponse {
   std::int64_t cursor = 0;  // pass as `since` next time
   bool full = false;        // since was 0: this is the whole share, replace local data
   std::vector<Change> changes;
   std::vector<Removal> removed;
+  std::vector<Deletion> deleted;
 };
 
 // A decoded message or why it could not be decoded.

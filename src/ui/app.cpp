@@ -81,6 +81,9 @@ bool App::init(const AppConfig& config) {
     cc.journal_mode = config_.journal_mode;
     cc.templates_path = config_.templates_path;
     cc.platform = config_.platform;
+    cc.http = config_.http;
+    cc.tokens = config_.tokens;
+    cc.sync = config_.sync;
     if (!data_.open(cc, now)) std::fprintf(stderr, "cockpit: %s\n", data_.error().c_str());
   }
   if (data_.is_open()) {
@@ -194,6 +197,11 @@ void App::frame() {
   }
   const Time now = config_.platform->now();
   data_.tick(now);
+  // A password sign-in finishes in the background (the first share of records arrives).
+  if (data_.server_mode() && data_.signed_in() && state_.view == View::sign_in) {
+    state_.view = View::today;
+    state_.cursor = 0;
+  }
   sync_fragment();
 
   ImGuiIO& io = ImGui::GetIO();
@@ -210,6 +218,7 @@ void App::frame() {
   FrameOutput out;
   DrawContext ctx{state_, probe_, fonts_, palette(applied_theme_), data_, now, out};
   draw_header(ctx);
+  draw_sync_banner(ctx);
 
   // Keys first: a one-key action opens its dialog in this same frame.
   handle_keys(ctx);
@@ -229,6 +238,8 @@ void App::frame() {
   draw_status(ctx);
   draw_dialog(ctx);
   draw_help(ctx);
+  draw_notices(ctx);
+  draw_sign_out_confirm(ctx);
   draw_toast(ctx);
   ImGui::End();
   ImGui::Render();
@@ -246,11 +257,16 @@ void App::finish_frame(FrameOutput& out) {
   const Time now = config_.platform->now();
   const double t = ImGui::GetTime();
   if (out.sign_in) sign_in(*out.sign_in);
-  if (out.sign_out) {
+  if (out.password_sign_in) data_.sign_in_with_password(out.password_sign_in->manager, out.password_sign_in->password, now);
+  if (out.sign_out && data_.unsent_changes() > 0 && !out.sign_out_confirmed) {
+    state_.confirm_sign_out = true;  // ask: those changes would be lost
+  } else if (out.sign_out) {
     data_.sign_out();
     state_ = UiState{.theme = state_.theme};
     state_.view = View::sign_in;
   }
+  if (out.sync_now) data_.sync_now();
+  if (out.dismiss_notice) data_.dismiss_notice(*out.dismiss_notice);
   for (const Action& a : out.actions) {
     last_outcome_ = data_.apply(a, now);
     Toast& toast = state_.toast;
@@ -308,6 +324,10 @@ void App::draw_header(DrawContext& ctx) {
       ImGui::SameLine();
       nav("Team", View::lead, "nav.lead");
     }
+  }
+  if (data_.sync_status()) {
+    ImGui::SameLine(0, 24);
+    draw_sync_badge(ctx);
   }
 
   // Right-aligned: [Demo data]  Anna Berger · Customer manager  [Sign out] [Dark theme]
@@ -373,10 +393,59 @@ void App::draw_status(DrawContext& ctx) {
     case PersistState::failed: saved = "Not saved on this device yet \xC2\xB7 will retry"; color = p.overdue; break;
     case PersistState::disabled: saved = "Storage unavailable: changes stay in this tab"; color = p.at_risk; break;
   }
+  // Whether the browser promised to keep this device's copy (navigator.storage.persist()).
+  const char* storage = "";
+  const char* storage_tip = "";
+  switch (config_.platform->storage_grant()) {
+    case StorageGrant::persistent:
+      storage = "Storage: kept";
+      storage_tip = "This device keeps its copy until you remove it.";
+      break;
+    case StorageGrant::best_effort:
+    case StorageGrant::unsupported:
+      storage = "Storage: may be cleared by the browser";
+      storage_tip = "The browser has not promised to keep this device's copy: it may clear it when space\n"
+                    "runs low. What is not synced yet would be lost. Installing Cockpit as an app helps.";
+      break;
+    case StorageGrant::unknown: break;
+  }
   const char* keys = "Press ? for keys";
+  // Saved here is not synced: only the server's answer makes a change safe everywhere.
+  std::string synced, notices;
+  const client::SyncStatus* sync = data_.sync_status();
+  if (sync) {
+    if (sync->waiting > 0)
+      synced = std::to_string(sync->waiting) + (sync->waiting == 1 ? " change" : " changes") + " waiting for the server";
+    else if (sync->last_sync)
+      synced = "Synced " + vm::relative_label(sync->last_sync, ctx.now);
+    else
+      synced = "Not synced yet";
+    if (sync->notices > 0) notices = std::to_string(sync->notices) + (sync->notices == 1 ? " sync notice" : " sync notices");
+  }
   const float right = ImGui::GetWindowContentRegionMax().x;
-  const float w = ImGui::CalcTextSize(saved).x + ImGui::CalcTextSize(keys).x + 32;
+  const float storage_w = *storage ? ImGui::CalcTextSize(storage).x + 32 : 0.0f;
+  float w = storage_w + ImGui::CalcTextSize(saved).x + ImGui::CalcTextSize(keys).x + 32;
+  if (!synced.empty()) w += ImGui::CalcTextSize(synced.c_str()).x + 32;
+  if (!notices.empty()) w += ImGui::CalcTextSize(notices.c_str()).x + ImGui::GetStyle().FramePadding.x * 2 + 32;
   ImGui::SameLine(right - w);
+  if (!notices.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, p.at_risk);
+    if (ImGui::SmallButton(notices.c_str())) state_.notices_open = true;
+    ImGui::PopStyleColor();
+    record_control(probe_, "status.notices");
+    ImGui::SameLine(0, 32);
+  }
+  if (!synced.empty()) {
+    ImGui::TextColored(sync->waiting > 0 ? p.at_risk : p.text_muted, "%s", synced.c_str());
+    record_control(probe_, "status.synced");
+    ImGui::SameLine(0, 32);
+  }
+  if (*storage) {
+    ImGui::TextColored(p.text_muted, "%s", storage);
+    record_control(probe_, "status.storage");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", storage_tip);
+    ImGui::SameLine(0, 32);
+  }
   ImGui::TextColored(color, "%s", saved);
   record_control(probe_, "status.saved");
   ImGui::SameLine(0, 32);

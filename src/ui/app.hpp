@@ -41,6 +41,10 @@ struct AppConfig {
   std::string journal_mode = "WAL";  // the browser passes "DELETE" (no WAL in wasm)
   std::string templates_path;    // assets/templates/messages.json, if shipped; else the built-ins
   std::string sign_in_as;        // sign this manager in at start (desktop --as, tests)
+  // Server mode (see ControllerConfig): password sign-in and sync through these.
+  client::HttpClient* http = nullptr;
+  client::TokenStore* tokens = nullptr;
+  client::SyncOptions sync;
 };
 
 // A named control's rectangle in logical pixels, as drawn in the last frame.

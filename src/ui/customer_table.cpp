@@ -123,6 +123,10 @@ void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_ow
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const vm::CustomerListRow row = ctx.data.today_row(m.rows[static_cast<std::size_t>(i)], st.query.search);
       ImGui::TableNextRow();
+      // A change that came from elsewhere (another device, the lead, an upstream
+      // system) glows for a few seconds, so the manager sees what just moved.
+      if (const float glow = ctx.data.recently_changed(row.id, ctx.now); glow > 0)
+        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(tint(p.accent, 0.22f * glow)));
       ImGui::TableNextColumn();
       ImGui::PushID(i);
       const bool selected = st.cursor == i;
@@ -131,6 +135,7 @@ void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_ow
         open_customer(ctx, row.id);
       }
       record_control(ctx.probe, "row." + row.id);
+      if (ctx.data.recently_changed(row.id, ctx.now) > 0) record_control(ctx.probe, "changed." + row.id);
       if (selected && st.scroll_to_cursor) {
         ImGui::SetScrollHereY(0.5f);
         st.scroll_to_cursor = false;

@@ -1,6 +1,6 @@
-// Sign in: who is working today. For now the local Identity lists the people in this
-// device's store; the server's password sign-in replaces the list with a form
-// (Identity::needs_secret) without touching the other views.
+// Sign in: who is working today. On a device of its own the local Identity lists the
+// people in this device's store; a device of a server asks for a password instead
+// (draw_password_sign_in in sync_view.cpp).
 #include <imgui.h>
 
 #include <algorithm>
@@ -19,8 +19,13 @@ void draw_sign_in(DrawContext& ctx) {
   ImGui::SetCursorPosY(ImGui::GetCursorPosY() + std::max(0.0f, avail.y * 0.08f));
   ImGui::BeginChild("signin", ImVec2(w, 0), false, ImGuiWindowFlags_NoBackground);
   ImGui::PushFont(ctx.fonts.title);
-  ImGui::TextUnformatted("Who is working today?");
+  ImGui::TextUnformatted(ctx.data.server_mode() ? "Sign in to Cockpit" : "Who is working today?");
   ImGui::PopFont();
+  if (ctx.data.is_open() && ctx.data.server_mode()) {
+    draw_password_sign_in(ctx, w);
+    ImGui::EndChild();
+    return;
+  }
   if (!ctx.data.is_open()) {
     ImGui::Spacing();
     ImGui::TextColored(p.overdue, "The database could not be opened.");

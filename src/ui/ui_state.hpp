@@ -64,6 +64,10 @@ struct UiState {
   // Lead: reassigning a customer
   std::string reassign_search, reassign_customer, reassign_to;
   std::string sign_in_error;
+  // Password sign-in (server mode). The password leaves this struct the frame it is sent.
+  std::string sign_in_manager, sign_in_password;
+  bool notices_open = false;     // the sync notices panel
+  bool confirm_sign_out = false; // changes have not reached the server: ask before they are lost
 };
 
 // "today" / "customer" / "lead" / "sign-in": the view's stable name (URL, test probe).

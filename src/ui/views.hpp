@@ -25,7 +25,14 @@ struct FrameOutput {
   std::vector<Action> actions;    // applied in order, each in one transaction
   bool from_dialog = false;       // a refusal goes back into the open dialog
   std::optional<std::string> sign_in;
+  struct PasswordSignIn {
+    std::string manager, password;
+  };
+  std::optional<PasswordSignIn> password_sign_in;  // server mode
   bool sign_out = false;
+  bool sign_out_confirmed = false;  // yes, even with changes not yet on the server
+  bool sync_now = false;
+  std::optional<std::int64_t> dismiss_notice;  // 0: all
   std::optional<std::string> copy;  // text for the clipboard
   struct Mail {
     std::string to, subject, body;
@@ -69,6 +76,14 @@ void draw_customer(DrawContext& ctx);
 void draw_lead(DrawContext& ctx);
 void draw_dialog(DrawContext& ctx);
 void draw_help(DrawContext& ctx);
+// Sync (server mode, sync_view.cpp): the header's link badge, the banner when the
+// session ended, the notices panel and the sign-out question.
+void draw_sync_badge(DrawContext& ctx);
+void draw_sync_banner(DrawContext& ctx);
+void draw_notices(DrawContext& ctx);
+void draw_sign_out_confirm(DrawContext& ctx);
+// Sign-in with a password against the server.
+void draw_password_sign_in(DrawContext& ctx, float width);
 
 // ---------------------------------------------------------------- keys (keys.cpp)
 // One-key actions and navigation, read from ImGuiIO before the view draws.

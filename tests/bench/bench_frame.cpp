@@ -53,6 +53,8 @@ struct BenchPlatform final : Platform {
   std::string fragment;
   void persist_after_commit() override {}
   PersistState persist_state() const override { return PersistState::saved; }
+  StorageGrant storage_grant() const override { return StorageGrant::persistent; }
+  void wipe_local_data() override {}
   std::string url_fragment() const override { return fragment; }
   void set_url_fragment(std::string_view f) override { fragment = f; }
   void copy_to_clipboard(std::string_view) override {}

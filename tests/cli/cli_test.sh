@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# cli_test.sh SCENARIO CLI WORKDIR SOURCE_DIR — one scenario of cockpit-cli's tests.
+# cli_test.sh SCENARIO CLI WORKDIR SOURCE_DIR [SERVER] — one scenario of cockpit-cli's tests
+# (SERVER: the cockpit-server binary, for the sync scenario).
 set -u
-scenario=$1 cli=$2 work=$3 src=$4
+scenario=$1 cli=$2 work=$3 src=$4 server=${5:-}
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 failures=0
 demo="$src/assets/demo/demo.json"
@@ -161,6 +162,70 @@ PY
   cmp -s gen1.json gen2.json || fail "the generator is not deterministic"
   run 0 report --db gen.db --manager m-003 --as-of 2026-11-22T09:00:00Z --json
   out_has '"manager": "m-003"'
+  ;;
+sync)
+  # A real cockpit-server on port 0; its "listening on" line is read through a FIFO
+  # (a wait on the line itself, with a timeout, not a sleep).
+  [ -x "$server" ] || { echo "sync: no cockpit-server binary given" >&2; exit 1; }
+  mkfifo srv.pipe
+  "$server" serve --port 0 --db srv.db --demo --heartbeat 2 >srv.pipe 2>srv.err &
+  srv=$!
+  trap 'kill $srv 2>/dev/null; wait $srv 2>/dev/null' EXIT
+  exec 3<srv.pipe
+  url=
+  while IFS= read -r -t 20 -u 3 line; do
+    if [[ $line =~ listening\ on\ (http://[^/]+)/ ]]; then url=${BASH_REMATCH[1]}; break; fi
+  done
+  [ -n "$url" ] || { echo "sync: cockpit-server did not start: $(cat srv.err)" >&2; exit 1; }
+  # Sign in, sync once: the summary line.
+  run 0 sync --db d1.db --server "$url" --as m-anna --password-stdin <<<"demo-anna"
+  out_has "^signed in as m-anna "
+  out_has "^synced m-anna: cursor [0-9]+, customers [0-9]+, waiting 0, notices 0$"
+  [ -f d1.db.session ] || fail "no token file beside the database"
+  # Three numbered notes, each printed as it commits, then sent (the token from the file).
+  run 0 sync --db d1.db --server "$url" --act 3 --label cli-note
+  out_has "^committed 1/3: cli-note 1 on c-"
+  out_has "^committed 3/3: cli-note 3 on c-"
+  out_has "waiting 0, notices 0$"
+  # Another device of the same manager gets each note exactly once.
+  run 0 sync --db d2.db --server "$url" --as m-anna --password-stdin --once <<<"demo-anna"
+  run 0 export --db d2.db d2.json
+  python3 - <<'PY' || fail "the second device does not hold each note exactly once"
+import json
+subjects = [t["subject"] for t in json.load(open("d2.json"))["touchpoints"]]
+for k in (1, 2, 3):
+    assert subjects.count(f"cli-note {k}") == 1, (k, subjects.count(f"cli-note {k}"))
+PY
+  # --watch keeps syncing (the live channel comes up) until SIGTERM, then sums up.
+  mkfifo watch.pipe
+  "$cli" sync --db d1.db --server "$url" --watch >watch.pipe 2>watch.err &
+  watcher=$!
+  exec 4<watch.pipe
+  live=
+  while IFS= read -r -t 20 -u 4 line; do
+    echo "$line" >>watch.txt
+    if [[ $line == "sync: live"* ]]; then live=1; break; fi
+  done
+  [ -n "$live" ] || fail "--watch never reported the live channel: $(cat watch.txt watch.err)"
+  kill -TERM $watcher
+  while IFS= read -r -t 20 -u 4 line; do echo "$line" >>watch.txt; done
+  wait $watcher
+  rc=$?
+  [ "$rc" = 0 ] || fail "--watch ended with $rc after SIGTERM: $(cat watch.err)"
+  grep -qE "^synced m-anna: cursor [0-9]+" watch.txt || fail "--watch printed no summary: $(cat watch.txt)"
+  # Errors: one line, exit 1 (2 for usage).
+  run 1 sync --db d3.db --server "$url" --as m-anna --password-stdin <<<"wrong"
+  err_is "sync: m-anna: Wrong manager id or password"
+  run 1 sync --db d4.db --server "$url"
+  err_is "holds nobody's records yet: sign in with --as"
+  run 1 sync --db d1.db --server http://127.0.0.1:9 --timeout 1
+  err_is "not in step with http://127.0.0.1:9 after 1 s: .*connect"
+  run 2 sync --db d1.db --server "$url" --password-stdin
+  err_is "--password-stdin goes with --as"
+  run 2 sync --db d1.db --server localhost:1
+  err_is "--server wants a URL"
+  run 2 sync --db d1.db --server "$url" --once --watch
+  err_is "--once or --watch, not both"
   ;;
 *)
   fail "unknown scenario $scenario"

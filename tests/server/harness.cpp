@@ -130,12 +130,14 @@ size_t on_header(char* p, size_t size, size_t n, void* ud) {
 }
 }  // namespace
 
-HttpReply Server::call(const Call& c) const {
+HttpReply Server::call(const Call& c) const { return call_url(url(""), c); }
+
+HttpReply call_url(const std::string& base_url, const Call& c) {
   HttpReply r;
   CURL* h = curl_easy_init();
   REQUIRE(h);
   curl_slist* hdrs = nullptr;
-  const std::string u = url(c.path);
+  const std::string u = base_url + c.path;
   curl_easy_setopt(h, CURLOPT_URL, u.c_str());
   curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, c.method.c_str());
   if (c.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);

@@ -33,6 +33,11 @@ struct Call {
   long timeout_ms = 10000;
 };
 
+// One HTTP call to `base_url` + c.path (base_url like "http://127.0.0.1:PORT"), for
+// calls that must not go to a Server's own port (e.g. through tests/server/fault_proxy).
+// status 0 and body "curl: …" when no response arrived.
+HttpReply call_url(const std::string& base_url, const Call& c);
+
 class Server {
  public:
   // Starts `cockpit-server serve --port 0 --db DB args…`.

@@ -158,3 +158,109 @@ TEST_CASE("field stamps survive their JSON form") {
   CHECK(stamps_from_json(stamps_to_json(s)) == s);
   CHECK(stamps_from_json(json::parse(R"({"a":"bad","b":[1]})")).empty());
 }
+
+// ---------------------------------------------------------------- delete ("remove")
+
+namespace {
+
+Mutation removal(RecordKind k, const std::string& id, std::int64_t base = 0) {
+  Mutation m;
+  m.mutation_id = 1;
+  m.kind = MutationKind::remove;
+  m.record_kind = k;
+  m.record_id = id;
+  m.base_seq = base;
+  return m;
+}
+
+ServerRecord touchpoint_t1() {
+  ServerRecord r;
+  r.body = json{{"id", "t-1"}, {"customer", "c-1"}, {"subject", "Your new date"}, {"sender", "m-anna"}};
+  r.seq = 20;
+  return r;
+}
+
+ServerRecord customer_c1() {
+  ServerRecord r;
+  r.body = json{{"id", "c-1"}, {"owner", "m-anna"}, {"name", "Hoffmann"}};
+  r.seq = 4;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("delete: authorized against the current owner like an upsert, customers and managers never") {
+  struct Row {
+    const char* name;
+    Identity who;
+    Mutation m;
+    std::optional<ServerRecord> current;
+    CustomerFacts facts;
+    const char* code;  // "" = applied
+    bool remove;       // applied as a removal (false: a no-op)
+  };
+  const Row rows[] = {
+      {"owner deletes her message", anna, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
+       owned_by("m-anna"), "", true},
+      {"owner deletes a decision", anna, removal(RecordKind::decision, "d-1", 20), touchpoint_t1(), owned_by("m-anna"),
+       "", true},
+      {"lead deletes anyone's", lena, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(), owned_by("m-anna"),
+       "", true},
+      {"someone else's customer", ben, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(), owned_by("m-anna"),
+       codes::not_owner, false},
+      {"reassigned away after the device saw it", anna, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
+       CustomerFacts{true, "m-ben", 25, "m-ben"}, codes::reassigned, false},
+      // The reassignment is older than what the device started from: plainly not hers.
+      {"reassigned away before the device saw it", anna, removal(RecordKind::touchpoint, "t-1", 30), touchpoint_t1(),
+       CustomerFacts{true, "m-ben", 25, "m-ben"}, codes::not_owner, false},
+      {"customer missing on the server", anna, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
+       CustomerFacts{}, codes::not_found, false},
+      {"a customer, by its owner", anna, removal(RecordKind::customer, "c-1", 4), customer_c1(), owned_by("m-anna"),
+       codes::forbidden, false},
+      {"a customer, by a lead", lena, removal(RecordKind::customer, "c-1", 4), customer_c1(), owned_by("m-anna"),
+       codes::forbidden, false},
+      {"a customer that is gone already", anna, removal(RecordKind::customer, "c-9"), std::nullopt, CustomerFacts{},
+       codes::forbidden, false},
+      {"a manager, by a lead", lena, removal(RecordKind::manager, "m-ben"), std::nullopt, CustomerFacts{},
+       codes::forbidden, false},
+      {"a case (others refer to it)", anna, removal(RecordKind::case_, "k-1", 20), touchpoint_t1(),
+       owned_by("m-anna"), codes::forbidden, false},
+      {"already gone: deleting twice is deleting once", anna, removal(RecordKind::touchpoint, "t-1", 20),
+       std::nullopt, owned_by("m-anna"), "", false},
+  };
+  for (const auto& row : rows) {
+    const std::string name = row.name;
+    CAPTURE(name);
+    Plan p = plan_mutation(row.who, "dev-A", row.m, row.current, row.facts, false);
+    if (*row.code) {
+      CHECK_FALSE(p.apply);
+      CHECK(p.code == row.code);
+      CHECK_FALSE(p.message.empty());
+      CHECK_FALSE(p.remove);
+    } else {
+      REQUIRE(p.apply);
+      CHECK(p.remove == row.remove);
+      CHECK(p.noop == !row.remove);
+      CHECK(p.conflicts.empty());
+      CHECK_FALSE(p.owner_changes);
+      if (row.remove) CHECK(p.body == row.current->body);  // what is taken away (its customer: the tombstone's)
+    }
+  }
+}
+
+TEST_CASE("delete refusals say what and whose") {
+  Plan moved = plan_mutation(anna, "dev-A", removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
+                             CustomerFacts{true, "m-ben", 25, "m-ben"}, false);
+  CHECK(moved.code == codes::reassigned);
+  CHECK(moved.message.find("c-1") != std::string::npos);
+  CHECK(moved.message.find("m-ben") != std::string::npos);
+  CHECK(moved.message.find("t-1") != std::string::npos);
+  Plan other = plan_mutation(ben, "dev-B", removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
+                             owned_by("m-anna"), false);
+  CHECK(other.message.find("c-1") != std::string::npos);
+  // A refusal must not depend on the fields the delete does not carry: the customer is
+  // the STORED record's, whatever the mutation says.
+  Mutation m = removal(RecordKind::touchpoint, "t-1", 20);
+  m.fields = json{{"customer", "c-2"}};
+  CHECK(plan_mutation(anna, "dev-A", m, touchpoint_t1(), owned_by("m-anna"), false).remove);
+}

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include "harness.hpp"
 
@@ -10,8 +12,14 @@ using namespace cockpit::test;
 
 TEST_CASE("demo server prints its logins; sign-in good and bad; cookie flags; CSP") {
   Server s(temp_path("auth.db"), {"--demo"});
-  CHECK(s.stdout_text().find("m-anna manager demo-anna") != std::string::npos);
-  CHECK(s.stdout_text().find("m-lena lead demo-lena") != std::string::npos);
+  // One login per manager of the demo book (the app's), each able to sign in.
+  CHECK(s.stdout_text().find("demo logins (demo only, never for real data):\n") != std::string::npos);
+  CHECK(s.stdout_text().find("  m-lena lead demo-lena\n") != std::string::npos);
+  CHECK(s.stdout_text().find("  m-anna manager demo-anna\n") != std::string::npos);
+  CHECK(s.stdout_text().find("  m-ben manager demo-ben\n") != std::string::npos);
+  for (const auto& [id, password] : std::vector<std::pair<std::string, std::string>>{
+           {"m-lena", "demo-lena"}, {"m-anna", "demo-anna"}, {"m-ben", "demo-ben"}})
+    CHECK(s.get("/api/me", s.sign_in(id, password)).as_json()["manager"]["id"] == id);
 
   auto bad = s.post("/api/session", json{{"manager", "m-anna"}, {"password", "wrong"}});
   CHECK(bad.status == 401);

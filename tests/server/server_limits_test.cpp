@@ -55,7 +55,7 @@ TEST_CASE("hostile payloads are refused clearly and the server stays healthy") {
   // Contract violations inside a mutation name the record and field.
   auto bad_time = push_raw(json{{"client_id", "d"}, {"schema_version", 1},
                                 {"mutations", json::array({json{{"mutation_id", 1}, {"kind", "upsert"},
-                                                                 {"record_kind", "promise"}, {"record_id", "p-1"},
+                                                                 {"record_kind", "promise"}, {"record_id", "p-bike"},
                                                                  {"fields", json{{"due_at", "2027-02-29"}}}}})}}
                                .dump());
   REQUIRE(bad_time.status == 200);

@@ -48,6 +48,12 @@ void apply_pull(Replica& r, const json& pull) {
   for (const auto& c : pull["changes"]) r[{c["kind"], c["id"]}] = c["record"];
 }
 
+// The owner of `customer` in a lead's complete view ("" when there is no such customer).
+std::string owner_in(const Replica& all, const std::string& customer) {
+  auto it = all.find({"customer", customer});
+  return it == all.end() ? std::string() : it->second["owner"].get<std::string>();
+}
+
 Replica full(const Device& d) {
   Replica r;
   auto p = d.pull(0);
@@ -91,32 +97,44 @@ json result0(const HttpReply& r) {
 
 TEST_CASE("a manager cannot read or change another manager's customer through any endpoint or mutation kind") {
   Demo d("authz.db");
-  // Demo: c-4 (case k-4, promise p-4, exception x-4, touchpoint t-4, scheduled s-4) is Ben's.
-  const std::int64_t base = seq_of(d.lena, "promise", "p-4");
+  // The demo book: c-bakery (case k-bread, promise p-ovens, exception x-split, touchpoint
+  // t-bread-1) and c-kaya (scheduled s-kaya-status) are Ben's; c-bike and p-bike Anna's.
+  const Replica all = full(d.lena);
+  REQUIRE(owner_in(all, "c-bakery") == "m-ben");
+  REQUIRE(owner_in(all, "c-kaya") == "m-ben");
+  REQUIRE(owner_in(all, "c-bike") == "m-anna");
+  for (const Key& k : std::vector<Key>{{"case", "k-bread"}, {"promise", "p-ovens"}, {"exception", "x-split"},
+                                       {"touchpoint", "t-bread-1"}, {"scheduled", "s-kaya-status"}, {"promise", "p-bike"}}) {
+    CAPTURE(k.second);
+    REQUIRE(all.count(k));
+  }
+  REQUIRE(customer_of("scheduled", all.at({"scheduled", "s-kaya-status"})) == "c-kaya");
+  REQUIRE(customer_of("promise", all.at({"promise", "p-bike"})) == "c-bike");
+  const std::int64_t base = seq_of(d.lena, "promise", "p-ovens");
   struct Try {
     const char* name;
     json mutation;
     const char* code;
   };
   std::vector<Try> tries = {
-      {"edit customer", d.anna.upsert("customer", "c-4", {{"phone", "+49 1"}}, 0), "not_owner"},
-      {"edit case", d.anna.upsert("case", "k-4", {{"title", "mine now"}}, 0), "not_owner"},
-      {"edit promise", d.anna.upsert("promise", "p-4", {{"status", "cancelled"}}, base), "not_owner"},
-      {"edit exception", d.anna.upsert("exception", "x-4", {{"status", "resolved"}, {"resolved_at", "2026-11-01T00:00:00Z"}}, 0), "not_owner"},
-      {"edit touchpoint", d.anna.upsert("touchpoint", "t-4", {{"subject", "x"}}, 0), "not_owner"},
-      {"release scheduled", d.anna.upsert("scheduled", "s-4", {{"status", "released"}}, 0), "not_owner"},
-      {"new case on his customer", d.anna.upsert("case", "k-new", {{"customer", "c-4"}, {"kind", "order"}, {"title", "t"},
+      {"edit customer", d.anna.upsert("customer", "c-bakery", {{"phone", "+49 1"}}, 0), "not_owner"},
+      {"edit case", d.anna.upsert("case", "k-bread", {{"title", "mine now"}}, 0), "not_owner"},
+      {"edit promise", d.anna.upsert("promise", "p-ovens", {{"status", "cancelled"}}, base), "not_owner"},
+      {"edit exception", d.anna.upsert("exception", "x-split", {{"status", "resolved"}, {"resolved_at", "2026-11-01T00:00:00Z"}}, 0), "not_owner"},
+      {"edit touchpoint", d.anna.upsert("touchpoint", "t-bread-1", {{"subject", "x"}}, 0), "not_owner"},
+      {"release scheduled", d.anna.upsert("scheduled", "s-kaya-status", {{"status", "released"}}, 0), "not_owner"},
+      {"new case on his customer", d.anna.upsert("case", "k-new", {{"customer", "c-bakery"}, {"kind", "order"}, {"title", "t"},
                                    {"status", "open"}, {"opened_at", "2026-11-01T00:00:00Z"}}, 0), "not_owner"},
-      {"new touchpoint on his customer", d.anna.upsert("touchpoint", "t-new", {{"customer", "c-4"}, {"at", "2026-11-01T00:00:00Z"},
+      {"new touchpoint on his customer", d.anna.upsert("touchpoint", "t-new", {{"customer", "c-bakery"}, {"at", "2026-11-01T00:00:00Z"},
                                          {"channel", "email"}, {"direction", "out"}, {"sender", "m-anna"}, {"kind", "other"},
                                          {"subject", "hi"}}, 0), "not_owner"},
-      {"new decision on his customer", d.anna.upsert("decision", "d-new", {{"customer", "c-4"}, {"suggestion_key", "k"},
+      {"new decision on his customer", d.anna.upsert("decision", "d-new", {{"customer", "c-bakery"}, {"suggestion_key", "k"},
                                        {"kind", "dismissed"}, {"at", "2026-11-01T00:00:00Z"}, {"by", "m-anna"}}, 0), "not_owner"},
       {"new customer for him", d.anna.upsert("customer", "c-new", {{"name", "X"}, {"owner", "m-ben"}, {"stage", "active"},
                                                                    {"preferred_channel", "email"}, {"since", "2026-01-01"}}, 0), "not_owner"},
-      {"take his customer", d.anna.reassign("c-4", "m-anna"), "not_owner"},
-      {"give away her own customer", d.anna.reassign("c-1", "m-ben"), "forbidden"},
-      {"move her promise to his customer", d.anna.upsert("promise", "p-1", {{"customer", "c-4"}}, 0), "immutable_field"},
+      {"take his customer", d.anna.reassign("c-bakery", "m-anna"), "not_owner"},
+      {"give away her own customer", d.anna.reassign("c-bike", "m-ben"), "forbidden"},
+      {"move her promise to his customer", d.anna.upsert("promise", "p-bike", {{"customer", "c-bakery"}}, 0), "immutable_field"},
       {"edit a manager", d.anna.upsert("manager", "m-ben", {{"name", "Benny"}}, 0), "forbidden"},
   };
   const std::int64_t cursor_before = d.server.get("/api/health").as_json()["cursor"];
@@ -129,11 +147,15 @@ TEST_CASE("a manager cannot read or change another manager's customer through an
   }
   // Nothing changed, and Ben's records never reach Anna's pull.
   CHECK(d.server.get("/api/health").as_json()["cursor"] == cursor_before);
-  for (const auto& [k, rec] : full(d.anna)) CHECK(customer_of(k.first, rec) != "c-4");
+  CHECK(full(d.lena) == all);
+  for (const auto& [k, rec] : full(d.anna)) {
+    const std::string c = customer_of(k.first, rec);
+    CHECK_MESSAGE((c.empty() || owner_in(all, c) == "m-anna"), k.second);
+  }
   // A client id belongs to the account that first used it.
   Device spoof = d.ben;
   spoof.client_id = "anna-laptop";
-  CHECK(spoof.push({spoof.upsert("customer", "c-4", {{"phone", "1"}}, 0)}).status == 403);
+  CHECK(spoof.push({spoof.upsert("customer", "c-bakery", {{"phone", "1"}}, 0)}).status == 403);
   // Denials are audited (checked through the server's own view: a refused push is logged,
   // nothing else to see from outside). The integration endpoint refuses session tokens.
   CHECK(d.server.post("/api/ingest", json::object(), d.anna.token).status == 401);
@@ -145,6 +167,11 @@ TEST_CASE("what a manager pulls equals a reference query, after random reassignm
   const std::vector<std::string> managers{"m-anna", "m-ben", "m-lena"};
   std::map<std::string, Device*> dev{{"m-anna", &d.anna}, {"m-ben", &d.ben}, {"m-lena", &d.lena}};
   std::map<std::string, Replica> replica;
+  // Every customer of the demo book, as the lead sees them.
+  std::vector<std::string> customers;
+  for (const auto& [k, rec] : full(d.lena))
+    if (k.first == "customer") customers.push_back(k.second);
+  REQUIRE(customers.size() >= 6);
   for (auto& [m, device] : dev) {
     auto p = device->pull(0).as_json();
     apply_pull(replica[m], p);
@@ -155,7 +182,7 @@ TEST_CASE("what a manager pulls equals a reference query, after random reassignm
     // The lead moves two random customers to random managers.
     std::vector<json> moves;
     for (int i = 0; i < 2; ++i) {
-      std::string c = "c-" + std::to_string(1 + rng() % 6);
+      const std::string& c = customers[rng() % customers.size()];
       moves.push_back(d.lena.reassign(c, managers[rng() % 3]));
     }
     auto r = d.lena.push(moves);
@@ -177,8 +204,9 @@ TEST_CASE("what a manager pulls equals a reference query, after random reassignm
 
 TEST_CASE("a mutation pushed twice (response lost) applies once; the retry gets the same answer") {
   Demo d("retry.db");
-  const std::int64_t base = seq_of(d.anna, "promise", "p-1");
-  json m = d.anna.upsert("promise", "p-1", {{"text", "Delivery confirmed for Friday"}}, base);
+  const std::int64_t base = seq_of(d.anna, "promise", "p-bike");  // Anna's (c-bike)
+  REQUIRE(base > 0);
+  json m = d.anna.upsert("promise", "p-bike", {{"text", "Delivery confirmed for Friday"}}, base);
   auto first = result0(d.anna.push({m}));
   REQUIRE(first["status"] == "applied");
   const std::int64_t seq = first["seq"];
@@ -190,13 +218,13 @@ TEST_CASE("a mutation pushed twice (response lost) applies once; the retry gets 
   CHECK(second["replayed"] == true);
   CHECK(second["seq"] == seq);
   CHECK(d.server.get("/api/health").as_json()["cursor"] == cursor);  // no new change
-  json next = d.anna.upsert("promise", "p-1", {{"text", "Delivery confirmed for Monday"}}, seq);
+  json next = d.anna.upsert("promise", "p-bike", {{"text", "Delivery confirmed for Monday"}}, seq);
   auto both = d.anna.push({m, next}).as_json()["results"];
   CHECK(both[0]["replayed"] == true);
   CHECK(both[1]["status"] == "applied");
   CHECK(both[1].value("replayed", false) == false);
   CHECK(both[1]["conflicts"].is_null());
-  CHECK(seq_of(d.lena, "promise", "p-1") == both[1]["seq"]);
+  CHECK(seq_of(d.lena, "promise", "p-bike") == both[1]["seq"]);
 }
 
 TEST_CASE("a reassignment moves the customer and refuses the old owner's queued edit, clearly") {
@@ -205,11 +233,24 @@ TEST_CASE("a reassignment moves the customer and refuses the old owner's queued 
   d.anna.cursor = anna_pull["cursor"];
   auto ben_pull = d.ben.pull(0).as_json();
   d.ben.cursor = ben_pull["cursor"];
-  const std::int64_t base = seq_of(d.anna, "promise", "p-2");
+  // c-bike is Anna's, with a case, a promise, two exceptions, touchpoints and scheduled
+  // messages: everything about it moves.
+  const Replica before = full(d.lena);
+  REQUIRE(owner_in(before, "c-bike") == "m-anna");
+  std::set<std::string> bike;
+  std::set<std::string> bike_kinds;
+  for (const auto& [k, rec] : before)
+    if (customer_of(k.first, rec) == "c-bike") {
+      bike.insert(k.second);
+      bike_kinds.insert(k.first);
+    }
+  CHECK(bike_kinds == std::set<std::string>{"customer", "case", "promise", "exception", "touchpoint", "scheduled"});
+  const std::int64_t base = seq_of(d.anna, "promise", "p-bike");
+  REQUIRE(base > 0);
   // Anna edits offline (queued) ...
-  json queued = d.anna.upsert("promise", "p-2", {{"text", "call back Tuesday"}}, base);
-  // ... while the lead gives c-2 to Ben.
-  auto moved = result0(d.lena.push({d.lena.reassign("c-2", "m-ben")}));
+  json queued = d.anna.upsert("promise", "p-bike", {{"text", "call back Tuesday"}}, base);
+  // ... while the lead gives c-bike to Ben.
+  auto moved = result0(d.lena.push({d.lena.reassign("c-bike", "m-ben")}));
   CHECK(moved["status"] == "applied");
   CHECK(moved["record"]["owner"] == "m-ben");
   // Anna comes back online: her edit is refused, saying why and to whom it went.
@@ -217,28 +258,31 @@ TEST_CASE("a reassignment moves the customer and refuses the old owner's queued 
   CHECK(r["status"] == "refused");
   CHECK(r["code"] == "reassigned");
   CHECK(r["message"].get<std::string>().find("m-ben") != std::string::npos);
-  // Her next pull removes c-2 with everything about it; Ben's brings all of it.
+  // Her next pull removes c-bike with everything about it; Ben's brings all of it.
   auto a = d.anna.pull(d.anna.cursor).as_json();
   REQUIRE(a["removed"].size() == 1);
-  CHECK(a["removed"][0]["customer"] == "c-2");
+  CHECK(a["removed"][0]["customer"] == "c-bike");
   CHECK(a["removed"][0]["new_owner"] == "m-ben");
   auto b = d.ben.pull(d.ben.cursor).as_json();
   std::set<std::string> got;
   for (const auto& c : b["changes"]) got.insert(c["id"].get<std::string>());
-  for (const char* id : {"c-2", "k-2", "p-2", "x-2", "t-2", "s-2"}) CHECK_MESSAGE(got.count(id), id);
+  for (const char* id : {"c-bike", "k-bike", "p-bike", "x-ship", "x-pay", "t-bike-q2", "s-bike-oc11"})
+    CHECK_MESSAGE(got.count(id), id);
+  for (const std::string& id : bike) CHECK_MESSAGE(got.count(id), id);
   // Ben may now edit it.
-  CHECK(result0(d.ben.push({d.ben.upsert("promise", "p-2", {{"text", "Ben calls"}}, 0)}))["status"] == "applied");
+  CHECK(result0(d.ben.push({d.ben.upsert("promise", "p-bike", {{"text", "Ben calls"}}, 0)}))["status"] == "applied");
 }
 
 TEST_CASE("concurrent edits of one record: per-field last writer wins, the overwritten value is reported") {
   Demo d("conflict.db");
-  const std::int64_t base = seq_of(d.anna, "promise", "p-3");
-  // Both of Anna's devices edit p-3 offline from the same base.
-  auto r1 = result0(d.anna.push({d.anna.upsert("promise", "p-3", {{"text", "laptop text"}}, base)}));
+  const std::int64_t base = seq_of(d.anna, "promise", "p-fairy");  // Anna's (c-fairy)
+  REQUIRE(base > 0);
+  // Both of Anna's devices edit p-fairy offline from the same base.
+  auto r1 = result0(d.anna.push({d.anna.upsert("promise", "p-fairy", {{"text", "laptop text"}}, base)}));
   CHECK(r1["status"] == "applied");
   CHECK(r1["conflicts"].is_null());
   auto r2 = result0(d.anna2.push(
-      {d.anna2.upsert("promise", "p-3", {{"text", "desktop text"}, {"kind", "callback"}}, base)}));
+      {d.anna2.upsert("promise", "p-fairy", {{"text", "desktop text"}, {"kind", "callback"}}, base)}));
   CHECK(r2["status"] == "applied");
   REQUIRE(r2["conflicts"].size() == 1);
   CHECK(r2["conflicts"][0]["field"] == "text");
@@ -250,11 +294,11 @@ TEST_CASE("concurrent edits of one record: per-field last writer wins, the overw
   CHECK(server_rec["kind"] == "callback");
   Replica a = full(d.anna), b = full(d.anna2);
   CHECK(a == b);
-  CHECK(a[{"promise", "p-3"}] == server_rec);
+  CHECK(a[{"promise", "p-fairy"}] == server_rec);
   // An edit of another field made concurrently is no conflict and both survive.
   const std::int64_t base2 = r2["seq"];
-  result0(d.anna.push({d.anna.upsert("promise", "p-3", {{"text", "final"}}, base2)}));
-  auto r4 = result0(d.anna2.push({d.anna2.upsert("promise", "p-3", {{"kind", "delivery"}}, base2)}));
+  result0(d.anna.push({d.anna.upsert("promise", "p-fairy", {{"text", "final"}}, base2)}));
+  auto r4 = result0(d.anna2.push({d.anna2.upsert("promise", "p-fairy", {{"kind", "delivery"}}, base2)}));
   CHECK(r4["conflicts"].is_null());
   CHECK(r4["record"]["text"] == "final");
   CHECK(r4["record"]["kind"] == "delivery");
@@ -270,11 +314,16 @@ TEST_CASE("ingest: integration token, validated all or nothing, idempotent, reac
   auto cursor = [&] { return d.server.get("/api/health").as_json()["cursor"].get<std::int64_t>(); };
   auto anna_pull = d.anna.pull(0).as_json();
   d.anna.cursor = anna_pull["cursor"];
+  // c-hoffmann is Anna's; k-100 and p-100 are new to the demo book.
+  const Replica before = full(d.lena);
+  REQUIRE(owner_in(before, "c-hoffmann") == "m-anna");
+  REQUIRE_FALSE(before.count({"case", "k-100"}));
+  REQUIRE_FALSE(before.count({"promise", "p-100"}));
 
   json good = json::parse(R"({
-    "cases": [{"id":"k-100","customer":"c-1","kind":"order","title":"Order 2000","status":"open",
+    "cases": [{"id":"k-100","customer":"c-hoffmann","kind":"order","title":"Order 2000","status":"open",
                "opened_at":"2026-11-01T09:00:00Z","fulfilled_at":null}],
-    "promises": [{"id":"p-100","customer":"c-1","case":"k-100","kind":"delivery","text":"Delivery",
+    "promises": [{"id":"p-100","customer":"c-hoffmann","case":"k-100","kind":"delivery","text":"Delivery",
                   "made_at":"2026-11-01T09:00:00Z","due_at":"2026-11-30","status":"open","kept_at":null,"history":[]}]
   })");
   json bad = good;
@@ -299,13 +348,15 @@ TEST_CASE("ingest: integration token, validated all or nothing, idempotent, reac
   CHECK(ids == std::set<std::string>{"k-100", "p-100"});
   for (const auto& [k, rec] : full(d.ben)) CHECK(k.second != "p-100");
 
-  // A manager's "release" of a held message survives the shop re-sending its schedule.
+  // A manager's "release" of a held message survives the shop re-sending its schedule
+  // (s-fairy-review: Anna's c-fairy, the review request sent before the parcel).
   auto sched = d.lena.pull(0).as_json();
   json s1;
   for (const auto& c : sched["changes"])
-    if (c["id"] == "s-1") s1 = c["record"];
+    if (c["id"] == "s-fairy-review") s1 = c["record"];
   REQUIRE(s1.is_object());
-  CHECK(result0(d.anna.push({d.anna.upsert("scheduled", "s-1", {{"status", "cancelled"}, {"decision_note", "held"}}, 0)}))["status"] == "applied");
+  REQUIRE(owner_in(before, s1["customer"].get<std::string>()) == "m-anna");
+  CHECK(result0(d.anna.push({d.anna.upsert("scheduled", "s-fairy-review", {{"status", "cancelled"}, {"decision_note", "held"}}, 0)}))["status"] == "applied");
   json resend = s1;
   resend.erase("status");
   resend.erase("decision_note");
@@ -314,7 +365,7 @@ TEST_CASE("ingest: integration token, validated all or nothing, idempotent, reac
   json now;
   const json anna_now = d.anna.pull(0).as_json();
   for (const auto& c : anna_now["changes"])
-    if (c["id"] == "s-1") now = c["record"];
+    if (c["id"] == "s-fairy-review") now = c["record"];
   CHECK(now["status"] == "cancelled");
   CHECK(now["subject"] == "How did we do? (v2)");
 }
@@ -335,9 +386,10 @@ TEST_CASE("live: a change on one device wakes the other's long-poll; a reassignm
     c.timeout_ms = 30000;
     ben_poll = d.server.call(c);
   });
-  const std::int64_t base = seq_of(d.anna, "promise", "p-1");
+  const std::int64_t base = seq_of(d.anna, "promise", "p-bike");  // Anna's (c-bike)
+  REQUIRE(base > 0);
   const auto t0 = std::chrono::steady_clock::now();
-  auto pushed = d.anna.push({d.anna.upsert("promise", "p-1", {{"text", "live!"}}, base)}).as_json();
+  auto pushed = d.anna.push({d.anna.upsert("promise", "p-bike", {{"text", "live!"}}, base)}).as_json();
   waiter.join();
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   REQUIRE(woke.status == 200);
@@ -348,14 +400,14 @@ TEST_CASE("live: a change on one device wakes the other's long-poll; a reassignm
   // The device then pulls and sees the change.
   auto p = d.anna2.pull(c0).as_json();
   bool seen = false;
-  for (const auto& c : p["changes"]) seen |= c["id"] == "p-1" && c["record"]["text"] == "live!";
+  for (const auto& c : p["changes"]) seen |= c["id"] == "p-bike" && c["record"]["text"] == "live!";
   CHECK(seen);
-  // Ben's poll is still parked; a reassignment of c-1 to him wakes it (and Anna's).
+  // Ben's poll is still parked; a reassignment of c-bike to him wakes it (and Anna's).
   HttpReply anna_poll;
   std::thread anna_waiter([&] {
     anna_poll = d.server.get("/api/live?since=" + p["cursor"].dump(), d.anna.token);
   });
-  result0(d.lena.push({d.lena.reassign("c-1", "m-ben")}));
+  result0(d.lena.push({d.lena.reassign("c-bike", "m-ben")}));
   ben_waiter.join();
   anna_waiter.join();
   CHECK(ben_poll.status == 200);
@@ -381,9 +433,9 @@ TEST_CASE("SIGTERM: exits 0, a change committed before is there after restart; p
   std::int64_t seq = 0;
   {
     Demo d("durable.db");
-    const std::int64_t base = seq_of(d.anna, "promise", "p-5");
+    const std::int64_t base = seq_of(d.anna, "promise", "p-ovens");  // Ben's (c-bakery)
     (void)base;
-    auto r = result0(d.ben.push({d.ben.upsert("promise", "p-5", {{"text", "survives restarts"}}, 0)}));
+    auto r = result0(d.ben.push({d.ben.upsert("promise", "p-ovens", {{"text", "survives restarts"}}, 0)}));
     REQUIRE(r["status"] == "applied");
     seq = r["seq"];
     HttpReply parked;
@@ -400,7 +452,233 @@ TEST_CASE("SIGTERM: exits 0, a change committed before is there after restart; p
   bool found = false;
   const json after = again.get("/api/pull?since=0", ben).as_json();
   for (const auto& c : after["changes"])
-    if (c["id"] == "p-5") found = c["record"]["text"] == "survives restarts" && c["seq"] == seq;
+    if (c["id"] == "p-ovens") found = c["record"]["text"] == "survives restarts" && c["seq"] == seq;
   CHECK(found);
   CHECK(again.stop(SIGINT) == 0);
+}
+
+// ---------------------------------------------------------------- delete, push with since, the origin's own poll
+
+namespace {
+
+json delete_of(Device& d, const std::string& kind, const std::string& id, std::int64_t base_seq) {
+  return json{{"mutation_id", d.next_mutation++}, {"kind", "delete"}, {"record_kind", kind},
+              {"record_id", id}, {"base_seq", base_seq}};
+}
+
+HttpReply push_since(const Device& d, const std::vector<json>& mutations, std::int64_t since) {
+  json body{{"client_id", d.client_id}, {"schema_version", 1}, {"mutations", mutations}, {"since", since}};
+  return d.server->post("/api/push", body, d.token);
+}
+
+std::int64_t server_cursor(const Server& s) { return s.get("/api/health").as_json()["cursor"]; }
+
+// The record (kind, id) in a pull's changes, or null.
+json change_in(const json& pull, const std::string& kind, const std::string& id) {
+  for (const auto& c : pull["changes"])
+    if (c["kind"] == kind && c["id"] == id) return c;
+  return json();
+}
+
+bool deleted_in(const json& pull, const std::string& kind, const std::string& id) {
+  for (const auto& c : pull["deleted"])
+    if (c["kind"] == kind && c["id"] == id) return true;
+  return false;
+}
+
+// A touchpoint of `customer` as `d` sees it (its id and seq), read from a full pull.
+std::pair<std::string, std::int64_t> touchpoint_of(const Device& d, const std::string& customer) {
+  auto p = d.pull(0).as_json();
+  for (const auto& c : p["changes"])
+    if (c["kind"] == "touchpoint" && c["record"]["customer"] == customer) return {c["id"], c["seq"]};
+  FAIL("no touchpoint of " << customer);
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("delete: the owner's removes the record and other devices are told; a non-owner's is refused") {
+  Demo d("delete.db");
+  const auto [tp, tp_seq] = touchpoint_of(d.anna, "c-bike");  // Anna's
+  const auto [bens, bens_seq] = touchpoint_of(d.ben, "c-bakery");  // Ben's
+  const std::int64_t c0 = server_cursor(d.server);
+  CHECK(d.anna2.pull(c0).as_json()["deleted"].empty());
+
+  // Ben may not delete Anna's message; Anna may not delete Ben's. Nothing changes.
+  auto no = result0(d.ben.push({delete_of(d.ben, "touchpoint", tp, tp_seq)}));
+  CHECK(no["status"] == "refused");
+  CHECK(no["code"] == "not_owner");
+  auto no2 = result0(d.anna.push({delete_of(d.anna, "touchpoint", bens, bens_seq)}));
+  CHECK(no2["code"] == "not_owner");
+  // Customers and cases are never deleted (a case is what the other records point to).
+  auto cust = result0(d.anna.push({delete_of(d.anna, "customer", "c-bike", 0)}));
+  CHECK(cust["status"] == "refused");
+  CHECK(cust["code"] == "forbidden");
+  auto kase = result0(d.anna.push({delete_of(d.anna, "case", "k-bike", 0)}));
+  CHECK(kase["status"] == "refused");
+  CHECK(kase["code"] == "forbidden");
+  CHECK(server_cursor(d.server) == c0);
+  CHECK(change_in(d.lena.pull(0).as_json(), "touchpoint", tp).is_object());
+  CHECK(change_in(d.lena.pull(0).as_json(), "case", "k-bike").is_object());
+
+  // Anna's own delete: applied with a new seq and no record.
+  auto yes = result0(d.anna.push({delete_of(d.anna, "touchpoint", tp, tp_seq)}));
+  CHECK(yes["status"] == "applied");
+  CHECK(yes["record"].is_null());
+  const std::int64_t seq = yes["seq"];
+  CHECK(seq == c0 + 1);
+  CHECK(server_cursor(d.server) == seq);
+  // Her other device's pull from before lists it under "deleted" (not as a change); a
+  // full pull no longer has it, nor does the lead's.
+  auto inc = d.anna2.pull(c0).as_json();
+  CHECK(inc["full"] == false);
+  CHECK(inc["cursor"] == seq);
+  CHECK(deleted_in(inc, "touchpoint", tp));
+  REQUIRE(inc["deleted"].size() == 1);
+  CHECK(inc["deleted"][0]["seq"] == seq);
+  CHECK(inc["changes"].empty());
+  auto whole = d.anna2.pull(0).as_json();
+  CHECK(whole["full"] == true);
+  CHECK(change_in(whole, "touchpoint", tp).is_null());
+  CHECK(whole["deleted"].empty());  // a full share has nothing to delete
+  CHECK(change_in(d.lena.pull(0).as_json(), "touchpoint", tp).is_null());
+  CHECK(deleted_in(d.lena.pull(c0).as_json(), "touchpoint", tp));
+  // Ben's pull never hears of a deletion among Anna's customers.
+  CHECK(d.ben.pull(c0).as_json()["deleted"].empty());
+  // From after the delete, nothing more to tell.
+  CHECK(d.anna2.pull(seq).as_json()["deleted"].empty());
+
+  // Deleting it again (the other device's undo, a retry with a new id) changes nothing.
+  auto twice = result0(d.anna2.push({delete_of(d.anna2, "touchpoint", tp, seq)}));
+  CHECK(twice["status"] == "applied");
+  CHECK(server_cursor(d.server) == seq);
+  // The retry of the SAME mutation is a replay of its result.
+  d.anna.next_mutation--;
+  auto replay = result0(d.anna.push({delete_of(d.anna, "touchpoint", tp, tp_seq)}));
+  CHECK(replay["replayed"] == true);
+  CHECK(replay["seq"] == seq);
+  CHECK(server_cursor(d.server) == seq);
+}
+
+TEST_CASE("delete: a customer reassigned away after the device saw it is refused as reassigned") {
+  Demo d("delete-reassigned.db");
+  const auto [tp, tp_seq] = touchpoint_of(d.anna, "c-bike");
+  const std::int64_t seen = server_cursor(d.server);
+  result0(d.lena.push({d.lena.reassign("c-bike", "m-ben")}));
+  auto r = result0(d.anna.push({delete_of(d.anna, "touchpoint", tp, seen)}));
+  CHECK(r["status"] == "refused");
+  CHECK(r["code"] == "reassigned");
+  CHECK(r["message"].get<std::string>().find("m-ben") != std::string::npos);
+  CHECK(change_in(d.ben.pull(0).as_json(), "touchpoint", tp).is_object());
+  // The lead may delete it; Ben, its owner now, hears of it.
+  const std::int64_t c1 = server_cursor(d.server);
+  CHECK(result0(d.lena.push({delete_of(d.lena, "touchpoint", tp, 0)}))["status"] == "applied");
+  CHECK(deleted_in(d.ben.pull(c1).as_json(), "touchpoint", tp));
+  CHECK(d.anna.pull(c1).as_json()["deleted"].empty());  // not hers any more
+}
+
+TEST_CASE("push with since: the answer carries the pull, the device's own change and another's") {
+  Demo d("push-since.db");
+  const std::int64_t c0 = server_cursor(d.server);
+  const std::int64_t bike = seq_of(d.anna, "promise", "p-bike");
+  const std::int64_t fairy = seq_of(d.anna, "promise", "p-fairy");
+  // Her desktop changed p-fairy meanwhile (and Ben something of his own: not for her).
+  CHECK(result0(d.anna2.push({d.anna2.upsert("promise", "p-fairy", {{"text", "from the desktop"}}, fairy)}))["status"] ==
+        "applied");
+  CHECK(result0(d.ben.push({d.ben.upsert("promise", "p-ovens", {{"text", "Ben's"}}, 0)}))["status"] == "applied");
+  auto r = push_since(d.anna, {d.anna.upsert("promise", "p-bike", {{"text", "from the laptop"}}, bike)}, c0);
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  const json j = r.as_json();
+  REQUIRE(j["results"].size() == 1);
+  CHECK(j["results"][0]["status"] == "applied");
+  REQUIRE(j.contains("pull"));
+  const json& p = j["pull"];
+  CHECK(p["full"] == false);
+  CHECK(p["cursor"] == j["cursor"]);
+  CHECK(p["cursor"] == server_cursor(d.server));
+  CHECK(p["removed"].is_array());
+  CHECK(p["deleted"].is_array());
+  const json own = change_in(p, "promise", "p-bike");
+  REQUIRE(own.is_object());
+  CHECK(own["record"]["text"] == "from the laptop");
+  CHECK(own["seq"] == j["results"][0]["seq"]);
+  const json theirs = change_in(p, "promise", "p-fairy");
+  REQUIRE(theirs.is_object());
+  CHECK(theirs["record"]["text"] == "from the desktop");
+  CHECK(change_in(p, "promise", "p-ovens").is_null());  // Ben's: never in Anna's share
+  CHECK(p["changes"].size() == 2);
+  // The same pull as a separate request gives the same.
+  CHECK(d.anna.pull(c0).as_json() == p);
+  // since 0: the whole share; a push without since has no pull.
+  auto w = push_since(d.anna, {}, 0).as_json();
+  CHECK(w["pull"]["full"] == true);
+  CHECK(w["pull"]["changes"].size() == d.anna.pull(0).as_json()["changes"].size());
+  CHECK_FALSE(d.anna.push({}).as_json().contains("pull"));
+  // A malformed since is a 400 naming it, and nothing is applied.
+  const std::int64_t c1 = server_cursor(d.server);
+  json bad{{"client_id", d.anna.client_id}, {"schema_version", 1}, {"since", -4},
+           {"mutations", json::array({d.anna.upsert("promise", "p-bike", {{"text", "never"}}, 0)})}};
+  auto refused = d.server.post("/api/push", bad, d.anna.token);
+  CHECK(refused.status == 400);
+  CHECK(refused.as_json()["field"] == "since");
+  CHECK(server_cursor(d.server) == c1);
+}
+
+TEST_CASE("live: a device's own push leaves its parked poll alone; its other device is woken at once") {
+  Demo d("live-origin.db", {"--heartbeat", "2"});
+  const std::int64_t c0 = server_cursor(d.server);
+  const std::int64_t bike = seq_of(d.anna, "promise", "p-bike");
+  using Clock = std::chrono::steady_clock;
+  auto poll = [&](const Device& dev, HttpReply& out, Clock::time_point& done) {
+    Call c;
+    c.path = "/api/live?since=" + std::to_string(c0) + "&client=" + dev.client_id;
+    c.bearer = dev.token;
+    c.timeout_ms = 10000;
+    out = d.server.call(c);
+    done = Clock::now();
+  };
+  HttpReply own, other;
+  Clock::time_point own_done, other_done;
+  std::thread t1([&] { poll(d.anna, own, own_done); });
+  std::thread t2([&] { poll(d.anna2, other, other_done); });
+  // Both polls must be parked before the push (a poll that arrives after it is answered
+  // at once, rightly): the server has no "parked" signal, so give them a moment.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto pushed_at = Clock::now();
+  auto r = d.anna.push({d.anna.upsert("promise", "p-bike", {{"text", "from the laptop"}}, bike)});
+  REQUIRE(result0(r)["status"] == "applied");
+  const std::int64_t c1 = r.as_json()["cursor"];
+  t2.join();
+  t1.join();
+  REQUIRE(other.status == 200);
+  CHECK(other.as_json()["changed"] == true);
+  CHECK(other.as_json()["cursor"] == c1);
+  const double other_ms = std::chrono::duration<double, std::milli>(other_done - pushed_at).count();
+  CHECK(other_ms < 1000);  // at once, not at the heartbeat
+  REQUIRE(own.status == 200);
+  const json o = own.as_json();
+  CHECK(o["changed"] == false);
+  CHECK(o["heartbeat"] == true);
+  CHECK(o["cursor"] == c0);
+  // The origin's next poll from its new cursor parks too; from its old one it is told.
+  auto again = d.server.get("/api/live?since=" + std::to_string(c0) + "&client=" + d.anna.client_id, d.anna.token);
+  CHECK(again.as_json()["changed"] == true);
+  // And the other way round: her desktop's push wakes her laptop's parked poll at once.
+  HttpReply own2;
+  Clock::time_point own2_done;
+  std::thread t3([&] {
+    Call c;
+    c.path = "/api/live?since=" + std::to_string(c1) + "&client=" + d.anna.client_id;
+    c.bearer = d.anna.token;
+    c.timeout_ms = 10000;
+    own2 = d.server.call(c);
+    own2_done = Clock::now();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto second_push = Clock::now();
+  REQUIRE(result0(d.anna2.push({d.anna2.upsert("promise", "p-bike", {{"text", "from the desktop"}}, c1)}))["status"] ==
+          "applied");
+  t3.join();
+  CHECK(own2.as_json()["changed"] == true);
+  CHECK(std::chrono::duration<double, std::milli>(own2_done - second_push).count() < 1000);
 }

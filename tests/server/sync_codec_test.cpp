@@ -109,3 +109,159 @@ TEST_CASE("pull and push responses decode what the server writes") {
   CHECK(e.value->results[0].conflicts.size() == 1);
   CHECK(e.value->results[1].code == "reassigned");
 }
+
+// ---------------------------------------------------------------- delete, since, pull in push, deleted
+
+TEST_CASE("a delete, a push's since and the pull in its answer round-trip through JSON") {
+  PushRequest r;
+  r.client_id = "dev-1";
+  r.schema_version = kSchemaVersion;
+  r.since = 118;
+  Mutation del;
+  del.mutation_id = 7;
+  del.kind = MutationKind::remove;
+  del.record_kind = RecordKind::touchpoint;
+  del.record_id = "t-9";
+  del.base_seq = 120;
+  r.mutations = {del};
+  const json j = to_json(r);
+  CHECK(j["mutations"][0]["kind"] == "delete");
+  CHECK_FALSE(j["mutations"][0].contains("fields"));  // a delete names the record only
+  CHECK_FALSE(j["mutations"][0].contains("new_owner"));
+  CHECK(j["since"] == 118);
+  auto d = decode_push(j);
+  REQUIRE(d.ok());
+  REQUIRE(d.value->since.has_value());
+  CHECK(*d.value->since == 118);
+  REQUIRE(d.value->mutations.size() == 1);
+  CHECK(d.value->mutations[0] == del);
+
+  // Without since: none (an older client), and it is not written either.
+  r.since.reset();
+  CHECK_FALSE(to_json(r).contains("since"));
+  auto old = decode_push(to_json(r));
+  REQUIRE(old.ok());
+  CHECK_FALSE(old.value->since.has_value());
+  // since = 0 is a cursor like any other (a new device), not "absent".
+  r.since = 0;
+  auto zero = decode_push(to_json(r));
+  REQUIRE(zero.ok());
+  REQUIRE(zero.value->since.has_value());
+  CHECK(*zero.value->since == 0);
+
+  // The push answer with the pull inside, deletions included.
+  PushResponse resp;
+  resp.cursor = 131;
+  MutationResult gone;
+  gone.mutation_id = 7;
+  gone.seq = 130;  // a delete answers with no record
+  resp.results = {gone};
+  auto pull = std::make_shared<PullResponse>();
+  pull->cursor = 131;
+  pull->changes.push_back(Change{RecordKind::promise, "p-1", 129, json{{"id", "p-1"}}});
+  pull->removed.push_back(Removal{"c-7", 128, "reassigned", "m-ben"});
+  pull->deleted.push_back(Deletion{RecordKind::touchpoint, "t-9", 130});
+  pull->deleted.push_back(Deletion{RecordKind::decision, "d-3", 131});
+  resp.pull = pull;
+  const json rj = to_json(resp);
+  CHECK(rj["pull"]["deleted"][1]["kind"] == "decision");
+  auto e = decode_push_response(rj);
+  REQUIRE_MESSAGE(e.ok(), e.error);
+  CHECK(e.value->cursor == 131);
+  REQUIRE(e.value->results.size() == 1);
+  CHECK(e.value->results[0].seq == 130);
+  CHECK(e.value->results[0].record.is_null());
+  REQUIRE(e.value->pull);
+  CHECK(e.value->pull->cursor == 131);
+  REQUIRE(e.value->pull->changes.size() == 1);
+  CHECK(e.value->pull->changes[0].id == "p-1");
+  REQUIRE(e.value->pull->removed.size() == 1);
+  CHECK(e.value->pull->removed[0].customer == "c-7");
+  REQUIRE(e.value->pull->deleted.size() == 2);
+  CHECK(e.value->pull->deleted[0].kind == RecordKind::touchpoint);
+  CHECK(e.value->pull->deleted[0].id == "t-9");
+  CHECK(e.value->pull->deleted[0].seq == 130);
+  CHECK(e.value->pull->deleted[1].kind == RecordKind::decision);
+  // A push answer without a pull has none.
+  resp.pull.reset();
+  CHECK_FALSE(to_json(resp).contains("pull"));
+  auto f = decode_push_response(to_json(resp));
+  REQUIRE(f.ok());
+  CHECK_FALSE(f.value->pull);
+}
+
+TEST_CASE("a pull without `deleted` (a server from before it) still decodes") {
+  auto d = decode_pull(json::parse(R"({"cursor":5,"full":false,"changes":[],"removed":[]})"));
+  REQUIRE_MESSAGE(d.ok(), d.error);
+  CHECK(d.value->deleted.empty());
+  PullResponse p;
+  p.cursor = 5;
+  p.deleted.push_back(Deletion{RecordKind::scheduled, "s-1", 4});
+  auto back = decode_pull(to_json(p));
+  REQUIRE(back.ok());
+  REQUIRE(back.value->deleted.size() == 1);
+  CHECK(back.value->deleted[0].kind == RecordKind::scheduled);
+  CHECK(back.value->deleted[0].id == "s-1");
+  CHECK(back.value->deleted[0].seq == 4);
+}
+
+TEST_CASE("malformed since and deleted entries are refused, naming the field") {
+  struct Row {
+    const char* doc;
+    const char* error_starts;
+  };
+  const Row pushes[] = {
+      {R"({"client_id":"d","schema_version":1,"since":-1,"mutations":[]})", "since: must not be negative"},
+      {R"({"client_id":"d","schema_version":1,"since":"12","mutations":[]})", "since: expected an integer"},
+      {R"({"client_id":"d","schema_version":1,"since":1.5,"mutations":[]})", "since: expected an integer"},
+      {R"({"client_id":"d","schema_version":1,"since":null,"mutations":[]})", "since: expected an integer"},
+      {R"({"client_id":"d","schema_version":1,"since":18446744073709551615,"mutations":[]})",
+       "since: must not be negative"},
+      // A delete carries no fields to check, but still a record kind and id.
+      {R"({"client_id":"d","schema_version":1,"mutations":[{"mutation_id":1,"kind":"delete","record_kind":"note","record_id":"x"}]})",
+       "mutations[0].record_kind: unknown record kind"},
+      {R"({"client_id":"d","schema_version":1,"mutations":[{"mutation_id":1,"kind":"delete","record_kind":"touchpoint","record_id":""}]})",
+       "mutations[0].record_id: empty"},
+      {R"({"client_id":"d","schema_version":1,"mutations":[{"mutation_id":1,"kind":"delete","record_kind":"touchpoint"}]})",
+       "mutations[0].record_id: missing"},
+      {R"({"client_id":"d","schema_version":1,"mutations":[{"mutation_id":1,"kind":"delete","record_kind":"touchpoint","record_id":"t","base_seq":-3}]})",
+       "mutations[0].base_seq: must not be negative"},
+      {R"({"client_id":"d","schema_version":1,"mutations":[{"mutation_id":1,"kind":"remove","record_kind":"touchpoint","record_id":"t"}]})",
+       "mutations[0].kind: unknown mutation kind \"remove\""},
+  };
+  for (const auto& row : pushes) {
+    CAPTURE(row.doc);
+    auto d = decode_push(json::parse(row.doc));
+    REQUIRE_FALSE(d.ok());
+    CAPTURE(d.error);
+    CHECK(d.error.rfind(row.error_starts, 0) == 0);
+  }
+  const Row pulls[] = {
+      {R"({"cursor":5,"changes":[],"removed":[],"deleted":{}})", "deleted: expected an array"},
+      {R"({"cursor":5,"changes":[],"removed":[],"deleted":[7]})", "deleted[0]"},
+      {R"({"cursor":5,"changes":[],"removed":[],"deleted":[{"id":"t-1","seq":4}]})", "deleted[0].kind: missing"},
+      {R"({"cursor":5,"changes":[],"removed":[],"deleted":[{"kind":"note","id":"t-1","seq":4}]})",
+       "deleted[0].kind: unknown \"note\""},
+      {R"({"cursor":5,"changes":[],"removed":[],"deleted":[{"kind":"touchpoint","id":7,"seq":4}]})",
+       "deleted[0].id: expected a string"},
+      {R"({"cursor":5,"changes":[],"removed":[],"deleted":[{"kind":"touchpoint","id":"t-1"}]})",
+       "deleted[0].seq: missing"},
+      {R"({"cursor":5,"changes":[],"removed":[],"deleted":[{"kind":"touchpoint","id":"t-1","seq":4},{"kind":"touchpoint","id":"t-2","seq":"5"}]})",
+       "deleted[1].seq: expected an integer"},
+  };
+  for (const auto& row : pulls) {
+    CAPTURE(row.doc);
+    auto d = decode_pull(json::parse(row.doc));
+    REQUIRE_FALSE(d.ok());
+    CAPTURE(d.error);
+    CHECK(d.error.rfind(row.error_starts, 0) == 0);
+  }
+  // Inside a push answer the path says where: "pull.deleted[0]…".
+  auto e = decode_push_response(json::parse(
+      R"({"cursor":5,"results":[],"pull":{"cursor":5,"changes":[],"removed":[],"deleted":[{"kind":"touchpoint","id":"t-1"}]}})"));
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error == "pull.deleted[0].seq: missing");
+  auto f = decode_push_response(json::parse(R"({"cursor":5,"results":[],"pull":[]})"));
+  REQUIRE_FALSE(f.ok());
+  CHECK(f.error.rfind("pull.", 0) == 0);
+}

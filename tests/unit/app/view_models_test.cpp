@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "app/app_controller.hpp"
-#include "app/demo_book.hpp"
 #include "app/view_models.hpp"
+#include "domain/demo_book.hpp"
 #include "domain/json.hpp"
 #include "engine/lists.hpp"
 #include "engine/templates.hpp"

@@ -22,8 +22,12 @@ struct RecordingPlatform final : Platform {
   std::string fragment;
   std::vector<std::string> clipboard, mails;
   PersistState state = PersistState::saved;
+  StorageGrant grant = StorageGrant::persistent;
+  int wipes = 0;
   void persist_after_commit() override { ++commits; }
   PersistState persist_state() const override { return state; }
+  StorageGrant storage_grant() const override { return grant; }
+  void wipe_local_data() override { ++wipes; }
   std::string url_fragment() const override { return fragment; }
   void set_url_fragment(std::string_view f) override { fragment = f; }
   void copy_to_clipboard(std::string_view t) override { clipboard.emplace_back(t); }
@@ -394,6 +398,22 @@ TEST_CASE("status line: 'saved on this device' only when the platform says so") 
   h.platform.state = PersistState::saving;
   frame(h.app);
   CHECK(control(h.app, "status.saved"));  // the same place, another text (see draw_status)
+}
+
+TEST_CASE("status line: whether the browser keeps this device's storage, once it has answered") {
+  Harness h("status_storage", 1.0f, "m-anna");
+  CHECK(control(h.app, "status.storage"));  // persistent: "Storage: kept"
+  h.platform.grant = StorageGrant::unknown;
+  frame(h.app);
+  CHECK_FALSE(control(h.app, "status.storage"));
+  CHECK(control(h.app, "status.saved"));
+  h.platform.grant = StorageGrant::best_effort;
+  frame(h.app);
+  const ControlRect* storage = control(h.app, "status.storage");
+  const ControlRect* saved = control(h.app, "status.saved");
+  REQUIRE(storage);
+  REQUIRE(saved);
+  CHECK(storage->x + storage->w <= saved->x);  // left of the saved state, not over it
 }
 
 TEST_CASE("a 2,000-customer book: only the visible rows are built, and the cursor scrolls into view") {

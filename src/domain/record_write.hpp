@@ -1,6 +1,7 @@
 #pragma once
 // One change to one record: the unit that actions produce, the store applies in a
-// transaction (and logs to the outbox), undo inverts and sync ships.
+// transaction (and logs to the outbox), undo inverts, sync ships and pulls bring back.
+// Pure: no I/O.
 #include <string>
 #include <variant>
 #include <vector>
@@ -22,7 +23,12 @@ inline const std::string& record_id(const AnyRecord& r) {
   return std::visit([](const auto& v) -> const std::string& { return v.id; }, r);
 }
 
+// The customer a record belongs to: a customer's own id, the `customer` of the others,
+// "" for a manager.
+std::string customer_of(const AnyRecord& r);
+
 // The contract's list name of the record's kind: "promises", "touchpoints", …
+// ("suggestion_decisions" for a decision).
 std::string_view record_kind(const AnyRecord& r);
 
 }  // namespace cockpit

@@ -1,10 +1,9 @@
 #pragma once
-// The demo book the app opens with when its local database is empty: the five seed
-// stories (shared/seeds) as customers of three people, dated around "now" so there is
-// always something overdue, due soon, held and waiting. Pure: no I/O.
-//
-// Manager ids match the server's demo (m-lena lead, m-anna and m-ben managers), so a
-// demo device and a demo server agree on who is who once sync arrives.
+// The demo book: the five seed stories (shared/seeds) as customers of three people,
+// dated around "now" so there is always something overdue, due soon, held and waiting.
+// Pure: no I/O. The one definition of it: the app writes it into an empty local
+// database, `cockpit-server serve --demo` into an empty server database (with one
+// account per manager in it), so a demo device and a demo server agree on every record.
 #include <string_view>
 
 #include "domain/records.hpp"

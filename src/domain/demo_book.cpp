@@ -1,4 +1,4 @@
-#include "app/demo_book.hpp"
+#include "domain/demo_book.hpp"
 
 #include "domain/demo.hpp"
 #include "domain/json.hpp"

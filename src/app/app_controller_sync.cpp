@@ -1,0 +1,182 @@
+// AppController in server mode: password sign-in, the device's share of records kept in
+// step by client::SyncClient, and signing out on a shared computer.
+//
+// The device's store remembers whose share it holds (replica value "manager"), so a
+// restart or a reload opens that person's cockpit at once, offline too, and sync
+// catches up in the background. HTTP callbacks only record answers; tick() acts on
+// them, outside the HTTP client's poll (acting may replace the store).
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+#include "app/app_controller.hpp"
+
+namespace cockpit {
+
+namespace {
+
+constexpr Time kRecentFade = 4 * kSecond;
+
+std::string new_client_id() {
+  std::random_device rd;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 4; ++i) {
+    std::uint32_t v = rd();
+    for (int k = 0; k < 8; ++k, v >>= 4) id += kHex[v & 15];
+  }
+  return id;
+}
+
+}  // namespace
+
+std::string AppController::device_manager() {
+  if (!store_) return {};
+  return store_->replica_value("manager").value_or("");
+}
+
+// At open: a device that holds someone's share reopens their cockpit and syncs.
+void AppController::resume_device(Time now) {
+  if (!account_) account_ = std::make_unique<client::Account>(*config_.http);
+  const std::string manager = device_manager();
+  if (manager.empty()) return;
+  if (config_.tokens) config_.http->set_token(config_.tokens->load());
+  start_sync(now);
+  if (!store_->replica_value("cursor").value_or("").empty() && open_session(manager, now)) return;
+  flow_ = SignInFlow{SignInFlow::Step::loading, manager, ""};
+}
+
+void AppController::start_sync(Time now) {
+  sync_ = std::make_unique<client::SyncClient>(*store_, *config_.http, config_.sync);
+  sync_->start(now);
+}
+
+void AppController::sign_in_with_password(const std::string& manager_id, const std::string& password, Time now) {
+  (void)now;
+  if (!server_mode() || !store_) return;
+  if (!account_) account_ = std::make_unique<client::Account>(*config_.http);
+  flow_ = SignInFlow{SignInFlow::Step::signing_in, manager_id, ""};
+  account_->sign_in(manager_id, password, [this](client::SignInResult r) { sign_in_answer_ = std::move(r); });
+}
+
+void AppController::finish_password_sign_in(client::SignInResult r, Time now) {
+  if (!r.signed_in) {
+    flow_ = SignInFlow{SignInFlow::Step::failed, flow_.manager, r.error};
+    return;
+  }
+  const Manager& who = r.signed_in->manager;
+  // Someone else's share (or a device's own demo) never mixes with this person's.
+  if (device_manager() != who.id && !wipe_device(now)) {
+    flow_ = SignInFlow{SignInFlow::Step::failed, who.id, "This device's old data could not be removed: " + error_};
+    return;
+  }
+  Status st = store_->transaction([&]() -> Status {
+    if (auto s = store_->set_replica_value("manager", who.id); !s) return s;
+    if (store_->replica_value("client_id").value_or("").empty())
+      if (auto s = store_->set_replica_value("client_id", new_client_id()); !s) return s;
+    return Status::success();
+  });
+  if (!st) {
+    flow_ = SignInFlow{SignInFlow::Step::failed, who.id, "This device could not save who signed in: " + st.error()};
+    return;
+  }
+  if (config_.platform) config_.platform->persist_after_commit();
+  if (config_.tokens) config_.tokens->save(r.signed_in->token);
+  config_.http->set_token(r.signed_in->token);
+  start_sync(now);
+  // A new sign-in of the person whose share is here (their session had ended): carry on.
+  if (session_ && session_->actor().manager_id == who.id) {
+    flow_ = {};
+    ++revision_;
+    return;
+  }
+  if (!store_->replica_value("cursor").value_or("").empty() && open_session(who.id, now)) {
+    flow_ = {};
+    return;
+  }
+  flow_ = SignInFlow{SignInFlow::Step::loading, who.id, ""};
+}
+
+// Every frame: answers of the server, sync's changes into the open session, and the
+// first share of a new sign-in.
+void AppController::tick_sync(Time now) {
+  config_.http->poll();  // callbacks only record; what follows acts on them
+  if (sign_in_answer_) {
+    client::SignInResult r = std::move(*sign_in_answer_);
+    sign_in_answer_.reset();
+    finish_password_sign_in(std::move(r), now);
+  }
+  if (!sync_) return;
+  std::vector<RemoteApplied> applied = sync_->poll(now);
+  for (const RemoteApplied& a : applied) {
+    if (session_) session_->follow(a, now);
+    // A whole share (first sign-in, a reset server) is not news: nothing glows.
+    if (a.reload || !session_) continue;
+    for (const std::string& c : a.customers) {
+      auto it = std::find_if(recent_.begin(), recent_.end(), [&](const auto& x) { return x.first == c; });
+      if (it != recent_.end())
+        it->second = now;
+      else
+        recent_.emplace_back(c, now);
+    }
+  }
+  if (!applied.empty()) {
+    ++revision_;
+    if (config_.platform) config_.platform->persist_after_commit();
+  }
+  recent_.erase(std::remove_if(recent_.begin(), recent_.end(), [&](const auto& x) { return now - x.second > kRecentFade; }),
+                recent_.end());
+  if (!session_ && flow_.step == SignInFlow::Step::loading && sync_->status().have_share) {
+    if (open_session(flow_.manager, now))
+      flow_ = {};
+    else
+      flow_ = SignInFlow{SignInFlow::Step::failed, flow_.manager, error_};
+  }
+}
+
+float AppController::recently_changed(const std::string& customer, Time now) const {
+  for (const auto& [c, at] : recent_)
+    if (c == customer) return std::clamp(1.0f - static_cast<float>(now - at) / static_cast<float>(kRecentFade), 0.0f, 1.0f);
+  return 0.0f;
+}
+
+std::vector<SyncNotice> AppController::notices(std::size_t limit) {
+  if (!store_) return {};
+  return store_->notices(false, limit).value_or({});
+}
+
+void AppController::dismiss_notice(std::int64_t seq) {
+  if (!store_) return;
+  store_->dismiss_notice(seq);
+  if (sync_) sync_->recount();
+  if (config_.platform) config_.platform->persist_after_commit();
+  ++revision_;
+}
+
+void AppController::sync_now() {
+  if (sync_) sync_->refresh();
+}
+
+// Forgets everything of the person on this device: the database file goes (a freed page
+// could still hold a record), a fresh empty one takes its place, the token is dropped.
+bool AppController::wipe_device(Time now) {
+  sync_.reset();
+  session_.reset();
+  identity_.reset();
+  store_.reset();
+  me_ = {};
+  flow_ = {};
+  recent_.clear();
+  if (config_.tokens) config_.tokens->clear();
+  config_.http->set_token("");
+  const std::string& path = config_.db_path;
+  if (!path.empty())
+    for (const char* suffix : {"", "-wal", "-shm", "-journal", ".identity"}) std::remove((path + suffix).c_str());
+  ++revision_;
+  const bool ok = !path.empty() && open(config_, now);
+  // The browser: IndexedDB forgets the removed file with the next flush.
+  if (config_.platform) config_.platform->persist_after_commit();
+  return ok;
+}
+
+}  // namespace cockpit

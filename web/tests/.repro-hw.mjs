@@ -1,0 +1,32 @@
+import { launchChromium, startCockpitServer, framesAfter, signIn } from './lib.mjs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+const work = mkdtempSync('/tmp/hw/repro-');
+const siteDir = join(work, 'site'); cpSync('/work/main/build/h-web-browser/app', siteDir, { recursive: true });
+const profile = join(work, 'profile');
+const bin = '/work/main/build/h-web/shell/cockpit-server';
+const offlineBetween = process.argv[2] === 'offline';
+let server = await startCockpitServer(bin, { appDir: siteDir, db: join(work, 's.db') });
+const port = server.port, url = server.url;
+let c = await launchChromium(profile);
+await c.page.goto(url); await framesAfter(c.page, 3); await signIn(c.page, 'm-anna');
+await c.page.waitForFunction(() => Module.cockpitUpdate.offline);
+await c.close();
+if (offlineBetween) {
+  await server.stop();
+  c = await launchChromium(profile); await c.context.setOffline(true);
+  await c.page.goto(url); await framesAfter(c.page, 3); await c.close();
+  server = await startCockpitServer(bin, { appDir: siteDir, db: join(work, 's.db'), port });
+}
+const sw = readFileSync(join(siteDir, 'sw.js'), 'utf8');
+writeFileSync(join(siteDir, 'sw.js'), sw.replace(/const VERSION = '([0-9a-f]+)'/, "const VERSION = '0000000000000000'"));
+c = await launchChromium(profile, { extraArgs: process.env.XF ? process.env.XF.split(' ') : [] });
+const t = Date.now();
+c.page.on('console', (m) => console.log(Date.now() - t, m.text().slice(0, 120)));
+await c.page.goto(url); await framesAfter(c.page, 3);
+console.log('started', Date.now() - t);
+await c.page.evaluate(() => { window.__t0 = performance.now(); Module.cockpitUpdate.check().then(() => console.log('update() resolved after ' + (performance.now() - window.__t0))); });
+await c.page.waitForFunction(() => Module.cockpitUpdate.ready, null, { timeout: 120000 });
+console.log('ready', Date.now() - t);
+await c.close(); await server.stop(); rmSync(work, { recursive: true, force: true });

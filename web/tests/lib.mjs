@@ -1,0 +1,198 @@
+// Shared by the browser tests: Debian's Chromium (headless, WebGL2 on SwiftShader)
+// through playwright-core, the app's probe (window.cockpit: frames, view, control
+// rectangles in CSS pixels), and the processes a test starts (cockpit-server, a
+// Chromium of its own when the test must kill it hard).
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { decodePng } from './png.mjs';
+
+export const CHROMIUM = '/usr/bin/chromium';
+// Flags from shared/notes/toolchain.md: WebGL2 through SwiftShader, and no background
+// traffic into the closed network.
+export const ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-gpu',
+                     '--no-first-run', '--disable-background-networking', '--disable-component-update',
+                     '--disable-sync'];
+
+export function checkSite(site, files) {
+  for (const f of files) assert.ok(site && existsSync(join(site, f)), `missing ${site}/${f}: build the browser preset first`);
+}
+
+// Console lines and uncaught errors of a page, kept for assertions and the log file.
+export function watch(page, log = { console: [], errors: [] }) {
+  page.on('console', (m) => log.console.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => log.errors.push(String(e)));
+  return log;
+}
+
+// Playwright's own launch, with a fresh profile unless `dir` is given. close() closes
+// it and deletes a profile it created.
+export async function openPersistent(dir, options = {}) {
+  const fresh = !dir;
+  const profile = dir || mkdtempSync(join(tmpdir(), 'cockpit-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 800 }, ...options,
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const log = watch(page);
+  return {
+    context, page, log, profile,
+    close: async () => {
+      await context.close();
+      if (fresh) rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// ------------------------------------------------------------ the app's probe
+export const probe = (page) => page.evaluate(() => window.cockpit);
+export async function framesAfter(page, n, timeout = 30000) {
+  await page.waitForFunction((k) => window.cockpit && window.cockpit.frames >= k, n, { timeout });
+}
+export async function settle(page) { await framesAfter(page, (await probe(page)).frames + 3); }
+export async function shot(page, path) {
+  await settle(page);
+  return decodePng(await page.screenshot({ path }));
+}
+export async function waitView(page, view, timeout = 15000) {
+  await page.waitForFunction((v) => window.cockpit && window.cockpit.view === v, view, { timeout });
+  await settle(page);
+}
+export async function waitControl(page, name, present = true, timeout = 15000) {
+  await page.waitForFunction(([n, p]) => window.cockpit && (!!window.cockpit.controls[n]) === p, [name, present],
+                             { timeout });
+}
+export async function clickControl(page, name) {
+  await settle(page);
+  const p = await probe(page);
+  const r = p.controls[name];
+  assert.ok(r, `no control ${name} in ${JSON.stringify(Object.keys(p.controls))}`);
+  await page.mouse.move(r[0] + r[2] / 2, r[1] + r[3] / 2);
+  await framesAfter(page, p.frames + 2);
+  await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+  await settle(page);
+}
+// The IDBFS flush after the last commit has finished (pre.js: 0 = saved).
+export async function saved(page, timeout = 20000) {
+  await page.waitForFunction(() => window.Module && Module.cockpitPersist && Module.cockpitPersist.state() === 0, null,
+                             { timeout });
+}
+
+// Signs `who` in from the sign-in view and waits for Today. The one place that knows
+// how signing in looks (today: a button per person of the local identity).
+export async function signIn(page, who) {
+  await waitView(page, 'sign-in');
+  await clickControl(page, `signin.${who}`);
+  await waitView(page, 'today');
+}
+
+// Opens the customer, sends the suggestion about `about` as proposed, and waits until
+// it has left the list (the commit is done; the flush may still run).
+export async function sendSuggestion(page, customer, about) {
+  if ((await probe(page)).view !== 'customer' || !(await probe(page)).controls[`suggestion.${about}.send`]) {
+    await clickControl(page, `row.${customer}`);
+    await waitView(page, 'customer');
+  }
+  await waitControl(page, `suggestion.${about}.send`);
+  await clickControl(page, `suggestion.${about}.send`);
+  await waitControl(page, 'compose.send');
+  await clickControl(page, 'compose.send');
+  await waitControl(page, 'compose.send', false);
+  await waitControl(page, `suggestion.${about}.send`, false);
+}
+
+// ------------------------------------------------------------ processes
+// Reads a child's output line by line until `pattern` matches; resolves the match.
+function waitForLine(stream, pattern, what, timeout = 20000) {
+  return new Promise((ok, fail) => {
+    let buf = '';
+    const timer = setTimeout(() => fail(new Error(`${what}: no line matching ${pattern} in ${timeout} ms:\n${buf}`)),
+                             timeout);
+    const onData = (chunk) => {
+      buf += chunk;
+      const m = buf.match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        stream.off('data', onData);
+        stream.resume();  // keep draining: a full pipe would block the child
+        ok(m);
+      }
+    };
+    stream.setEncoding('utf8');
+    stream.on('data', onData);
+  });
+}
+
+function exited(child) {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((ok) => child.once('exit', ok));
+}
+
+// cockpit-server serving `appDir` (the built site) with its database at `db`, on
+// 127.0.0.1 (`port` 0: a free one). stop() sends SIGTERM and waits for the exit.
+export async function startCockpitServer(binary, { appDir, db, port = 0 }) {
+  assert.ok(binary && existsSync(binary), `no cockpit-server at ${binary}: build the desktop preset first`);
+  const child = spawn(binary, ['serve', '--db', db, '--app-dir', appDir, '--port', String(port), '--bind', '127.0.0.1',
+                               ...(process.env.COCKPIT_SERVER_LOG ? [] : ['--no-log'])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (process.env.COCKPIT_SERVER_LOG) child.stderr.on('data', (d) => process.stderr.write(d));
+  child.stderr.resume();
+  const [, url, p] = await Promise.race([
+    waitForLine(child.stdout, /listening on (http:\/\/127\.0\.0\.1:(\d+)\/)/, 'cockpit-server'),
+    exited(child).then(() => { throw new Error(`cockpit-server exited with ${child.exitCode}`); }),
+  ]);
+  return {
+    url, port: Number(p), child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited(child);
+    },
+  };
+}
+
+// A Chromium of our own (its own process group) driven over CDP, so that kill() can
+// end it like a crash or a power cut of the app: SIGKILL to every process of the
+// browser at once, no shutdown code. close() is the orderly exit (CDP Browser.close).
+// The profile directory is the caller's, reused across launches on purpose.
+export async function launchChromium(profile, { extraArgs = [] } = {}) {
+  const child = spawn(CHROMIUM, [...ARGS, '--headless', '--window-size=1280,800', `--user-data-dir=${profile}`,
+                                 '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1', ...extraArgs,
+                                 'about:blank'],
+                      { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const [, ws] = await Promise.race([
+    waitForLine(child.stderr, /DevTools listening on (ws:\/\/\S+)/, 'chromium', 30000),
+    exited(child).then(() => { throw new Error(`chromium exited with ${child.exitCode}`); }),
+  ]);
+  const browser = await chromium.connectOverCDP(ws);
+  const context = browser.contexts()[0];
+  const page = context.pages()[0] || await context.newPage();
+  const log = watch(page);
+  const group = child.pid;
+  const gone = async () => {
+    await exited(child);
+    // The renderers, GPU and utility processes share the group: wait until all are gone.
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      try { process.kill(-group, 0); } catch { return; }
+      if (Date.now() > deadline) throw new Error('chromium processes outlived the browser');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return {
+    browser, context, page, log, pid: child.pid,
+    kill: async () => {
+      try { process.kill(-group, 'SIGKILL'); } catch { /* already gone */ }
+      await gone();
+    },
+    close: async () => {
+      try {
+        const cdp = await browser.newBrowserCDPSession();
+        await cdp.send('Browser.close');
+      } catch { /* the connection closed under us: it is going */ }
+      await gone();
+    },
+  };
+}
