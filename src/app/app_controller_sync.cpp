@@ -172,11 +172,10 @@ bool AppController::wipe_device(Time now) {
   const std::string& path = config_.db_path;
   if (!path.empty())
     for (const char* suffix : {"", "-wal", "-shm", "-journal", ".identity"}) std::remove((path + suffix).c_str());
+  // The browser: IndexedDB keeps nothing of it either (flushed in the background).
+  if (config_.platform) config_.platform->wipe_local_data();
   ++revision_;
-  const bool ok = !path.empty() && open(config_, now);
-  // The browser: IndexedDB forgets the removed file with the next flush.
-  if (config_.platform) config_.platform->persist_after_commit();
-  return ok;
+  return !path.empty() && open(config_, now);
 }
 
 }  // namespace cockpit

@@ -141,9 +141,12 @@ Outcome Session::commit(const RecordWrites& writes, std::string_view action, con
   });
   if (!s) return {false, "not saved: " + s.error()};
 
+  // The hook first: it makes the commit durable (the browser) and sends it to the server
+  // at once; recomputing this device's lists (milliseconds on a big book) can follow
+  // while the change is on its way to the manager's other devices.
+  if (after_commit_) after_commit_();
   patch_book(slice_, writes);
   refresh(now);
-  if (after_commit_) after_commit_();
   return {true, summary};
 }
 

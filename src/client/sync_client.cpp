@@ -26,6 +26,18 @@ std::string error_text(const HttpResponse& r) {
   return "the server answered " + std::to_string(r.status);
 }
 
+// A 400 that names one of the mutations ("mutations[3].fields: …"): that one is
+// unsendable. Any other 400 (the push as a whole) is retried, never undone.
+bool about_a_mutation(const HttpResponse& r) {
+  json j = json::parse(r.body, nullptr, false);
+  if (!j.is_object()) return false;
+  for (const char* key : {"field", "error"}) {
+    auto it = j.find(key);
+    if (it != j.end() && it->is_string() && it->get_ref<const std::string&>().rfind("mutations[", 0) == 0) return true;
+  }
+  return false;
+}
+
 std::string error_code(const HttpResponse& r) {
   json j = json::parse(r.body, nullptr, false);
   if (j.is_object() && j.contains("code") && j["code"].is_string()) return j["code"].get<std::string>();
@@ -96,7 +108,13 @@ void SyncClient::stop() {
 void SyncClient::nudge() {
   push_wanted_ = true;
   count_waiting();  // the new change counts as waiting at once
-  kick(Clock::now());
+  const auto t = Clock::now();
+  kick(t);
+  // Sent now, not at the next poll(): a change leaves the device before the device has
+  // redrawn its own lists, instead of a frame later (issue 9's budget is 10 ms in all).
+  if (running_ && !exchange_ && t >= next_exchange_ && status_.stop != Stop::sign_in_required &&
+      status_.stop != Stop::reload_required)
+    begin_exchange(t, now_);
 }
 
 void SyncClient::refresh() {
@@ -199,7 +217,7 @@ void SyncClient::on_push(HttpResponse r, std::vector<OutboxEntry> sent, Time now
   if (!r.ok()) {
     // The server's own limits: a body too large or a mutation it cannot read would be
     // refused forever. Send fewer; a single one it still refuses is undone with a notice.
-    if ((r.status == 413 || r.status == 400) && error_code(r) != "reload_required") {
+    if (r.status == 413 || (r.status == 400 && about_a_mutation(r))) {
       if (sent.size() > 1) {
         batch_ = std::max<std::size_t>(1, std::min(batch_, sent.size()) / 2);
         push_wanted_ = true;
@@ -253,6 +271,9 @@ void SyncClient::on_push(HttpResponse r, std::vector<OutboxEntry> sent, Time now
   batch_ = std::max<std::size_t>(1, opt_.push_batch);
   if (status_.waiting > 0) push_wanted_ = true;
   if (live_cursor_ > cursor_) pull_wanted_ = true;
+  // One more pull at most: a server whose cursor went back (a database restored from
+  // a backup) never reaches what its predecessor told, and must not be pulled in a loop.
+  live_cursor_ = 0;
 }
 
 void SyncClient::begin_pull() {
@@ -289,6 +310,9 @@ void SyncClient::on_pull(HttpResponse r) {
   apply(p.batch, now_);
   succeeded();
   if (live_cursor_ > cursor_) pull_wanted_ = true;
+  // One more pull at most: a server whose cursor went back (a database restored from
+  // a backup) never reaches what its predecessor told, and must not be pulled in a loop.
+  live_cursor_ = 0;
 }
 
 void SyncClient::apply(const RemoteBatch& batch, Time now) {
@@ -330,11 +354,24 @@ void SyncClient::on_live(HttpResponse r) {
   if (r.ok()) {
     json j = json::parse(r.body, nullptr, false);
     if (j.is_object() && j.contains("cursor") && j["cursor"].is_number_integer()) {
+      const bool reopened = live_failures_ > 0;
       live_failures_ = 0;
       status_.link = Link::live;
       next_periodic_ = std::max(next_periodic_, t + Ms(opt_.safety_pull_ms / 4));
+      // Back after the channel was down (the server restarted, the network came back):
+      // pull once. A server restored from an older backup parks a poll whose `since` is
+      // above its own cursor and answers it with heartbeats; only a pull finds out.
+      if (reopened) {
+        pull_wanted_ = true;
+        if (!exchange_) kick(t);
+      }
       const std::int64_t c = j["cursor"].get<std::int64_t>();
-      if (j.value("changed", false) && c > cursor_) {
+      if (c < cursor_ && j.value("changed", false)) {
+        // The server is behind this device (restored from an older copy): a pull from
+        // our cursor gets its whole share, which replaces what it no longer has.
+        pull_wanted_ = true;
+        if (!exchange_) kick(t);
+      } else if (j.value("changed", false) && c > cursor_) {
         live_cursor_ = std::max(live_cursor_, c);
         // Under way: the push or pull in flight may already bring it; on_push/on_pull
         // compare live_cursor_ with the cursor they reach.
@@ -366,7 +403,16 @@ void SyncClient::on_live(HttpResponse r) {
     wait = r.retry_after_s * 1000 + jitter(rng_);
   }
   next_live_ = t + Ms(wait);
-  next_periodic_ = std::min(next_periodic_, t + Ms(opt_.fallback_pull_ms));
+  if (live_failures_ == 1) {
+    // The channel just went down: periodic pulls take over (poll() then keeps them every
+    // fallback_pull_ms). The first one is spread over the second half of the period,
+    // and comes after the poll's own return when the server said when (Retry-After):
+    // devices cut in the same instant (a restart answers every parked poll at once)
+    // must not all pull in the same instant a fixed period later.
+    std::uniform_int_distribution<int> spread(opt_.fallback_pull_ms / 2, opt_.fallback_pull_ms);
+    const int first = spread(rng_) + (r.retry_after_s > 0 ? wait : 0);
+    next_periodic_ = std::min(next_periodic_, t + Ms(first));
+  }
 }
 
 // ---------------------------------------------------------------- [SECTION] failures and backoff

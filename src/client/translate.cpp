@@ -62,12 +62,33 @@ std::string kind_words(RecordKind k) {
   }
 }
 
+// A field as a manager says it: "due_at" -> "due date".
+std::string field_words(const std::string& f) {
+  static const std::pair<const char*, const char*> kWords[] = {
+      {"due_at", "due date"},        {"kept_at", "kept date"},       {"made_at", "promise date"},
+      {"waiting_on", "waiting on"},  {"resolved_at", "resolved date"}, {"raised_at", "raised date"},
+      {"fulfilled_at", "fulfilment date"}, {"former_at", "end date"}, {"scheduled_at", "send time"},
+      {"decision_note", "note"},     {"preferred_channel", "preferred channel"}, {"until", "snooze end"},
+  };
+  for (const auto& [k, w] : kWords)
+    if (f == k) return w;
+  std::string out = f;
+  for (char& c : out)
+    if (c == '_') c = ' ';
+  return out;
+}
+
 std::string value_words(const json& v) {
   if (v.is_null()) return "nothing";
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
-    // Contract times read better as dates: "2026-11-28T23:59:59.999Z" -> "28 Nov 2026 …"
-    if (auto t = parse_time(s)) return format_time(*t);
+    // Contract times as a person reads them, in UTC (this layer knows no time zone):
+    // "2026-11-28T17:00:00+01:00" -> "2026-11-28 16:00 UTC"; the end of a day -> the date.
+    if (auto t = parse_time(s)) {
+      const std::string iso = format_time(*t);
+      if (iso.compare(11, 12, "23:59:59.999") == 0) return iso.substr(0, 10);
+      return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+    }
     return "\"" + (s.size() > 60 ? s.substr(0, 57) + "..." : s) + "\"";
   }
   std::string d = v.dump();
@@ -206,8 +227,9 @@ Pulled batch_of(const sync::PullResponse& pull, const KnownRecords& known) {
 }
 
 std::string describe_conflict(const sync::Conflict& c, sync::RecordKind kind, const std::string& id) {
-  return "Your change to " + c.field + " of " + kind_words(kind) + " " + id + " (" + value_words(c.yours) +
-         ") replaced " + value_words(c.theirs) + ", set on another device. Put it back if that one was right.";
+  return "Your change to the " + field_words(c.field) + " of " + kind_words(kind) + " " + id + " (" +
+         value_words(c.yours) + ") replaced " + value_words(c.theirs) +
+         ", set on another device meanwhile. Put it back if that one was right.";
 }
 
 }  // namespace cockpit::client

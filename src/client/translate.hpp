@@ -44,8 +44,8 @@ struct Pulled {
 };
 Pulled batch_of(const sync::PullResponse& pull, const KnownRecords& known);
 
-// A sentence for a conflict: "Your change to the due date of promise p-1 replaced
-// 28 Nov set on another device."
+// A sentence for a conflict: "Your change to the due date of promise p-1
+// (2026-12-04 17:00) replaced 2026-11-28 23:59, set on another device meanwhile. …"
 std::string describe_conflict(const sync::Conflict& c, sync::RecordKind kind, const std::string& id);
 
 }  // namespace cockpit::client

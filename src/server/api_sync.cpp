@@ -140,6 +140,11 @@ Response ServerApp::live_wait(Request& req) {
   if (auto old = check_schema(*schema)) return *old;
   auto since = int_arg(req, "since", 0);
   if (!since) return Response::error(400, "since: expected a cursor (a non-negative integer)", "since", "bad_request");
+  // A cursor this server never gave (its database was restored from an older copy):
+  // answered at once with the real cursor; the device's pull then gets the whole share.
+  // (Compared with storage, not with what Live was told: not every commit notifies.)
+  if (const std::int64_t cursor = storage_.cursor(); *since > cursor)
+    return Response::json(200, nlohmann::json{{"cursor", cursor}, {"changed", true}});
   // `client`: the device's client id, so its own pushes do not wake it (see push).
   std::string client = req.arg("client");
   if (client.size() > 200) return Response::error(400, "client: longer than 200 bytes", "client", "bad_request");

@@ -225,6 +225,27 @@ Result<bool> Store::remove(Entity kind, std::string_view id, const Stamp& who) {
 
 Result<ImportSummary> Store::import_document(const Book& b, const Stamp& who) {
   Impl& s = *impl_;
+  // A big document dirties more pages than the usual cache holds; spilled mid-way they
+  // are written to the journal twice. Room for all of them while it runs (the cache only
+  // grows as pages are touched), the usual size afterwards.
+  const std::size_t records = b.managers.size() + b.customers.size() + b.cases.size() + b.promises.size() +
+                              b.exceptions.size() + b.touchpoints.size() + b.scheduled.size() + b.decisions.size();
+  struct Cache {
+    Impl& s;
+    std::int64_t saved = 0;
+    Cache(Impl& i, std::size_t n) : s(i) {
+      if (n < 20'000) return;
+      saved = s.db.query_int("PRAGMA cache_size");
+      s.db.exec("PRAGMA cache_size = -" + std::to_string(std::min<std::size_t>(n / 1000 + 64, 1024) * 1024));
+    }
+    ~Cache() {
+      if (saved == 0) return;
+      try {
+        s.db.exec("PRAGMA cache_size = " + std::to_string(saved));
+      } catch (...) {
+      }
+    }
+  } cache(s, records);
   return guarded([&]() -> Result<ImportSummary> {
     return s.atomic([&]() -> Result<ImportSummary> {
       ImportSummary sum;

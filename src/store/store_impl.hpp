@@ -129,10 +129,10 @@ struct Store::Impl {
     q->bind(1, to_string(e));
     q->bind(2, id);
     q->bind(3, op);
-    q->bind(4, record);
+    q->bind_ref(4, record);  // alive until this statement is reset below
     q->bind(5, who.at);
     q->bind(6, who.actor);
-    q->bind(7, base);
+    q->bind_ref(7, base);
     q->run();
   }
 

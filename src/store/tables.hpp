@@ -1,6 +1,7 @@
 #pragma once
 // How each record kind maps to its table: column list (in bind/read order), binding a
 // record to an upsert, reading one back from a row. Private to src/store.
+// Binding does not copy the record's text (bind_ref): the record must outlive the step.
 // The column lists here and the CREATE TABLEs in schema.cpp must agree.
 #include <array>
 #include <string>
@@ -35,10 +36,10 @@ struct Table<Manager> {
   static constexpr const char* name = "managers";
   static constexpr std::array<const char*, 4> columns = {"id", "name", "email", "role"};
   static void bind(sql::Stmt& s, const Manager& r) {
-    s.bind(1, r.id);
-    s.bind(2, r.name);
-    s.bind(3, r.email);
-    s.bind(4, to_string(r.role));
+    s.bind_ref(1, r.id);
+    s.bind_ref(2, r.name);
+    s.bind_ref(3, r.email);
+    s.bind_ref(4, to_string(r.role));
   }
   static Manager read(const sql::Stmt& s) {
     Manager r;
@@ -59,15 +60,15 @@ struct Table<Customer> {
                                                          "stage", "email", "phone",
                                                          "preferred_channel", "since", "former_at"};
   static void bind(sql::Stmt& s, const Customer& r) {
-    s.bind(1, r.id);
-    s.bind(2, r.name);
-    s.bind(3, r.owner);
-    s.bind(4, to_string(r.stage));
-    s.bind(5, r.email);
-    s.bind(6, r.phone);
-    s.bind(7, to_string(r.preferred_channel));
-    s.bind(8, r.since);
-    s.bind(9, r.former_at);
+    s.bind_ref(1, r.id);
+    s.bind_ref(2, r.name);
+    s.bind_ref(3, r.owner);
+    s.bind_ref(4, to_string(r.stage));
+    s.bind_ref(5, r.email);
+    s.bind_ref(6, r.phone);
+    s.bind_ref(7, to_string(r.preferred_channel));
+    s.bind_ref(8, r.since);
+    s.bind_ref(9, r.former_at);
   }
   static Customer read(const sql::Stmt& s) {
     Customer r;
@@ -92,13 +93,13 @@ struct Table<Case> {
   static constexpr std::array<const char*, 7> columns = {"id",     "customer",  "kind",        "title",
                                                          "status", "opened_at", "fulfilled_at"};
   static void bind(sql::Stmt& s, const Case& r) {
-    s.bind(1, r.id);
-    s.bind(2, r.customer);
-    s.bind(3, to_string(r.kind));
-    s.bind(4, r.title);
-    s.bind(5, to_string(r.status));
-    s.bind(6, r.opened_at);
-    s.bind(7, r.fulfilled_at);
+    s.bind_ref(1, r.id);
+    s.bind_ref(2, r.customer);
+    s.bind_ref(3, to_string(r.kind));
+    s.bind_ref(4, r.title);
+    s.bind_ref(5, to_string(r.status));
+    s.bind_ref(6, r.opened_at);
+    s.bind_ref(7, r.fulfilled_at);
   }
   static Case read(const sql::Stmt& s) {
     Case r;
@@ -121,15 +122,15 @@ struct Table<Promise> {
   static constexpr std::array<const char*, 10> columns = {"id",     "customer", "case_id", "kind",    "text",
                                                           "made_at", "due_at",  "status",  "kept_at", "history"};
   static void bind(sql::Stmt& s, const Promise& r) {
-    s.bind(1, r.id);
-    s.bind(2, r.customer);
-    s.bind(3, r.case_id);
-    s.bind(4, to_string(r.kind));
-    s.bind(5, r.text);
-    s.bind(6, r.made_at);
-    s.bind(7, r.due_at);
-    s.bind(8, to_string(r.status));
-    s.bind(9, r.kept_at);
+    s.bind_ref(1, r.id);
+    s.bind_ref(2, r.customer);
+    s.bind_ref(3, r.case_id);
+    s.bind_ref(4, to_string(r.kind));
+    s.bind_ref(5, r.text);
+    s.bind_ref(6, r.made_at);
+    s.bind_ref(7, r.due_at);
+    s.bind_ref(8, to_string(r.status));
+    s.bind_ref(9, r.kept_at);
     s.bind(10, history_text(r.history));
   }
   static Promise read(const sql::Stmt& s) {
@@ -156,15 +157,15 @@ struct Table<Exception> {
   static constexpr std::array<const char*, 9> columns = {"id",        "customer",   "case_id", "kind",       "summary",
                                                          "raised_at", "waiting_on", "status",  "resolved_at"};
   static void bind(sql::Stmt& s, const Exception& r) {
-    s.bind(1, r.id);
-    s.bind(2, r.customer);
-    s.bind(3, r.case_id);
-    s.bind(4, r.kind);
-    s.bind(5, r.summary);
-    s.bind(6, r.raised_at);
-    s.bind(7, r.waiting_on);
-    s.bind(8, to_string(r.status));
-    s.bind(9, r.resolved_at);
+    s.bind_ref(1, r.id);
+    s.bind_ref(2, r.customer);
+    s.bind_ref(3, r.case_id);
+    s.bind_ref(4, r.kind);
+    s.bind_ref(5, r.summary);
+    s.bind_ref(6, r.raised_at);
+    s.bind_ref(7, r.waiting_on);
+    s.bind_ref(8, to_string(r.status));
+    s.bind_ref(9, r.resolved_at);
   }
   static Exception read(const sql::Stmt& s) {
     Exception r;
@@ -189,16 +190,16 @@ struct Table<Touchpoint> {
   static constexpr std::array<const char*, 10> columns = {"id",        "customer", "case_id", "at",      "channel",
                                                           "direction", "sender",   "kind",    "subject", "body"};
   static void bind(sql::Stmt& s, const Touchpoint& r) {
-    s.bind(1, r.id);
-    s.bind(2, r.customer);
-    s.bind(3, r.case_id);
-    s.bind(4, r.at);
-    s.bind(5, to_string(r.channel));
-    s.bind(6, to_string(r.direction));
-    s.bind(7, r.sender);
-    s.bind(8, to_string(r.kind));
-    s.bind(9, r.subject);
-    s.bind(10, r.body);
+    s.bind_ref(1, r.id);
+    s.bind_ref(2, r.customer);
+    s.bind_ref(3, r.case_id);
+    s.bind_ref(4, r.at);
+    s.bind_ref(5, to_string(r.channel));
+    s.bind_ref(6, to_string(r.direction));
+    s.bind_ref(7, r.sender);
+    s.bind_ref(8, to_string(r.kind));
+    s.bind_ref(9, r.subject);
+    s.bind_ref(10, r.body);
   }
   static Touchpoint read(const sql::Stmt& s) {
     Touchpoint r;
@@ -225,17 +226,17 @@ struct Table<Scheduled> {
                                                           "channel", "direction", "sender", "kind",
                                                           "subject", "status",   "decision_note"};
   static void bind(sql::Stmt& s, const Scheduled& r) {
-    s.bind(1, r.id);
-    s.bind(2, r.customer);
-    s.bind(3, r.case_id);
-    s.bind(4, r.scheduled_at);
-    s.bind(5, to_string(r.channel));
-    s.bind(6, to_string(r.direction));
-    s.bind(7, r.sender);
-    s.bind(8, to_string(r.kind));
-    s.bind(9, r.subject);
-    s.bind(10, to_string(r.status));
-    s.bind(11, r.decision_note);
+    s.bind_ref(1, r.id);
+    s.bind_ref(2, r.customer);
+    s.bind_ref(3, r.case_id);
+    s.bind_ref(4, r.scheduled_at);
+    s.bind_ref(5, to_string(r.channel));
+    s.bind_ref(6, to_string(r.direction));
+    s.bind_ref(7, r.sender);
+    s.bind_ref(8, to_string(r.kind));
+    s.bind_ref(9, r.subject);
+    s.bind_ref(10, to_string(r.status));
+    s.bind_ref(11, r.decision_note);
   }
   static Scheduled read(const sql::Stmt& s) {
     Scheduled r;
@@ -262,14 +263,14 @@ struct Table<SuggestionDecision> {
   static constexpr std::array<const char*, 8> columns = {"id", "suggestion_key", "customer", "kind",
                                                          "at", "until_at",       "reason",   "decided_by"};
   static void bind(sql::Stmt& s, const SuggestionDecision& r) {
-    s.bind(1, r.id);
-    s.bind(2, r.suggestion_key);
-    s.bind(3, r.customer);
-    s.bind(4, to_string(r.kind));
-    s.bind(5, r.at);
-    s.bind(6, r.until);
-    s.bind(7, r.reason);
-    s.bind(8, r.by);
+    s.bind_ref(1, r.id);
+    s.bind_ref(2, r.suggestion_key);
+    s.bind_ref(3, r.customer);
+    s.bind_ref(4, to_string(r.kind));
+    s.bind_ref(5, r.at);
+    s.bind_ref(6, r.until);
+    s.bind_ref(7, r.reason);
+    s.bind_ref(8, r.by);
   }
   static SuggestionDecision read(const sql::Stmt& s) {
     SuggestionDecision r;

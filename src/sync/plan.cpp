@@ -187,7 +187,10 @@ Plan plan_mutation(const Identity& who, const std::string& client_id, const Muta
     if (k == "id") continue;
     json theirs = p.body.contains(k) ? p.body[k] : json();
     if (theirs == it.value()) continue;
-    FieldStamp stamp{current->seq, ""};
+    // Every write stamps the fields it changes, so a field without a stamp has not
+    // changed since the record was created (e.g. created null): no edit can have
+    // crossed this one.
+    FieldStamp stamp{0, ""};
     if (auto s = current->fields.find(k); s != current->fields.end()) stamp = s->second;
     const bool concurrent = stamp.seq > m.base_seq && (stamp.client.empty() || stamp.client != client_id);
     if (concurrent) p.conflicts.push_back(Conflict{k, it.value(), theirs});

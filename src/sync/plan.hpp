@@ -38,7 +38,7 @@ struct FieldStamp {
 struct ServerRecord {
   json body;                                 // contract form
   std::int64_t seq = 0;                      // last change
-  std::map<std::string, FieldStamp> fields;  // last change per field (missing: `seq`, unknown writer)
+  std::map<std::string, FieldStamp> fields;  // last change per field (missing: not changed since created)
 };
 
 json stamps_to_json(const std::map<std::string, FieldStamp>& stamps);

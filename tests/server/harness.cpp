@@ -48,6 +48,7 @@ Server::~Server() {
 }
 
 void Server::start() {
+  if (pid_ > 0) return;  // running already (the constructor starts it): a second one would be orphaned
   int out[2];
   REQUIRE(pipe2(out, O_CLOEXEC) == 0);
   std::vector<std::string> argv{COCKPIT_SERVER_BIN, "serve", "--port", "0", "--db", db_};

@@ -40,7 +40,8 @@ HttpReply call_url(const std::string& base_url, const Call& c);
 
 class Server {
  public:
-  // Starts `cockpit-server serve --port 0 --db DB args…`.
+  // Starts `cockpit-server serve --port 0 --db DB args…`; start() again after stop()
+  // restarts it on the same database (a new port); while it runs, start() does nothing.
   explicit Server(std::string db, std::vector<std::string> args = {});
   ~Server();
   void start();

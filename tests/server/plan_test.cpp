@@ -131,6 +131,8 @@ TEST_CASE("per-field merge: last writer by server order, concurrent edits report
       {"same field, same value", {{"due_at", "2026-11-20T10:00:00Z"}}, 5, "dev-A", {}, {}},
       {"same field, device saw it", {{"due_at", "2026-12-01T10:00:00Z"}}, 10, "dev-A", {}, {"due_at"}},
       {"same field, own earlier write", {{"due_at", "2026-12-01T10:00:00Z"}}, 5, "dev-B", {}, {"due_at"}},
+      // kept_at has no stamp: not changed since the record was created, whatever its seq.
+      {"unstamped field: no conflict", {{"kept_at", "2026-11-21T10:00:00Z"}}, 5, "dev-A", {}, {"kept_at"}},
   };
   for (const auto& row : rows) {
     CAPTURE(row.name);

@@ -551,6 +551,8 @@ TEST_CASE("delete: the owner's removes the record and other devices are told; a 
   // Deleting it again (the other device's undo, a retry with a new id) changes nothing.
   auto twice = result0(d.anna2.push({delete_of(d.anna2, "touchpoint", tp, seq)}));
   CHECK(twice["status"] == "applied");
+  CHECK(twice["record"].is_null());  // nothing to answer with: no record, seq 0
+  CHECK(twice["seq"] == 0);
   CHECK(server_cursor(d.server) == seq);
   // The retry of the SAME mutation is a replay of its result.
   d.anna.next_mutation--;

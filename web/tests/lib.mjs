@@ -33,9 +33,15 @@ export function watch(page, log = { console: [], errors: [] }) {
 export async function openPersistent(dir, options = {}) {
   const fresh = !dir;
   const profile = dir || mkdtempSync(join(tmpdir(), 'cockpit-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 800 }, ...options,
-  });
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 800 }, ...options,
+    });
+  } catch (e) {
+    if (fresh) rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
   const page = context.pages()[0] || await context.newPage();
   const log = watch(page);
   return {
@@ -81,12 +87,26 @@ export async function saved(page, timeout = 20000) {
                              { timeout });
 }
 
-// Signs `who` in from the sign-in view and waits for Today. The one place that knows
-// how signing in looks (today: a button per person of the local identity).
-export async function signIn(page, who) {
+// Signs `who` in from the sign-in view and waits for Today: the one place that knows
+// how signing in looks. A device of its own lists its people (a button each); a device
+// of a server asks for the manager id and the password, then loads the person's share.
+export async function signIn(page, who, password) {
   await waitView(page, 'sign-in');
-  await clickControl(page, `signin.${who}`);
-  await waitView(page, 'today');
+  const p = await probe(page);
+  if (p.controls[`signin.${who}`]) {
+    await clickControl(page, `signin.${who}`);
+  } else {
+    assert.ok(p.controls['signin.password'], `no way to sign in ${who}: ${JSON.stringify(Object.keys(p.controls))}`);
+    assert.ok(password !== undefined, `the password form is shown: pass ${who}'s password`);
+    await clickControl(page, 'signin.manager');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type(who);
+    await clickControl(page, 'signin.password');
+    await page.keyboard.type(password);
+    await clickControl(page, 'signin.submit');
+  }
+  await waitView(page, 'today', 30000);
 }
 
 // Opens the customer, sends the suggestion about `about` as proposed, and waits until
@@ -133,19 +153,31 @@ function exited(child) {
 }
 
 // cockpit-server serving `appDir` (the built site) with its database at `db`, on
-// 127.0.0.1 (`port` 0: a free one). stop() sends SIGTERM and waits for the exit.
+// 127.0.0.1 (`port` 0: a free one), with the demo book and its logins. password(id) is
+// a demo login's password, as the server printed it. stop() sends SIGTERM and waits.
+// COCKPIT_SERVER_LOG=1 in the environment shows its request log.
 export async function startCockpitServer(binary, { appDir, db, port = 0 }) {
   assert.ok(binary && existsSync(binary), `no cockpit-server at ${binary}: build the desktop preset first`);
+  const log = !!process.env.COCKPIT_SERVER_LOG;
   const child = spawn(binary, ['serve', '--db', db, '--app-dir', appDir, '--port', String(port), '--bind', '127.0.0.1',
-                               ...(process.env.COCKPIT_SERVER_LOG ? [] : ['--no-log'])], { stdio: ['ignore', 'pipe', 'pipe'] });
-  if (process.env.COCKPIT_SERVER_LOG) child.stderr.on('data', (d) => process.stderr.write(d));
-  child.stderr.resume();
+                               '--demo', ...(log ? [] : ['--no-log'])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (log) child.stderr.on('data', (d) => process.stderr.write(d));
+  else child.stderr.resume();
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d) => { out += d; });
   const [, url, p] = await Promise.race([
     waitForLine(child.stdout, /listening on (http:\/\/127\.0\.0\.1:(\d+)\/)/, 'cockpit-server'),
     exited(child).then(() => { throw new Error(`cockpit-server exited with ${child.exitCode}`); }),
   ]);
   return {
     url, port: Number(p), child,
+    // "  m-anna manager demo-anna" under "demo logins": printed once, at the start.
+    password: (id) => {
+      const m = out.match(new RegExp(`^\\s+${id} \\S+ (\\S+)$`, 'm'));
+      assert.ok(m, `cockpit-server printed no demo login for ${id}:\n${out}`);
+      return m[1];
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited(child);

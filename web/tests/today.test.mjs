@@ -1,83 +1,39 @@
 // End to end in the browser: Debian's Chromium (headless, WebGL2 on SwiftShader) opens
-// the built site served on 127.0.0.1 with a fresh profile (an empty IndexedDB, so the
-// app creates /data/cockpit.db with the demo book). The manager signs in, opens a
+// the built site served on 127.0.0.1 with a fresh profile (an empty IndexedDB: the app
+// creates /data/cockpit.db, with the demo book on a device of its own, or with the
+// signed-in person's share of the server's demo book). The manager signs in, opens a
 // customer, sends a suggested message and sees it leave the list; after a reload (the
 // database comes back from IndexedDB) it is still gone. Screenshots of every main view.
 //   COCKPIT_SITE=build/browser/app COCKPIT_SCREENSHOTS=build/desktop/screenshots node today.test.mjs
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { decodePng, describe, difference } from './png.mjs';
+import {
+  checkSite, clickControl, framesAfter, openPersistent, probe, saved, shot as shotAt, signIn, startCockpitServer,
+  waitControl, waitView,
+} from './lib.mjs';
+import { describe, difference } from './png.mjs';
 import { startServer } from './serve.mjs';
 
 const site = process.env.COCKPIT_SITE;
 const shots = process.env.COCKPIT_SCREENSHOTS || tmpdir();
-for (const f of ['index.html', 'cockpit.js', 'cockpit.wasm', 'fonts/Inter-Regular.otf', 'assets/messages.json']) {
-  assert.ok(site && existsSync(join(site, f)), `missing ${site}/${f}: build the browser preset first`);
-}
+checkSite(site, ['index.html', 'cockpit.js', 'cockpit.wasm', 'fonts/Inter-Regular.otf', 'assets/messages.json']);
 mkdirSync(shots, { recursive: true });
 
-// Flags from shared/notes/toolchain.md: WebGL2 through SwiftShader, and no background
-// traffic into the closed network.
-const ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-gpu',
-              '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const server = await startServer(site);
-const profiles = [];
-async function open(options = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'cockpit-chromium-'));  // a fresh profile per run
-  profiles.push(dir);
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
-    viewport: { width: 1280, height: 800 }, ...options,
-  });
-  const page = context.pages()[0] || await context.newPage();
-  const log = { console: [], errors: [] };
-  page.on('console', (m) => log.console.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => log.errors.push(String(e)));
-  return { context, page, log };
-}
-
-const probe = (page) => page.evaluate(() => window.cockpit);
-async function framesAfter(page, n) {
-  await page.waitForFunction((k) => window.cockpit && window.cockpit.frames >= k, n, { timeout: 30000 });
-}
-async function settle(page) { await framesAfter(page, (await probe(page)).frames + 3); }
-async function shot(page, name) {
-  await settle(page);
-  const png = await page.screenshot({ path: join(shots, name) });
-  return decodePng(png);
-}
-async function waitView(page, view) {
-  await page.waitForFunction((v) => window.cockpit && window.cockpit.view === v, view, { timeout: 15000 });
-  await settle(page);
-}
-async function waitControl(page, name, present = true) {
-  await page.waitForFunction(([n, p]) => window.cockpit && (!!window.cockpit.controls[n]) === p, [name, present],
-                             { timeout: 15000 });
-}
-async function clickControl(page, name) {
-  await settle(page);
-  const p = await probe(page);
-  const r = p.controls[name];
-  assert.ok(r, `no control ${name} in ${JSON.stringify(Object.keys(p.controls))}`);
-  await page.mouse.move(r[0] + r[2] / 2, r[1] + r[3] / 2);
-  await framesAfter(page, p.frames + 2);
-  await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
-  await settle(page);
-}
-// The IDBFS flush after the last commit has finished (pre.js: 0 = saved).
-async function saved(page) {
-  await page.waitForFunction(() => Module.cockpitPersist && Module.cockpitPersist.state() === 0, null,
-                             { timeout: 20000 });
-}
+// Served by cockpit-server (COCKPIT_SERVER: the app is then a device of that server,
+// with password sign-in and sync), else by the static file server (a device of its own).
+const work = mkdtempSync(join(tmpdir(), 'cockpit-today-'));
+const server = process.env.COCKPIT_SERVER
+  ? await startCockpitServer(process.env.COCKPIT_SERVER, { appDir: site, db: join(work, 'server.db') })
+  : { ...(await startServer(site)), password: () => undefined };
+const open = (options = {}) => openPersistent(null, options);  // a fresh profile per run
+const shot = (page, name) => shotAt(page, join(shots, name));
 
 let failed = false;
 try {
   const t0 = Date.now();
-  const { context, page, log } = await open();
+  const { page, log, close } = await open();
   try {
     await page.goto(server.url);
     await framesAfter(page, 3);
@@ -94,14 +50,15 @@ try {
     // 1. Sign in: an empty device got the demo book; the local identity lists its people.
     await waitView(page, 'sign-in');
     assert.equal(await page.evaluate(() => location.hash), '#/sign-in');
-    const signIn = await shot(page, 'browser-sign-in.png');
-    assert.ok(describe(signIn).colours > 50, 'the sign-in screen looks blank');
-    await clickControl(page, 'signin.m-anna');
-    await waitView(page, 'today');
+    const signInShot = await shot(page, 'browser-sign-in.png');
+    assert.ok(describe(signInShot).colours > 50, 'the sign-in screen looks blank');
+    await signIn(page, 'm-anna', server.password('m-anna'));
     assert.equal(await page.evaluate(() => location.hash), '#/today');
     let p = await probe(page);
-    for (const c of ['card.suggested', 'card.overdue', 'card.exceptions', 'card.held', 'row.c-bike', 'header.demo'])
-      assert.ok(p.controls[c], `Today shows ${c}`);
+    // A device of its own marks the demo book as such; a device of a server shows sync.
+    const mode = process.env.COCKPIT_SERVER ? ['sync.badge', 'status.synced'] : ['header.demo'];
+    for (const c of ['card.suggested', 'card.overdue', 'card.exceptions', 'card.held', 'row.c-bike', ...mode])
+      assert.ok(p.controls[c], `Today shows ${c} in ${JSON.stringify(Object.keys(p.controls))}`);
     const today = await shot(page, 'browser-today.png');
     const d = describe(today);
     console.log('today:', JSON.stringify(d));
@@ -155,9 +112,7 @@ try {
 
     // 7. Sign out; the team lead signs in and sees every manager's load.
     await clickControl(page, 'header.sign_out');
-    await waitView(page, 'sign-in');
-    await clickControl(page, 'signin.m-lena');
-    await waitView(page, 'today');
+    await signIn(page, 'm-lena', server.password('m-lena'));
     await clickControl(page, 'nav.lead');
     await waitView(page, 'lead');
     assert.equal(await page.evaluate(() => location.hash), '#/lead');
@@ -170,12 +125,12 @@ try {
     assert.deepEqual(csp, [], 'the page broke its Content-Security-Policy');
   } finally {
     writeFileSync(join(shots, 'browser-console.log'), log.console.join('\n') + '\n');
-    await context.close();
+    await close();
   }
 
   // High-DPI: at devicePixelRatio 2 the backing store doubles, the layout (CSS px) does not.
   {
-    const { context, page } = await open({ deviceScaleFactor: 2 });
+    const { page, close } = await open({ deviceScaleFactor: 2 });
     try {
       await page.goto(server.url);
       await framesAfter(page, 3);
@@ -183,12 +138,11 @@ try {
       const size = await page.evaluate(() => [document.getElementById('canvas').width, window.innerWidth]);
       assert.equal(size[0], size[1] * 2, 'canvas backing store is CSS width × 2');
       assert.ok(p.controls['theme.toggle'][0] + p.controls['theme.toggle'][2] <= 1280.5, 'controls in CSS pixels');
-      await clickControl(page, 'signin.m-anna');
-      await waitView(page, 'today');
+      await signIn(page, 'm-anna', server.password('m-anna'));
       const hi = describe(await shot(page, 'browser-today-2x.png'));
       assert.ok(hi.colours > 100, 'the 2x frame looks blank');
     } finally {
-      await context.close();
+      await close();
     }
   }
   console.log(`browser test passed in ${Date.now() - t0} ms; screenshots in ${shots}`);
@@ -196,7 +150,7 @@ try {
   failed = true;
   console.error(e);
 } finally {
-  await server.close();
-  for (const d of profiles) rmSync(d, { recursive: true, force: true });
+  await (server.stop ? server.stop() : server.close());
+  rmSync(work, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

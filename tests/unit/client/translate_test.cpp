@@ -319,7 +319,8 @@ TEST_CASE("describe_conflict reads as a sentence with both values") {
   const std::string long_text(200, 'x');
   const Row rows[] = {
       {{"due_at", "2026-12-01T17:00:00Z", "2026-11-28T17:00:00Z"}, sync::RecordKind::promise, "p-1",
-       {"Your change to due_at of promise p-1", "replaced", "set on another device", "Put it back"}},
+       {"Your change to the due date of promise p-1", "(2026-12-01 17:00 UTC)", "replaced 2026-11-28 17:00 UTC",
+        "set on another device", "Put it back"}},
       {{"subject", "Hello", "Good day"}, sync::RecordKind::touchpoint, "t-1",
        {"of touchpoint t-1", "(\"Hello\")", "replaced \"Good day\""}},
       {{"case", nullptr, "k-1"}, sync::RecordKind::promise, "p-1", {"(nothing)", "\"k-1\""}},
@@ -331,9 +332,12 @@ TEST_CASE("describe_conflict reads as a sentence with both values") {
     for (const auto& part : row.contains) CHECK(s.find(part) != std::string::npos);
     CHECK(s.size() < 300);  // a long value is shortened
   }
-  // Both times are in it (as the client layer formats them: it knows no time zone).
+  // Both times are in it, in UTC (the client layer knows no time zone); a date alone
+  // (the end of that day) reads as the date.
   const std::string d = describe_conflict({"due_at", "2026-12-01T17:00:00.000Z", "2026-11-28T17:00:00+01:00"},
                                           sync::RecordKind::promise, "p-1");
-  CHECK(d.find(format_time(*parse_time("2026-12-01T17:00:00Z"))) != std::string::npos);
-  CHECK(d.find(format_time(*parse_time("2026-11-28T16:00:00Z"))) != std::string::npos);
+  CHECK(d.find("2026-12-01 17:00 UTC") != std::string::npos);
+  CHECK(d.find("2026-11-28 16:00 UTC") != std::string::npos);
+  const std::string e = describe_conflict({"due_at", "2026-12-04", "2026-12-02T09:30:00Z"}, sync::RecordKind::promise, "p-1");
+  CHECK(e.find("(2026-12-04)") != std::string::npos);
 }
