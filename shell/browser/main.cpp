@@ -85,8 +85,25 @@ struct Shell {
 };
 Shell* g_shell = nullptr;  // the main loop's callback gets no context in this API
 
+// The mouse wheel. Emscripten 3.1.6's GLFW hands the browser's raw wheel delta to the
+// scroll callback (pixels, and the browser's sign: + is down) where GLFW means notches
+// with + up: the customer list scrolled the wrong way, about 100 lines a notch. So the
+// canvas's wheel event goes to ImGui here, in notches the way Emscripten's own
+// Browser.getMouseWheelDelta counts them (100 px or 3 lines a notch), and GLFW's
+// scroll callback is taken away (main()).
+EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
+  const double per_notch = e->deltaMode == DOM_DELTA_PIXEL ? 100.0 : e->deltaMode == DOM_DELTA_LINE ? 3.0 : 1.0;
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseWheel -= static_cast<float>(e->deltaY / per_notch);
+  io.MouseWheelH -= static_cast<float>(e->deltaX / per_notch);
+  return EM_TRUE;  // the page itself does not scroll
+}
+
 void frame() {
   Shell& s = *g_shell;
+  // The CPU time of this whole frame (the App's frame, the draw calls, the probe) goes
+  // into the probe: window.cockpit.frame_ms / frame_ms_median (web/tests/bench.mjs).
+  const double started = emscripten_get_now();
   // The canvas's CSS size comes from the page's stylesheet; its backing store is made
   // CSS size × devicePixelRatio so the GPU draws at device resolution.
   double css_w = 0, css_h = 0;
@@ -121,9 +138,11 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
-  // Readiness and control positions for tests and the page (window.cockpit).
+  // Readiness and control positions for tests and the page (window.cockpit). The time
+  // recorded includes this publication, so the probe carries the previous frame's.
   std::string probe = s.app.probe().to_json();
   EM_ASM({ Module.cockpitPublish(UTF8ToString($0)); }, probe.c_str());
+  s.app.record_frame_time(emscripten_get_now() - started);
 }
 
 }  // namespace
@@ -158,6 +177,8 @@ int main() {
   if (!s.app.init(config)) return 1;
   std::printf("cockpit: font %s\n", s.app.fonts().source.c_str());
   ImGui_ImplGlfw_InitForOpenGL(s.window, true);
+  glfwSetScrollCallback(s.window, nullptr);  // see on_wheel
+  emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   emscripten_set_main_loop(frame, 0, false);  // requestAnimationFrame
   return 0;

@@ -3,7 +3,7 @@
 //   cockpit-cli import FILE.json --db DB            apply a document (all or nothing)
 //   cockpit-cli export --db DB [FILE]               write everything as a document
 //   cockpit-cli report --db DB --manager ID [--as-of TIME] [--json]
-//   cockpit-cli demo --db DB [--today TIME] [--file DEMO.json]
+//   cockpit-cli demo --db DB [--today TIME] [--file DEMO.json]  the built-in demo book, or DEMO.json
 //   cockpit-cli generate --db DB --customers N --seed S [--today TIME]
 //   cockpit-cli sync --db DB --server URL [--as ID --password-stdin] [--once | --watch]
 //                    [--act N [--label TEXT]] [--timeout S]   (a device of a server: sync_command.cpp)
@@ -25,6 +25,7 @@
 
 #include "app/report.hpp"
 #include "domain/demo.hpp"
+#include "domain/demo_book.hpp"
 #include "domain/json.hpp"
 #include "engine/lists.hpp"
 #include "engine/templates.hpp"
@@ -46,7 +47,11 @@ constexpr const char* kUsage =
     "       cockpit-cli demo --db DB [--today TIME] [--file DEMO.json]\n"
     "       cockpit-cli generate --db DB --customers N --seed S [--today TIME]\n"
     "       cockpit-cli sync --db DB --server URL [--as ID --password-stdin] [--once | --watch]\n"
-    "                        [--act N [--label TEXT]] [--timeout S]\n";
+    "                        [--act N [--label TEXT]] [--timeout S]\n"
+    "\n"
+    "demo writes the built-in demo book (the five seed stories, assets/demo/demo.json,\n"
+    "compiled in) dated around --today (default: now); --file DEMO.json writes another\n"
+    "document with relative times (\"@-5d 14:00\") instead.\n";
 
 // A failure that ends the program with one line on stderr.
 struct Failure {
@@ -209,44 +214,27 @@ int cmd_report(const Args& a) {
   return 0;
 }
 
-// The demo book: --file, else $COCKPIT_DEMO, else assets/demo/demo.json found by
-// walking up from the working directory and from the executable's folder (so it works
-// from any build folder inside the repository).
-std::string find_demo(const Args& a) {
-  if (auto f = a.get("file")) return *f;
-  if (const char* env = std::getenv("COCKPIT_DEMO")) return env;
-  std::vector<fs::path> starts;
-  std::error_code ec;
-  starts.push_back(fs::current_path(ec));
-  auto exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) starts.push_back(exe.parent_path());
-  for (auto dir : starts) {
-    for (int up = 0; up < 6 && !dir.empty(); ++up, dir = dir.parent_path()) {
-      auto candidate = dir / "assets" / "demo" / "demo.json";
-      if (fs::exists(candidate, ec)) return candidate.string();
-      if (dir == dir.parent_path()) break;
-    }
-  }
-  fail("demo: cannot find assets/demo/demo.json (give --file PATH or set COCKPIT_DEMO)");
-}
-
+// The demo book: the one built in (assets/demo/demo.json, compiled in), or another
+// document with relative times given with --file.
 int cmd_demo(const Args& a) {
+  if (!a.positional.empty()) fail("demo: unexpected argument " + a.positional[0] + " (a document goes with --file)", 2);
   const Time today = parse_time_option(a, "today");
-  const std::string file = find_demo(a);
-  const std::string raw = read_file(file);
+  const auto file = a.get("file");
+  const std::string source = file ? *file : std::string("the built-in demo book");
+  const std::string raw = file ? read_file(*file) : std::string(demo_document_text());
   std::string err;
   auto text = resolve_relative_times(raw, today, &err);
-  if (!text) fail("demo: " + file + ": " + err);
+  if (!text) fail("demo: " + source + ": " + err);
   Store store = open_store(a, true);
   const Stamp who{a.get("actor").value_or("system:demo"), now_utc()};
   auto parsed = parse_document(*text, &store.known());
-  if (!parsed.ok()) fail("demo: " + file + " is not a valid document: " + one_line(parsed.errors.front()));
+  if (!parsed.ok()) fail("demo: " + source + " is not a valid document: " + one_line(parsed.errors.front()));
   ImportSummary sum;
   Status st = store.transaction([&]() -> Status {
     auto r = store.import_document(parsed.book, who);
     if (!r) return Error{r.error()};
     sum = *r;
-    return store.append_audit(who, "demo", summary_json(sum, file));
+    return store.append_audit(who, "demo", summary_json(sum, source));
   });
   if (!st) fail("demo: " + one_line(st.error()));
   std::cout << "demo book written to " << a.need("db") << " (today " << format_time(today) << "): "

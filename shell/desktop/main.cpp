@@ -9,6 +9,9 @@
 // session token in PATH.session (mode 0600), never in the database.
 // --frames N renders N frames then exits 0; --screenshot writes the last frame as PNG
 // (read back with glReadPixels before the swap). Tests run it under xvfb-run.
+// --until-synced (tests, with --server): renders until sync has caught up with the
+// server once (a pull answered, nothing waiting), then two more frames; exits 1 if
+// that takes longer than 30 s.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
@@ -63,6 +66,7 @@ struct Options {
   std::string view;
   std::string as;
   std::string server;
+  bool until_synced = false;
   bool dark = false;
   int width = 1280, height = 800;
 };
@@ -70,7 +74,8 @@ struct Options {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "cockpit-desktop: %s\nusage: cockpit-desktop [--db PATH] [--frames N] [--screenshot FILE.png] "
-               "[--dark] [--view today|lead|sign-in|customer/ID] [--as MANAGER] [--size WxH] [--server URL]\n",
+               "[--dark] [--view today|lead|sign-in|customer/ID] [--as MANAGER] [--size WxH] [--server URL] "
+               "[--until-synced]\n",
                why);
   std::exit(2);
 }
@@ -101,6 +106,8 @@ Options parse(int argc, char** argv) {
       if (o.server.rfind("http://", 0) != 0 && o.server.rfind("https://", 0) != 0)
         usage("--server wants a URL such as http://127.0.0.1:8080");
       while (!o.server.empty() && o.server.back() == '/') o.server.pop_back();
+    } else if (a == "--until-synced") {
+      o.until_synced = true;
     } else if (a == "--dark") {
       o.dark = true;
     } else if (a == "--size") {
@@ -157,7 +164,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   glfwMakeContextCurrent(window);
-  glfwSwapInterval(opt.frames > 0 ? 0 : 1);
+  glfwSwapInterval(opt.frames > 0 || opt.until_synced ? 0 : 1);
 
   DesktopPlatform platform(window);
   if (!opt.view.empty()) platform.set_url_fragment("/" + opt.view);
@@ -193,12 +200,14 @@ int main(int argc, char** argv) {
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
+  if (opt.until_synced && opt.server.empty()) usage("--until-synced needs --server");
   long frame = 0;
   int fb_w = 0, fb_h = 0;
+  const auto started = std::chrono::steady_clock::now();
   while (!glfwWindowShouldClose(window)) {
     // Interactive: sleep until input, an HTTP answer (posted event) or the next tick of
     // animations and clocks (30 Hz); a fixed number of frames renders back to back.
-    if (opt.frames > 0)
+    if (opt.frames > 0 || opt.until_synced)
       glfwPollEvents();
     else
       glfwWaitEventsTimeout(1.0 / 30.0);
@@ -218,6 +227,15 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
     ++frame;
+    if (opt.until_synced && opt.frames < 0) {
+      const cockpit::client::SyncStatus* st = app.data().sync_status();
+      if (st && st->last_sync != 0 && st->waiting == 0 && !st->busy && app.data().signed_in()) opt.frames = frame + 2;
+      if (std::chrono::steady_clock::now() - started > std::chrono::seconds(30)) {
+        std::fprintf(stderr, "cockpit-desktop: not in step with %s after 30 s: %s\n", opt.server.c_str(),
+                     st ? st->error.c_str() : "no sync");
+        return 1;
+      }
+    }
     const bool last = opt.frames > 0 && frame >= opt.frames;
     if (last && !opt.screenshot.empty()) {
       if (!write_screenshot(opt.screenshot, fb_w, fb_h)) {

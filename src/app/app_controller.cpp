@@ -154,8 +154,9 @@ void AppController::sign_out() {
   if (server_mode()) {
     const Time now = config_.platform ? config_.platform->now() : now_utc();
     // The request leaves with the session's credentials before the device forgets them.
-    if (account_) account_->sign_out([](bool) {});
+    if (account_) account_->sign_out([this](bool answered) { sign_out_answer_ = answered; });
     wipe_device(now);
+    remember_sign_out(true);  // until the server has answered (tick_sync)
     return;
   }
   if (identity_) identity_->sign_out();

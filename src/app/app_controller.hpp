@@ -127,6 +127,10 @@ class AppController {
   void tick_sync(Time now);
   void finish_password_sign_in(client::SignInResult result, Time now);
   bool wipe_device(Time now);
+  // A sign-out the server has not heard of (offline): the browser's HttpOnly cookie,
+  // which only the server can clear, would still open the session. Kept in the fresh
+  // store (replica value "sign_out_pending") and retried until the server answers.
+  void remember_sign_out(bool pending);
 
   ControllerConfig config_;
   std::unique_ptr<Store> store_;
@@ -145,6 +149,9 @@ class AppController {
   std::optional<client::SignInResult> sign_in_answer_;  // set by the HTTP callback, handled in tick
   SignInFlow flow_;
   std::vector<std::pair<std::string, Time>> recent_;  // customers changed from elsewhere, when
+  bool sign_out_pending_ = false;          // see remember_sign_out
+  std::optional<bool> sign_out_answer_;    // set by the HTTP callback, handled in tick
+  Time sign_out_retry_at_ = 0;
 
   // caches
   vm::SearchIndex index_;

@@ -16,6 +16,7 @@ namespace cockpit {
 namespace {
 
 constexpr Time kRecentFade = 4 * kSecond;
+constexpr Time kSignOutRetry = 5 * kSecond;
 
 std::string new_client_id() {
   std::random_device rd;
@@ -39,6 +40,8 @@ std::string AppController::device_manager() {
 void AppController::resume_device(Time now) {
   if (!account_) account_ = std::make_unique<client::Account>(*config_.http);
   const std::string manager = device_manager();
+  // A sign-out that had not reached the server when this device last ran: tell it now.
+  if (!store_->replica_value("sign_out_pending").value_or("").empty()) sign_out_pending_ = true;
   if (manager.empty()) return;
   if (config_.tokens) config_.http->set_token(config_.tokens->load());
   start_sync(now);
@@ -106,6 +109,18 @@ void AppController::tick_sync(Time now) {
     sign_in_answer_.reset();
     finish_password_sign_in(std::move(r), now);
   }
+  // The sign-out's request: answered, or tried again every few seconds (never while a
+  // sign-in is under way: a new session's cookie replaces the old one).
+  if (sign_out_answer_) {
+    const bool answered = *sign_out_answer_;
+    sign_out_answer_.reset();
+    if (answered && sign_out_pending_) remember_sign_out(false);
+    sign_out_retry_at_ = now + kSignOutRetry;
+  }
+  if (sign_out_pending_ && account_ && !account_->busy() && now >= sign_out_retry_at_) {
+    sign_out_retry_at_ = now + kSignOutRetry;
+    account_->sign_out([this](bool answered) { sign_out_answer_ = answered; });
+  }
   if (!sync_) return;
   std::vector<RemoteApplied> applied = sync_->poll(now);
   for (const RemoteApplied& a : applied) {
@@ -132,6 +147,12 @@ void AppController::tick_sync(Time now) {
     else
       flow_ = SignInFlow{SignInFlow::Step::failed, flow_.manager, error_};
   }
+}
+
+void AppController::remember_sign_out(bool pending) {
+  sign_out_pending_ = pending;
+  if (!store_ || !store_->set_replica_value("sign_out_pending", pending ? "1" : "")) return;
+  if (config_.platform) config_.platform->persist_after_commit();
 }
 
 float AppController::recently_changed(const std::string& customer, Time now) const {
@@ -167,6 +188,7 @@ bool AppController::wipe_device(Time now) {
   me_ = {};
   flow_ = {};
   recent_.clear();
+  sign_out_pending_ = false;  // a new person's sign-in replaced the old cookie; sign_out() sets it again
   if (config_.tokens) config_.tokens->clear();
   config_.http->set_token("");
   const std::string& path = config_.db_path;

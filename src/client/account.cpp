@@ -61,7 +61,7 @@ void Account::sign_out(std::function<void(bool)> done) {
   r.timeout_ms = 5000;  // the device signs out whether or not the server hears it
   pending_ = http_.send(std::move(r), [this, done = std::move(done)](HttpResponse resp) {
     pending_.reset();
-    done(resp.ok());
+    done(resp.status != 0 && resp.status != 429 && resp.status < 500);
   });
 }
 

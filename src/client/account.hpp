@@ -28,8 +28,10 @@ class Account {
   explicit Account(HttpClient& http) : http_(http) {}
   ~Account();
   void sign_in(const std::string& manager_id, const std::string& password, std::function<void(SignInResult)> done);
-  // Ends the session on the server; `done(ok)` also when the server cannot be reached
-  // (the device forgets its token and data anyway).
+  // Ends the session on the server. `done(answered)`: true once the server answered for
+  // good (it ended the session and cleared the cookie, or refused in a way a retry would
+  // not change); false when it could not be reached or asked for a retry (429, 5xx).
+  // The device forgets its token and data either way; AppController retries a false.
   void sign_out(std::function<void(bool)> done);
   bool busy() const { return pending_.has_value(); }
 

@@ -89,6 +89,7 @@ void SyncClient::start(Time now) {
   push_wanted_ = true;  // whatever waits in the outbox
   pull_wanted_ = true;  // and whatever changed while this device was away
   failures_ = live_failures_ = 0;
+  unreachable_ = false;
   const auto t = Clock::now();
   next_exchange_ = next_live_ = last_poll_ = t;
   next_periodic_ = t + Ms(opt_.fallback_pull_ms);
@@ -147,6 +148,9 @@ std::vector<RemoteApplied> SyncClient::poll(Time now) {
     }
     if (!exchange_ && (push_wanted_ || pull_wanted_) && t >= next_exchange_) begin_exchange(t, now);
     if (opt_.live && !live_ && t >= next_live_ && status_.stop == Stop::none) begin_live(t);
+    // A poll the server has held longer than any connect can take is parked there: the
+    // channel is up, though it says so only at its first answer (up to a heartbeat).
+    if (live_ && status_.link == Link::online && t - live_sent_ > Ms(kParkedAfterMs)) status_.link = Link::live;
   }
   status_.busy = exchange_.has_value();
   status_.retry_in_ms =
@@ -335,7 +339,8 @@ void SyncClient::count_waiting() {
 
 // ---------------------------------------------------------------- [SECTION] live channel
 
-void SyncClient::begin_live(Clock::time_point) {
+void SyncClient::begin_live(Clock::time_point t) {
+  live_sent_ = t;
   // While the exchange that brings what the channel told of is under way, wait from
   // there: from the older cursor the server would answer "changed" at once, again and
   // again, one request per frame until the exchange is back.
@@ -394,8 +399,10 @@ void SyncClient::on_live(HttpResponse r) {
   }
   // The channel is down (server restarting, network gone, a proxy cut it): periodic
   // pulls take over and the poll comes back with backoff and jitter, so a thousand
-  // devices do not return in the same instant.
-  if (status_.link == Link::live) status_.link = Link::online;
+  // devices do not return in the same instant. The link is then what the exchanges
+  // last found: offline when they could not reach the server either (a poll answered
+  // just before the network went, then one that fails, must not make it "online").
+  if (status_.link == Link::live) status_.link = unreachable_ ? Link::offline : Link::online;
   ++live_failures_;
   int wait = backoff_ms(live_failures_);
   if (r.retry_after_s > 0) {
@@ -440,7 +447,10 @@ bool SyncClient::failed(const HttpResponse& r, const char* what) {
     return false;
   }
   ++failures_;
-  if (r.status == 0 || r.status >= 500) status_.link = Link::offline;
+  if (r.status == 0 || r.status >= 500) {
+    status_.link = Link::offline;
+    unreachable_ = true;
+  }
   int wait = backoff_ms(failures_);
   if (r.retry_after_s > 0) wait = std::max(wait, r.retry_after_s * 1000);
   next_exchange_ = t + Ms(wait);
@@ -449,6 +459,7 @@ bool SyncClient::failed(const HttpResponse& r, const char* what) {
 
 void SyncClient::succeeded() {
   failures_ = 0;
+  unreachable_ = false;
   status_.error.clear();
   status_.last_sync = now_;
   if (status_.stop == Stop::server_too_old) status_.stop = Stop::none;

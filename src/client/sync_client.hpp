@@ -124,8 +124,12 @@ class SyncClient {
   std::optional<RequestId> exchange_, live_;
   bool push_wanted_ = false, pull_wanted_ = false;
   int failures_ = 0, live_failures_ = 0;
+  bool unreachable_ = false;      // the last exchange failed to reach the server (Link::offline)
   Clock::time_point next_exchange_{}, next_live_{}, next_periodic_{}, last_poll_{};
   std::int64_t live_cursor_ = 0;  // the newest cursor the live channel told of
+  Clock::time_point live_sent_{};  // when the poll in flight left
+  // Past the HTTP client's connect timeout (3 s), a poll still out is parked at the server.
+  static constexpr int kParkedAfterMs = 4000;
   std::vector<RemoteApplied> applied_;
   std::size_t batch_ = 0;         // mutations per push now (halved on 413)
 };

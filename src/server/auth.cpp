@@ -70,7 +70,9 @@ std::optional<sync::Identity> Sessions::resolve(const std::string& token) {
     std::lock_guard lock(mu_);
     auto it = cache_.find(h);
     if (it != cache_.end()) {
-      if (now - it->second.cached < std::chrono::seconds(60) && it->second.expires > now_utc()) return it->second.who;
+      // Kept briefly: an admin command (another process: reset-password, a role change)
+      // ends sessions in the database, and must take effect within seconds here.
+      if (now - it->second.cached < kSessionCacheFor && it->second.expires > now_utc()) return it->second.who;
       cache_.erase(it);
     }
   }

@@ -34,6 +34,10 @@ constexpr Time kSessionLifetime = 30 * kDay;
 // Sessions, cached in memory for a minute so that the API does not touch the database
 // for every request. Sign-out and password resets through this object take effect at
 // once; ones done by another process (the admin command) within the minute.
+// How long a resolved session is trusted without reading the database again: the
+// longest an admin's reset-password takes to end a running server's sessions.
+inline constexpr std::chrono::seconds kSessionCacheFor{5};
+
 class Sessions {
  public:
   explicit Sessions(ServerStorage& storage) : storage_(storage) {}

@@ -25,7 +25,7 @@ constexpr const char* kUsage =
     "                 [--threads N] [--max-body BYTES] [--rate R] [--burst B] [--synchronous full|normal]\n"
     "                 [--heartbeat SECONDS] [--no-log]\n"
     "  cockpit-server add-manager --db FILE --id ID --name NAME --email EMAIL --role manager|lead --password-stdin\n"
-    "  cockpit-server reset-password --db FILE --id ID --password-stdin\n"
+    "  cockpit-server reset-password --db FILE --id ID --password-stdin   (ends the manager's sessions within 5 s)\n"
     "  cockpit-server add-integration --db FILE --name NAME     (prints the token once)\n";
 
 int serve(const std::vector<std::string>& args) {

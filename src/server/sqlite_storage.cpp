@@ -147,9 +147,9 @@ class SqliteTxn final : public StorageTxn {
     return OwnerChange{s.i64(0), customer, old_owner, s.text(1)};
   }
 
-  std::int64_t write_record(StoredRecord& r, const std::vector<std::string>& changed, const std::string& actor,
-                            const std::string& client) override {
-    const std::string kind = kind_str(r.kind);
+  // The change's row in the server-wide sequence: its number is the change's seq.
+  std::int64_t next_seq(const std::string& kind, const StoredRecord& r, const std::string& actor,
+                        const std::string& client) {
     db_.prep("INSERT INTO changes(kind, id, customer, actor, client, at) VALUES(?,?,?,?,?,?)")
         .bind(1, kind)
         .bind(2, r.id)
@@ -158,7 +158,13 @@ class SqliteTxn final : public StorageTxn {
         .bind(5, client)
         .bind(6, now_utc())
         .run();
-    const std::int64_t seq = sqlite3_last_insert_rowid(db_.raw());
+    return sqlite3_last_insert_rowid(db_.raw());
+  }
+
+  std::int64_t write_record(StoredRecord& r, const std::vector<std::string>& changed, const std::string& actor,
+                            const std::string& client) override {
+    const std::string kind = kind_str(r.kind);
+    const std::int64_t seq = next_seq(kind, r, actor, client);
     r.rec.seq = seq;
     for (const auto& f : changed) r.rec.fields[f] = sync::FieldStamp{seq, client};
     db_.prep("INSERT INTO records(kind, id, customer, seq, body, fields) VALUES(?,?,?,?,?,?) "
@@ -185,15 +191,7 @@ class SqliteTxn final : public StorageTxn {
 
   std::int64_t delete_record(const StoredRecord& r, const std::string& actor, const std::string& client) override {
     const std::string kind = kind_str(r.kind);
-    db_.prep("INSERT INTO changes(kind, id, customer, actor, client, at) VALUES(?,?,?,?,?,?)")
-        .bind(1, kind)
-        .bind(2, r.id)
-        .bind(3, r.customer)
-        .bind(4, actor)
-        .bind(5, client)
-        .bind(6, now_utc())
-        .run();
-    const std::int64_t seq = sqlite3_last_insert_rowid(db_.raw());
+    const std::int64_t seq = next_seq(kind, r, actor, client);
     db_.prep("DELETE FROM records WHERE kind=? AND id=?").bind(1, kind).bind(2, r.id).run();
     db_.prep("INSERT INTO tombstones(seq, kind, id, customer) VALUES(?,?,?,?)")
         .bind(1, seq)

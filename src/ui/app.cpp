@@ -50,12 +50,34 @@ std::string TestProbe::to_json() const {
     std::snprintf(buf, sizeof buf, "[%.1f,%.1f,%.1f,%.1f]", c.x, c.y, c.w, c.h);
     out += (i ? "," : "") + json_string(c.name) + ":" + buf;
   }
-  return out + "}}";
+  out += "},\"texts\":{";
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    out += (i ? "," : "") + json_string(texts[i].first) + ":" + json_string(texts[i].second);
+  std::snprintf(buf, sizeof buf, "},\"frame_ms\":%.3f,\"frame_ms_median\":%.3f}", frame_ms, frame_ms_median);
+  return out + buf;
 }
 
 void record_control(TestProbe& probe, std::string name) {
   ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   probe.controls.push_back({std::move(name), a.x, a.y, b.x - a.x, b.y - a.y});
+}
+
+void record_control(TestProbe& probe, std::string name, std::string_view text) {
+  probe.texts.emplace_back(name, std::string(text));
+  record_control(probe, std::move(name));
+}
+
+void App::record_frame_time(double ms) {
+  if (frame_times_.size() < kFrameWindow)
+    frame_times_.push_back(ms);
+  else
+    frame_times_[frame_time_next_] = ms;
+  frame_time_next_ = (frame_time_next_ + 1) % kFrameWindow;
+  std::vector<double> sorted = frame_times_;
+  auto mid = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2);
+  std::nth_element(sorted.begin(), mid, sorted.end());
+  probe_.frame_ms = ms;
+  probe_.frame_ms_median = *mid;
 }
 
 App::~App() { shutdown(); }
@@ -208,6 +230,7 @@ void App::frame() {
   io.FontGlobalScale = 1.0f / dpr_;
   ImGui::NewFrame();
   probe_.controls.clear();
+  probe_.texts.clear();
 
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -437,7 +460,7 @@ void App::draw_status(DrawContext& ctx) {
   }
   if (!synced.empty()) {
     ImGui::TextColored(sync->waiting > 0 ? p.at_risk : p.text_muted, "%s", synced.c_str());
-    record_control(probe_, "status.synced");
+    record_control(probe_, "status.synced", synced);
     ImGui::SameLine(0, 32);
   }
   if (*storage) {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app/app_controller.hpp"
@@ -60,6 +61,14 @@ struct TestProbe {
   std::string view;
   std::string theme;
   std::vector<ControlRect> controls;
+  // The words of the few controls whose text says a state (the sync badge, the status
+  // line's sync part, the session banner), as drawn in the last frame: name -> text.
+  std::vector<std::pair<std::string, std::string>> texts;
+  // CPU time of the shell's whole frame in ms, as the shell measured it and handed to
+  // App::record_frame_time (0 where a shell does not): the last one it recorded, and the
+  // median of the last App::kFrameWindow (issue 5's browser budget: a 6 ms median).
+  double frame_ms = 0;
+  double frame_ms_median = 0;
   std::string to_json() const;
 };
 
@@ -105,6 +114,10 @@ class App {
   UiState& state() { return state_; }
   const UiState& state() const { return state_; }
   const TestProbe& probe() const { return probe_; }
+  // The shell's measure of one whole frame (its loop body: this App's frame, drawing,
+  // publishing the probe), shown in the probe as frame_ms and frame_ms_median.
+  static constexpr std::size_t kFrameWindow = 120;
+  void record_frame_time(double ms);
   const Fonts& fonts() const { return fonts_; }
   float device_pixel_ratio() const { return dpr_; }
 
@@ -126,6 +139,8 @@ class App {
   float dpr_ = 1.0f;
   Fonts fonts_;
   TestProbe probe_;
+  std::vector<double> frame_times_;  // the last kFrameWindow, a ring
+  std::size_t frame_time_next_ = 0;
 };
 
 }  // namespace cockpit::ui

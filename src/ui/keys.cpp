@@ -160,13 +160,7 @@ void handle_keys(DrawContext& ctx) {
 void draw_help(DrawContext& ctx) {
   if (!ctx.state.help) return;
   const Palette& p = ctx.colors;
-  const ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.45f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(620, 0));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 10.0f);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
-  ImGui::Begin("##help", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
+  begin_overlay("##help", 620, 0.45f);
   ImGui::PushFont(ctx.fonts.title);
   ImGui::TextUnformatted("Keyboard");
   ImGui::PopFont();
@@ -195,8 +189,7 @@ void draw_help(DrawContext& ctx) {
   hint(ctx, "On Today the action keys work on the selected customer's most urgent item. Keys are off while you type "
             "in a field. Press ? or Esc to close.");
   if (ImGui::Button("Close")) ctx.state.help = false;
-  ImGui::End();
-  ImGui::PopStyleVar(3);
+  end_overlay();
 }
 
 }  // namespace cockpit::ui

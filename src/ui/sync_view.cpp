@@ -42,7 +42,7 @@ void draw_sync_badge(DrawContext& ctx) {
   ImGui::PushFont(ctx.fonts.small);
   ImGui::TextColored(color, "%s", label.c_str());
   ImGui::PopFont();
-  record_control(ctx.probe, "sync.badge");
+  record_control(ctx.probe, "sync.badge", label);
   if (ImGui::IsItemClicked()) ctx.out.sync_now = true;
   if (ImGui::IsItemHovered()) {
     std::string tip = s->last_sync ? "Last synced " + vm::relative_label(s->last_sync, ctx.now) : "Not synced yet";
@@ -76,7 +76,7 @@ void draw_sync_banner(DrawContext& ctx) {
     if (s->waiting > 0)
       text += " " + std::to_string(s->waiting) + plural(s->waiting, " change waits", " changes wait") + " on this device.";
     ImGui::TextColored(p.overdue, "%s", text.c_str());
-    record_control(ctx.probe, "sync.session_ended");
+    record_control(ctx.probe, "sync.session_ended", text);
     ImGui::SameLine(0, 16);
     ImGui::SetNextItemWidth(180);
     const bool enter = ImGui::InputTextWithHint("##reauth", "Password", &ctx.state.sign_in_password,
@@ -102,14 +102,7 @@ void draw_sync_banner(DrawContext& ctx) {
 void draw_notices(DrawContext& ctx) {
   if (!ctx.state.notices_open) return;
   const Palette& p = ctx.colors;
-  const ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(680, 0));
-  ImGui::SetNextWindowSizeConstraints(ImVec2(400, 0), ImVec2(680, io.DisplaySize.y * 0.8f));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 10.0f);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
-  ImGui::Begin("##notices", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
+  begin_overlay("##notices", 680);
   ImGui::PushFont(ctx.fonts.title);
   ImGui::TextUnformatted("What sync has to tell you");
   ImGui::PopFont();
@@ -149,8 +142,7 @@ void draw_notices(DrawContext& ctx) {
   }
   if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ctx.state.notices_open = false;
   record_control(ctx.probe, "notices.close");
-  ImGui::End();
-  ImGui::PopStyleVar(3);
+  end_overlay();
 }
 
 // Changes that have not reached the server would be lost with this device's data.
@@ -158,14 +150,7 @@ void draw_sign_out_confirm(DrawContext& ctx) {
   if (!ctx.state.confirm_sign_out) return;
   const Palette& p = ctx.colors;
   const std::size_t n = ctx.data.unsent_changes();
-  const ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(520, 0));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 10.0f);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
-  ImGui::Begin("##confirm_sign_out", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
+  begin_overlay("##confirm_sign_out", 520);
   ImGui::PushFont(ctx.fonts.title);
   ImGui::TextUnformatted("Sign out now?");
   ImGui::PopFont();
@@ -188,8 +173,7 @@ void draw_sign_out_confirm(DrawContext& ctx) {
   }
   ImGui::PopStyleColor();
   record_control(ctx.probe, "signout.anyway");
-  ImGui::End();
-  ImGui::PopStyleVar(3);
+  end_overlay();
 }
 
 void draw_password_sign_in(DrawContext& ctx, float width) {

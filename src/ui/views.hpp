@@ -53,6 +53,8 @@ struct DrawContext {
 
 // Records the last ImGui item's rectangle under `name` (see TestProbe).
 void record_control(TestProbe& probe, std::string name);
+// The same, with the words it shows (TestProbe::texts), for a control that says a state.
+void record_control(TestProbe& probe, std::string name, std::string_view text);
 
 // ---------------------------------------------------------------- small widgets (widgets.cpp)
 // A rounded label with a faint background in `color`.
@@ -67,6 +69,10 @@ void hint(DrawContext& ctx, std::string_view text);
 void dot(ImVec4 color);
 // Opens the customer view.
 void open_customer(DrawContext& ctx, const std::string& id);
+// A panel over the screen (keys help, sync notices, a question), centred, `width` wide,
+// its centre at `y_fraction` of the height. Always pair with end_overlay().
+void begin_overlay(const char* id, float width, float y_fraction = 0.4f);
+void end_overlay();
 
 // ---------------------------------------------------------------- views
 void draw_sign_in(DrawContext& ctx);

@@ -2,6 +2,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <string>
 
 #include "ui/views.hpp"
@@ -57,6 +58,23 @@ void dot(ImVec4 color) {
   ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(pos.x + 5, pos.y + h * 0.5f + 1), 4.5f, ImGui::GetColorU32(color));
   ImGui::Dummy(ImVec2(12, h));
   ImGui::SameLine(0, 4);
+}
+
+void begin_overlay(const char* id, float width, float y_fraction) {
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * y_fraction), ImGuiCond_Always,
+                          ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(width, 0));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(std::min(width, 400.0f), 0), ImVec2(width, io.DisplaySize.y * 0.85f));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 10.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
+  ImGui::Begin(id, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
+}
+
+void end_overlay() {
+  ImGui::End();
+  ImGui::PopStyleVar(3);
 }
 
 void open_customer(DrawContext& ctx, const std::string& id) {

@@ -41,6 +41,7 @@
 #include "device.hpp"
 #include "domain/json.hpp"
 #include "harness.hpp"
+#include "load.hpp"
 #include "store/synthetic.hpp"
 
 using namespace cockpit;
@@ -327,97 +328,6 @@ class IdleFleet {
 };
 
 // ---------------------------------------------------------------- issue 6's load (bench_sync's generator)
-
-size_t sink(char*, size_t s, size_t n, void* ud) {
-  *static_cast<std::size_t*>(ud) += s * n;
-  return s * n;
-}
-
-struct Fast {  // one keep-alive client
-  CURL* h = curl_easy_init();
-  curl_slist* hdrs = nullptr;
-  std::size_t bytes = 0;
-  explicit Fast(const std::string& token) {
-    hdrs = curl_slist_append(hdrs, ("Authorization: Bearer " + token).c_str());
-    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-    hdrs = curl_slist_append(hdrs, "Expect:");
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &bytes);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  }
-  ~Fast() {
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(h);
-  }
-  long get(const std::string& url) {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    return perform();
-  }
-  long post(const std::string& url, const std::string& body) {
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    return perform();
-  }
-  long perform() {
-    long code = 0;
-    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-    return code;
-  }
-};
-
-struct LoadResult {
-  double per_s = 0;
-  long ok = 0, failed = 0, pushes_ok = 0;
-  std::int64_t cursor_moved = 0;
-};
-
-// 100 clients, each its own keep-alive connection; 1 push in 5 requests, the rest pulls.
-LoadResult run_load(const Server& s, const std::vector<std::string>& tokens, const std::string& pid, const std::string& run,
-                    int seconds) {
-  auto cursor = [&] { return s.get("/api/health").as_json()["cursor"].get<std::int64_t>(); };
-  const std::int64_t c0 = cursor();
-  const int clients = 100;
-  std::atomic<long> done{0}, failed{0}, pushes{0};
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> pool;
-  const std::string base_url = s.url("");
-  for (int i = 0; i < clients; ++i)
-    pool.emplace_back([&, i] {
-      Fast f(tokens[static_cast<std::size_t>(i) % tokens.size()]);
-      std::int64_t mid = 1;
-      const std::string client = "load-" + run + "-" + std::to_string(i);
-      while (!stop) {
-        long code;
-        const bool push = mid % 5 == 0;
-        if (push) {
-          // Every text is new, so every push changes the record: the cursor counts them.
-          std::string body = R"({"client_id":")" + client + R"(","schema_version":1,"mutations":[{"mutation_id":)" +
-                             std::to_string(mid) + R"(,"kind":"upsert","record_kind":"promise","record_id":")" + pid +
-                             R"(","fields":{"text":"load )" + client + " " + std::to_string(mid) + R"("},"base_seq":0}]})";
-          code = f.post(base_url + "/api/push", body);
-        } else {
-          code = f.get(base_url + "/api/pull?since=" + std::to_string(c0));
-        }
-        ++mid;
-        (code == 200 ? done : failed)++;
-        if (push && code == 200) ++pushes;
-      }
-    });
-  const auto t0 = Clock::now();
-  std::this_thread::sleep_for(std::chrono::seconds(seconds));  // a benchmark's measuring window
-  stop = true;
-  for (auto& t : pool) t.join();
-  LoadResult r;
-  r.per_s = static_cast<double>(done) / (ms_since(t0) / 1000);
-  r.ok = done;
-  r.failed = failed;
-  r.pushes_ok = pushes;
-  r.cursor_moved = cursor() - c0;
-  return r;
-}
 
 void raise_fd_limit() {
   rlimit r{};

@@ -17,6 +17,7 @@
 
 #include "domain/json.hpp"
 #include "harness.hpp"
+#include "load.hpp"
 #include "store/synthetic.hpp"
 
 using namespace cockpit::test;
@@ -32,47 +33,6 @@ double pct(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
-
-size_t sink(char*, size_t s, size_t n, void* ud) {
-  *static_cast<std::size_t*>(ud) += s * n;
-  return s * n;
-}
-
-// A keep-alive client for the throughput run.
-struct Fast {
-  CURL* h = curl_easy_init();
-  curl_slist* hdrs = nullptr;
-  std::size_t bytes = 0;
-  explicit Fast(const std::string& token) {
-    hdrs = curl_slist_append(hdrs, ("Authorization: Bearer " + token).c_str());
-    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-    hdrs = curl_slist_append(hdrs, "Expect:");
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &bytes);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  }
-  ~Fast() {
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(h);
-  }
-  long get(const std::string& url) {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    return perform();
-  }
-  long post(const std::string& url, const std::string& body) {
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    return perform();
-  }
-  long perform() {
-    long code = 0;
-    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-    return code;
-  }
-};
 
 }  // namespace
 
@@ -183,38 +143,11 @@ TEST_CASE("bench: 10,000-customer book") {
   MESSAGE("live: A's push → B's list has it: median " << pct(live, 0.5) << " ms, p95 " << pct(live, 0.95)
                                                        << " ms (3 HTTP requests: push, poll answer, pull)");
 
-  // Throughput: 100 clients, each its own manager's device, 1 push per 4 pulls.
-  const int clients = 100;
-  std::vector<std::string> tokens;
-  for (int i = 0; i < clients; ++i) tokens.push_back(i % 2 ? a.token : b.token);
-  std::atomic<long> done{0}, failed{0};
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> pool;
-  const std::string base_url = s.url("");
-  for (int i = 0; i < clients; ++i)
-    pool.emplace_back([&, i] {
-      Fast f(tokens[static_cast<std::size_t>(i)]);
-      std::int64_t mid = 1;
-      std::string client = "load-" + std::to_string(i);
-      while (!stop) {
-        long code;
-        if (mid % 5 == 0) {
-          std::string body = R"({"client_id":")" + client + R"(","schema_version":1,"mutations":[{"mutation_id":)" +
-                             std::to_string(mid) + R"(,"kind":"upsert","record_kind":"promise","record_id":")" + pid +
-                             R"(","fields":{"text":"load )" + std::to_string(mid) + R"("},"base_seq":0}]})";
-          code = f.post(base_url + "/api/push", body);
-        } else {
-          code = f.get(base_url + "/api/pull?since=" + std::to_string(cursor));
-        }
-        ++mid;
-        (code == 200 ? done : failed)++;
-      }
-    });
-  t0 = Clock::now();
-  std::this_thread::sleep_for(std::chrono::seconds(5));
-  stop = true;
-  for (auto& t : pool) t.join();
-  const double secs = ms_since(t0) / 1000;
-  MESSAGE("load: " << clients << " clients, " << done / secs << " requests/s ok, " << failed.load() << " failed");
+  // Throughput: 100 clients (half Anna-like, half Ben-like devices), 1 push per 4 pulls.
+  const LoadResult load = run_load(s, {a.token, b.token}, pid, "sync", 5);
+  MESSAGE("load: 100 clients, " << load.per_s << " requests/s ok, " << load.failed << " failed, "
+                                << load.pushes_ok << " pushes applied, cursor moved " << load.cursor_moved);
+  CHECK(load.failed == 0);
+  CHECK(load.cursor_moved == load.pushes_ok);
   CHECK(s.stop() == 0);
 }

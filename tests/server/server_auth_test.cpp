@@ -1,6 +1,8 @@
 // The real server: sign-in, cookies, sessions, headers, static files, admin commands.
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include <filesystem>
 #include <fstream>
 #include <utility>
@@ -122,7 +124,7 @@ TEST_CASE("admin commands: add a manager, reset a password, no password on the c
                    "boss", "--password-stdin"},
                   "long enough pw\n") != 0);
   CHECK(run_admin({"reset-password", "--db", db, "--id", "m-anna", "--password-stdin"}, "short\n") != 0);
-  Server s(db);
+  Server s(db, {"--heartbeat", "1"});
   std::string cora = s.sign_in("m-cora", "correct horse battery");
   CHECK(s.get("/api/me", cora).as_json()["manager"]["name"] == "Cora Diaz");
   // The new manager reaches devices through pull like any record.
@@ -131,9 +133,23 @@ TEST_CASE("admin commands: add a manager, reset a password, no password on the c
   for (const auto& c : pulled["changes"]) seen |= c["kind"] == "manager" && c["id"] == "m-cora";
   CHECK(seen);
   std::string anna = s.sign_in("m-anna", "demo-anna");
+  REQUIRE(s.get("/api/me", anna).status == 200);  // resolved once: in the server's session cache now
   CHECK(run_admin({"reset-password", "--db", db, "--id", "m-anna", "--password-stdin"}, "a new password\n") == 0);
   CHECK(s.post("/api/session", json{{"manager", "m-anna"}, {"password", "demo-anna"}}).status == 401);
   CHECK(s.sign_in("m-anna", "a new password").size() > 20);
+  // The reset ended Anna's sessions on the running server too, within the cache's time.
+  const auto reset_at = std::chrono::steady_clock::now();
+  long status = 200;
+  while (std::chrono::steady_clock::now() - reset_at < std::chrono::seconds(15)) {
+    auto me = s.get("/api/me", anna);
+    status = me.status;
+    if (status != 200) break;
+    // Parked until the next change or the 1 s heartbeat: the loop's pace, not a sleep.
+    const std::string since = std::to_string(me.as_json()["cursor"].get<long>());
+    s.call(Call{"GET", "/api/live?since=" + since, "", "application/json", anna, "", {}, 3000});
+  }
+  CHECK(status == 401);
+  CHECK(std::chrono::steady_clock::now() - reset_at < std::chrono::seconds(7));
 }
 
 TEST_CASE("static files: MIME types, ETag and 304, no way out of the app folder") {

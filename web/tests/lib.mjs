@@ -156,11 +156,13 @@ function exited(child) {
 // 127.0.0.1 (`port` 0: a free one), with the demo book and its logins. password(id) is
 // a demo login's password, as the server printed it. stop() sends SIGTERM and waits.
 // COCKPIT_SERVER_LOG=1 in the environment shows its request log.
-export async function startCockpitServer(binary, { appDir, db, port = 0 }) {
+// `args`: more flags for serve; `demo: false` serves what `db` holds (no demo book).
+export async function startCockpitServer(binary, { appDir, db, port = 0, args = [], demo = true }) {
   assert.ok(binary && existsSync(binary), `no cockpit-server at ${binary}: build the desktop preset first`);
   const log = !!process.env.COCKPIT_SERVER_LOG;
   const child = spawn(binary, ['serve', '--db', db, '--app-dir', appDir, '--port', String(port), '--bind', '127.0.0.1',
-                               '--demo', ...(log ? [] : ['--no-log'])], { stdio: ['ignore', 'pipe', 'pipe'] });
+                               ...(demo ? ['--demo'] : []), ...(log ? [] : ['--no-log']), ...args],
+                      { stdio: ['ignore', 'pipe', 'pipe'] });
   if (log) child.stderr.on('data', (d) => process.stderr.write(d));
   else child.stderr.resume();
   let out = '';
@@ -227,4 +229,76 @@ export async function launchChromium(profile, { extraArgs = [] } = {}) {
       await gone();
     },
   };
+}
+
+// ------------------------------------------------------------ more of the probe
+// The words a control shows (TestProbe::texts: the sync badge, status.synced,
+// sync.session_ended), or undefined.
+export const textOf = (p, name) => (p && p.texts ? p.texts[name] : undefined);
+export async function waitText(page, name, pattern, timeout = 15000) {
+  const source = pattern instanceof RegExp ? pattern.source : String(pattern);
+  try {
+    await page.waitForFunction(([n, s]) => window.cockpit && window.cockpit.texts && new RegExp(s).test(window.cockpit.texts[n] || ''),
+                               [name, source], { timeout });
+  } catch (e) {
+    const p = await probe(page).catch(() => null);
+    throw new Error(`${name} never matched /${source}/ in ${timeout} ms: it says ${JSON.stringify(textOf(p, name))}\n${e.message}`);
+  }
+}
+// The suggestions the open customer view offers (controls suggestion.<about>.send).
+export const suggestionsShown = (p) =>
+  Object.keys(p.controls).map((k) => k.match(/^suggestion\.(.+)\.send$/)).filter(Boolean).map((m) => m[1]);
+// Opens a customer from wherever the page is (the address), and waits for the view.
+export async function openCustomer(page, customer) {
+  await page.evaluate((c) => { location.hash = `#/customer/${c}`; }, customer);
+  await page.waitForFunction((c) => window.cockpit && window.cockpit.view === 'customer' &&
+                             window.cockpit.controls['customer.name'] && location.hash === `#/customer/${c}`, customer,
+                             { timeout: 15000 });
+  await settle(page);
+}
+
+// ------------------------------------------------------------ the server's API from node
+// A plain HTTP client of cockpit-server (Node's fetch): the bearer token of its own
+// sign-in, never a cookie; `base` is the server's URL ending in '/'.
+export async function api(base, path, { method = 'GET', token, body } = {}) {
+  const headers = { 'X-Cockpit-Schema': '1' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const r = await fetch(new URL(path, base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: r.status, json, text, headers: r.headers };
+}
+export async function apiSignIn(base, who, password) {
+  const r = await api(base, 'api/session', { method: 'POST', body: { manager: who, password } });
+  assert.equal(r.status, 200, `sign-in of ${who} from node: ${r.status} ${r.text}`);
+  return r.json.token;
+}
+
+// ------------------------------------------------------------ cockpit-cli, a device without a window
+// Runs `cockpit-cli ARGS` with `input` on stdin; onLine(line, ms) sees each output line
+// as it comes (ms: performance.timeOrigin + performance.now() when it arrived).
+// Resolves { code, out, err } when it exits.
+export function runCli(binary, args, { input = '', onLine = () => {}, timeout = 60000 } = {}) {
+  assert.ok(binary && existsSync(binary), `no cockpit-cli at ${binary}: build the desktop preset first`);
+  return new Promise((ok, fail) => {
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '', err = '', partial = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); fail(new Error(`cockpit-cli ${args.join(' ')}: no exit in ${timeout} ms:\n${out}${err}`)); }, timeout);
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (d) => {
+      const at = performance.timeOrigin + performance.now();
+      out += d;
+      partial += d;
+      const lines = partial.split('\n');
+      partial = lines.pop();
+      for (const l of lines) onLine(l, at);
+    });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', (e) => { clearTimeout(timer); fail(e); });
+    child.on('exit', (code) => { clearTimeout(timer); ok({ code, out, err }); });
+    child.stdin.end(input);
+  });
 }

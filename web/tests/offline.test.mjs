@@ -265,7 +265,7 @@ try {
     assert.ok(log.console.some((l) => l.includes('cockpit: font Inter')), `fonts: ${log.console.join(' | ')}`);
     await waitView(page, 'today');  // the person who signed in last, from the stored data
     const p = await probe(page);
-    for (const c of ['row.c-bike', 'row.c-tradein', 'card.suggested', 'card.suggested.item.p-bike'])
+    for (const c of ['row.c-bike', 'row.c-fairy', 'card.suggested', 'card.suggested.item.p-bike'])
       assert.ok(p.controls[c], `Today shows ${c} offline`);
     const d = describe(await shot(page, join(shots, 'offline-today.png')));
     assert.ok(d.colours > 100, 'the offline frame looks blank');
@@ -290,24 +290,24 @@ try {
   await step('(c) killed before the flush completed: all or nothing, never corrupt', async () => {
     // c1: the flush never reaches IndexedDB (held back), the browser dies while saving.
     let page = chrome.page;
-    await page.evaluate(() => { location.hash = '#/customer/c-tradein'; });
+    await page.evaluate(() => { location.hash = '#/customer/c-fairy'; });
     await waitView(page, 'customer');
     await page.evaluate(() => {
       const real = FS.syncfs;
       FS.syncfs = (populate, cb) => (populate ? real.call(FS, populate, cb) : undefined);  // held forever
     });
-    await sendSuggestion(page, 'c-tradein', 'p-payout');
+    await sendSuggestion(page, 'c-fairy', 'p-fairy');
     assert.equal(await page.evaluate(() => Module.cockpitPersist.state()), 1, 'still saving when killed');
     await chrome.kill();
     chrome = await launchChromium(profile);
     page = chrome.page;
-    await start(page, `${url}#/customer/c-tradein`);
+    await start(page, `${url}#/customer/c-fairy`);
     await waitView(page, 'customer');
-    await waitControl(page, 'suggestion.p-payout.send');  // the unsaved send is fully absent
-    assertAtomic(await dbFacts(page, 'c-tradein'), 0);
+    await waitControl(page, 'suggestion.p-fairy.send');  // the unsaved send is fully absent
+    assertAtomic(await dbFacts(page, 'c-fairy'), 0);
 
     // c2: killed the moment the commit's flush has started (it may or may not finish).
-    await clickControl(page, 'suggestion.p-payout.send');
+    await clickControl(page, 'suggestion.p-fairy.send');
     await waitControl(page, 'compose.send');
     const n = await page.evaluate(() => Module.cockpitPersist.flushes);
     const r = (await probe(page)).controls['compose.send'];
@@ -319,13 +319,13 @@ try {
     await chrome.kill();
     chrome = await launchChromium(profile);
     page = chrome.page;
-    await start(page, `${url}#/customer/c-tradein`);
+    await start(page, `${url}#/customer/c-fairy`);
     await waitView(page, 'customer');
     await waitControl(page, 'customer.name');
-    const facts = await dbFacts(page, 'c-tradein');
+    const facts = await dbFacts(page, 'c-fairy');
     const kept = facts.decisions === 1;
     assertAtomic(facts, kept ? 1 : 0);
-    const shown = !!(await probe(page)).controls['suggestion.p-payout.send'];
+    const shown = !!(await probe(page)).controls['suggestion.p-fairy.send'];
     assert.equal(shown, !kept, 'the view agrees with the database');
     console.log(`c2: the send was ${kept ? 'saved before the kill' : 'lost whole with the kill'}`);
   });

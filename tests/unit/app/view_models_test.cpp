@@ -83,27 +83,74 @@ TEST_CASE("the demo book is a valid document that tells the seed stories") {
   CHECK(validate_book(b).empty());
   REQUIRE(b.managers.size() == 3);
   CHECK(b.customers.size() == 13);
-  const Lists l = compute_lists(b, "m-anna", kNow, Settings{}, builtin_templates());
-  auto held = [&](const std::string& id, HoldReason r) {
+  auto owner = [&](const std::string& id) {
+    for (const Customer& c : b.customers)
+      if (c.id == id) return c.owner;
+    return std::string();
+  };
+  // Two managers share the five stories; the lead has a customer of her own.
+  CHECK(owner("c-bike") == "m-anna");
+  CHECK(owner("c-wardrobe") == "m-anna");
+  CHECK(owner("c-fairy") == "m-anna");
+  CHECK(owner("c-kitcar") == "m-ben");
+  CHECK(owner("c-tradein") == "m-ben");
+  CHECK(owner("c-atlas") == "m-lena");
+  auto held_in = [](const Lists& l, const std::string& id, HoldReason r) {
     for (const HeldRow& h : l.held_messages)
       if (h.scheduled == id) return std::find(h.reasons.begin(), h.reasons.end(), r) != h.reasons.end();
     return false;
   };
-  CHECK(held("s-bike-oc11", HoldReason::duplicate));
-  CHECK(held("s-bike-mkt", HoldReason::open_exception));
-  CHECK(held("s-fairy-review", HoldReason::before_fulfilment));
-  CHECK(held("s-kit-renewal", HoldReason::former_customer));
-  CHECK(l.overdue_promises.size() == 2);  // the bike, the trade-in payment
+  auto overdue_ids = [](const Lists& l) {
+    std::vector<std::string> out;
+    for (const auto& p : l.overdue_promises) out.push_back(p.id);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const Lists anna = compute_lists(b, "m-anna", kNow, Settings{}, builtin_templates());
+  CHECK(held_in(anna, "s-bike-oc11", HoldReason::duplicate));
+  CHECK(held_in(anna, "s-bike-mkt", HoldReason::open_exception));
+  CHECK(held_in(anna, "s-fairy-review", HoldReason::before_fulfilment));
+  CHECK(overdue_ids(anna) == std::vector<std::string>{"p-bike"});  // the bike
+  const Lists ben = compute_lists(b, "m-ben", kNow, Settings{}, builtin_templates());
+  CHECK(held_in(ben, "s-kit-renewal", HoldReason::former_customer));  // the second tranche
+  CHECK(held_in(ben, "s-kit-legal", HoldReason::former_customer));
+  CHECK(held_in(ben, "s-novak-mkt", HoldReason::frequency_cap));
+  CHECK(overdue_ids(ben) == std::vector<std::string>{"p-ovens", "p-payout"});  // the ovens, the trade-in payout
+
+  // The kit car (seed 003): a former customer renewed anyway, who wrote, called, got four
+  // confusing emails, and was promised a refund.
+  int kit_mails = 0, kit_calls = 0;
+  for (const Touchpoint& t : b.touchpoints) {
+    if (t.customer != "c-kitcar" || t.at < kNow - 30 * kDay) continue;
+    kit_mails += t.direction == Direction::out && t.sender.rfind("system:", 0) == 0;
+    kit_calls += t.direction == Direction::in;
+  }
+  CHECK(kit_mails == 4);
+  CHECK(kit_calls == 1);  // the call; his email came the day before
+  bool refund = false, payout = false;
+  for (const Promise& p : b.promises) {
+    if (p.id == "p-kit-refund") refund = p.kind == PromiseKind::refund && p.status == PromiseStatus::open;
+    // The trade-in (seed 004): to be paid "in near 5 days", moved once, now overdue.
+    if (p.id == "p-payout")
+      payout = p.text.find("in near 5 days") != std::string::npos && p.history.size() == 1 &&
+               p.history[0].due_at - p.made_at < 6 * kDay && p.due_at < kNow;
+  }
+  CHECK(refund);
+  CHECK(payout);
+  const auto docs = std::find_if(b.exceptions.begin(), b.exceptions.end(), [](const Exception& x) { return x.id == "x-docs"; });
+  REQUIRE(docs != b.exceptions.end());
+  CHECK(docs->kind == "documents_held");
+  CHECK(docs->status == ExceptionStatus::open);
 }
 
 TEST_CASE("Today: counts, the four areas and my customers, most urgent first") {
   Fixture f;
   const TodayModel m = build_today(f.book, f.lists, f.index, {}, kNow);
   CHECK(m.manager_name == "Anna Berger");
-  CHECK(m.total_customers == 8);  // Anna's own only
-  CHECK(m.overdue.count == 2);
-  CHECK(m.exceptions.count == 4);
-  CHECK(m.held.count == 4);
+  CHECK(m.total_customers == 6);  // Anna's own only
+  CHECK(m.overdue.count == 1);
+  CHECK(m.exceptions.count == 3);
+  CHECK(m.held.count == 3);
   CHECK(m.suggested.count == static_cast<int>(f.lists.suggestions.size()));
   CHECK(m.suggested.top.size() == 4);
   // The untold slip of the wardrobe's hinges is the most urgent suggestion of all.
@@ -116,10 +163,10 @@ TEST_CASE("Today: counts, the four areas and my customers, most urgent first") {
   // Overdue promises: the one whose slip was told comes after the never-moved one only by days.
   CHECK(m.overdue.top[0].when.rfind("due ", 0) == 0);
   const auto ids = row_ids(f, m);
-  REQUIRE(ids.size() == 8);
+  REQUIRE(ids.size() == 6);
   CHECK(ids.front() == "c-bike");
   CHECK(ids.back() == "c-nordlicht");  // nothing open, last by name
-  CHECK(m.counts_by_severity[static_cast<int>(Severity::overdue)] == 2);
+  CHECK(m.counts_by_severity[static_cast<int>(Severity::overdue)] == 1);
 
   const CustomerListRow first = customer_row(f.book, f.lists, f.index, m.rows[0], "");
   CHECK(first.name == "Marco Rossi (Domino srl)");
@@ -135,26 +182,40 @@ TEST_CASE("search finds a customer, case or promise by any part of its name or i
   TodayModel m = build_today(f.book, f.lists, f.index, q, kNow);
   CHECK(row_ids(f, m) == std::vector<std::string>{"c-wardrobe"});
   CHECK(customer_row(f.book, f.lists, f.index, m.rows[0], q.search).match == "promise p-hinges: Correct hinge set delivered");
-  q.search = "k-tradein";  // a case id
-  CHECK(row_ids(f, build_today(f.book, f.lists, f.index, q, kNow)) == std::vector<std::string>{"c-tradein"});
+  q.search = "k-chairs";  // a case id
+  CHECK(row_ids(f, build_today(f.book, f.lists, f.index, q, kNow)) == std::vector<std::string>{"c-hoffmann"});
   q.search = "rossi";  // the name: no hint needed
   m = build_today(f.book, f.lists, f.index, q, kNow);
   CHECK(row_ids(f, m) == std::vector<std::string>{"c-bike"});
   CHECK(customer_row(f.book, f.lists, f.index, m.rows[0], q.search).match.empty());
+  q.search = "c-hoff";  // a customer id
+  CHECK(row_ids(f, build_today(f.book, f.lists, f.index, q, kNow)) == std::vector<std::string>{"c-hoffmann"});
+  for (const char* bens : {"Bäckerei", "k-tradein", "c-kit"}) {  // Ben's customers: not in Anna's book
+    q.search = bens;
+    CHECK(build_today(f.book, f.lists, f.index, q, kNow).rows.empty());
+  }
+  Fixture ben("m-ben");
+  q.search = "k-tradein";  // a case id
+  CHECK(row_ids(ben, build_today(ben.book, ben.lists, ben.index, q, kNow)) == std::vector<std::string>{"c-tradein"});
   q.search = "c-kit";  // a customer id
-  CHECK(row_ids(f, build_today(f.book, f.lists, f.index, q, kNow)) == std::vector<std::string>{"c-kitcar"});
-  q.search = "Bäckerei";  // Ben's customer: not in Anna's book
-  CHECK(build_today(f.book, f.lists, f.index, q, kNow).rows.empty());
+  CHECK(row_ids(ben, build_today(ben.book, ben.lists, ben.index, q, kNow)) == std::vector<std::string>{"c-kitcar"});
 }
 
 TEST_CASE("filters and sorting") {
   Fixture f;
   CustomerQuery q;
   q.severity = SeverityFilter::overdue;
-  CHECK(row_ids(f, build_today(f.book, f.lists, f.index, q, kNow)) == std::vector<std::string>{"c-bike", "c-tradein"});
+  CHECK(row_ids(f, build_today(f.book, f.lists, f.index, q, kNow)) == std::vector<std::string>{"c-bike"});
   q = {};
   q.stage = Stage::former;
-  CHECK(row_ids(f, build_today(f.book, f.lists, f.index, q, kNow)) == std::vector<std::string>{"c-kitcar"});
+  CHECK(build_today(f.book, f.lists, f.index, q, kNow).rows.empty());  // Anna has no former customer
+  Fixture ben("m-ben");
+  q = {};
+  q.severity = SeverityFilter::overdue;
+  CHECK(row_ids(ben, build_today(ben.book, ben.lists, ben.index, q, kNow)) == std::vector<std::string>{"c-bakery", "c-tradein"});
+  q = {};
+  q.stage = Stage::former;
+  CHECK(row_ids(ben, build_today(ben.book, ben.lists, ben.index, q, kNow)) == std::vector<std::string>{"c-kitcar", "c-lind"});
   q = {};
   q.sort = SortKey::name;
   auto ids = row_ids(f, build_today(f.book, f.lists, f.index, q, kNow));
@@ -257,14 +318,18 @@ TEST_CASE("the team lead's view: each manager's load, busiest first") {
   Fixture f("m-lena");
   const std::vector<ManagerLoad> loads = build_lead(f.book, f.lists, kNow);
   REQUIRE(loads.size() == 3);
-  CHECK(loads[0].id == "m-anna");
-  CHECK(loads[0].customers == 8);
+  CHECK(loads[0].id == "m-ben");  // two overdue promises: the ovens, the trade-in payout
+  CHECK(loads[0].customers == 6);
   CHECK(loads[0].overdue == 2);
-  CHECK(loads[0].exceptions == 4);
-  CHECK(loads[0].oldest == "oldest waiting 25 days");
+  CHECK(loads[0].exceptions == 2);
+  CHECK(loads[0].oldest == "oldest waiting 15 days");
   CHECK(loads[0].tone == Tone::overdue);
-  CHECK(loads[1].id == "m-ben");
-  CHECK(loads[1].customers == 4);
+  CHECK(loads[1].id == "m-anna");
+  CHECK(loads[1].customers == 6);
+  CHECK(loads[1].overdue == 1);
+  CHECK(loads[1].exceptions == 3);
+  CHECK(loads[1].oldest == "oldest waiting 25 days");
+  CHECK(loads[1].tone == Tone::overdue);
   CHECK(loads[2].id == "m-lena");
   CHECK(loads[2].oldest == "none waiting");
   CHECK(find_customers(f.book, "nov", 5).front().first == "c-novak");

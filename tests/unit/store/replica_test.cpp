@@ -21,12 +21,13 @@
 #include "domain/record_write.hpp"
 #include "store/schema.hpp"
 #include "store/store.hpp"
+#include "../record_builders.hpp"
 
 using namespace cockpit;
+using namespace cockpit::test;
 
 namespace {
 
-const Time kT0 = *parse_time("2026-11-22T09:00:00Z");
 const Stamp kAnna{"m-anna", kT0};
 const Stamp kSync{"sync", kT0 + 1000};
 
@@ -49,47 +50,9 @@ Store open_store(const std::string& path) {
   return std::move(s).value();
 }
 
-Customer customer(const std::string& id, const std::string& owner) {
-  Customer c;
-  c.id = id;
-  c.name = "Customer " + id;
-  c.owner = owner;
-  c.email = id + "@example.com";
-  c.since = kT0 - 100 * kDay;
-  return c;
-}
 
-Case a_case(const std::string& id, const std::string& cust) {
-  Case k;
-  k.id = id;
-  k.customer = cust;
-  k.title = "Order " + id;
-  k.opened_at = kT0 - 10 * kDay;
-  return k;
-}
 
-Promise promise(const std::string& id, const std::string& cust, std::optional<std::string> kase) {
-  Promise p;
-  p.id = id;
-  p.customer = cust;
-  p.case_id = std::move(kase);
-  p.kind = PromiseKind::delivery;
-  p.text = "Delivery by Thursday";
-  p.made_at = kT0 - 10 * kDay;
-  p.due_at = kT0 + 2 * kDay;
-  return p;
-}
 
-Touchpoint touchpoint(const std::string& id, const std::string& cust, const std::string& subject = "Hello") {
-  Touchpoint t;
-  t.id = id;
-  t.customer = cust;
-  t.at = kT0 - kDay;
-  t.sender = "m-anna";
-  t.kind = TouchKind::status_update;
-  t.subject = subject;
-  return t;
-}
 
 Scheduled scheduled(const std::string& id, const std::string& cust) {
   Scheduled s;

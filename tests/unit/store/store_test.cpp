@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "domain/demo.hpp"
+#include "domain/demo_book.hpp"
 #include "domain/json.hpp"
 #include "store/schema.hpp"
 #include "store/store.hpp"
@@ -57,13 +57,11 @@ void write_bytes(const std::string& path, const std::string& bytes) {
   out << bytes;
 }
 
+// The built-in demo book (assets/demo/demo.json, compiled in) as of kNow.
 Book demo_book() {
-  std::ifstream in(std::string(COCKPIT_SOURCE_DIR) + "/assets/demo/demo.json");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto doc = parse_document(*resolve_relative_times(ss.str(), kNow));
-  REQUIRE(doc.ok());
-  return doc.book;
+  Book b = demo_book_at(kNow);
+  REQUIRE_FALSE(b.customers.empty());
+  return b;
 }
 
 template <typename R>
@@ -247,18 +245,18 @@ TEST_CASE("import_text refuses a bad document with its messages, nothing applied
 
   // A later document may refer to records already in the store.
   REQUIRE(s.import_document(demo_book(), kWho).ok());
-  auto later = s.import_text(R"({"touchpoints": [{"id": "t-new", "customer": "c-domino", "case": "k-bike",
+  auto later = s.import_text(R"({"touchpoints": [{"id": "t-new", "customer": "c-bike", "case": "k-bike",
                                   "at": "2026-11-22T08:00Z", "channel": "phone", "direction": "out",
                                   "sender": "m-anna", "kind": "status_update", "subject": "New date"}]})",
                              kWho);
   INFO(later.error());
   CHECK(later.ok());
-  auto wrong_case = s.import_text(R"({"promises": [{"id": "p-new", "customer": "c-olsen", "case": "k-bike",
+  auto wrong_case = s.import_text(R"({"promises": [{"id": "p-new", "customer": "c-hoffmann", "case": "k-bike",
                                       "kind": "other", "text": "x", "made_at": "2026-11-01", "due_at": "2026-11-30",
                                       "status": "open"}]})",
                                   kWho);
   CHECK_FALSE(wrong_case.ok());
-  CHECK(wrong_case.error().find("belongs to customer \"c-domino\"") != std::string::npos);
+  CHECK(wrong_case.error().find("belongs to customer \"c-bike\"") != std::string::npos);
 }
 
 TEST_CASE("hostile strings are stored verbatim") {
@@ -281,14 +279,14 @@ TEST_CASE("put reports whether a row changed, and logs only then") {
   Store s = open_ok(fresh("put.db"));
   REQUIRE(s.import_document(demo_book(), kWho).ok());
   const auto logged = change_count(s);
-  Promise p = s.get_promise("p-bike-delivery").value().value();
+  Promise p = s.get_promise("p-bike").value().value();
   CHECK(s.put(p, kWho).value() == false);
   CHECK(change_count(s) == logged);
   p.history.push_back({p.due_at, kNow, false});
   p.due_at = kNow + 3 * kDay;
   CHECK(s.put(p, kWho).value() == true);
   CHECK(change_count(s) == logged + 1);
-  CHECK(s.get_promise("p-bike-delivery").value().value() == p);
+  CHECK(s.get_promise("p-bike").value().value() == p);
   CHECK_FALSE(s.get_promise("p-nope").value().has_value());
 
   // A reference to a missing record fails and logs nothing.
@@ -305,19 +303,19 @@ TEST_CASE("remove: logged, refused while referenced") {
   Store s = open_ok(fresh("remove.db"));
   REQUIRE(s.import_document(demo_book(), kWho).ok());
   const auto logged = change_count(s);
-  auto gone = s.remove(Entity::touchpoint, "t-olsen-2", kWho);
+  auto gone = s.remove(Entity::touchpoint, "t-chairs-1", kWho);
   REQUIRE(gone.ok());
   CHECK(*gone);
-  CHECK_FALSE(s.get_touchpoint("t-olsen-2").value().has_value());
+  CHECK_FALSE(s.get_touchpoint("t-chairs-1").value().has_value());
   auto log = s.changes(logged, 10).value();
   REQUIRE(log.size() == 1);
   CHECK(log[0].op == "delete");
   CHECK_FALSE(log[0].record);
-  CHECK(s.remove(Entity::touchpoint, "t-olsen-2", kWho).value() == false);
+  CHECK(s.remove(Entity::touchpoint, "t-chairs-1", kWho).value() == false);
 
-  auto busy = s.remove(Entity::customer, "c-olsen", kWho);  // still has cases, promises…
+  auto busy = s.remove(Entity::customer, "c-hoffmann", kWho);  // still has cases, promises…
   CHECK_FALSE(busy.ok());
-  CHECK(s.get_customer("c-olsen").value().has_value());
+  CHECK(s.get_customer("c-hoffmann").value().has_value());
   CHECK(change_count(s) == logged + 1);
 }
 
@@ -328,7 +326,7 @@ TEST_CASE("transactions commit or roll back whole, and nest") {
   const auto logged = change_count(s);
 
   Status failed = s.transaction([&]() -> Status {
-    Customer c = s.get_customer("c-olsen").value().value();
+    Customer c = s.get_customer("c-hoffmann").value().value();
     c.name = "Renamed";
     if (auto r = s.put(c, kWho); !r) return Error{r.error()};
     if (auto a = s.append_audit(kWho, "rename"); !a) return a;
@@ -342,7 +340,7 @@ TEST_CASE("transactions commit or roll back whole, and nest") {
 
   // A failing SQL statement in the middle: everything before it is undone too.
   Status sql_failed = s.transaction([&]() -> Status {
-    Customer c = s.get_customer("c-olsen").value().value();
+    Customer c = s.get_customer("c-hoffmann").value().value();
     c.name = "Renamed";
     if (auto r = s.put(c, kWho); !r) return Error{r.error()};
     Case k = s.get_case("k-olsen").value().value();
@@ -355,7 +353,7 @@ TEST_CASE("transactions commit or roll back whole, and nest") {
 
   // An exception thrown by the caller's function also rolls back.
   Status thrown = s.transaction([&]() -> Status {
-    Customer c = s.get_customer("c-olsen").value().value();
+    Customer c = s.get_customer("c-hoffmann").value().value();
     c.name = "Renamed";
     (void)s.put(c, kWho);
     throw std::runtime_error("boom");
@@ -365,7 +363,7 @@ TEST_CASE("transactions commit or roll back whole, and nest") {
 
   // Nested: the inner failure is undone, the outer work commits.
   Status ok = s.transaction([&]() -> Status {
-    Customer c = s.get_customer("c-olsen").value().value();
+    Customer c = s.get_customer("c-hoffmann").value().value();
     c.name = "Outer";
     if (auto r = s.put(c, kWho); !r) return Error{r.error()};
     Status inner = s.transaction([&]() -> Status {
@@ -375,17 +373,17 @@ TEST_CASE("transactions commit or roll back whole, and nest") {
       return Error{"inner refused"};
     });
     CHECK_FALSE(inner.ok());
-    return s.append_audit(kWho, "rename", R"({"customer":"c-olsen"})");
+    return s.append_audit(kWho, "rename", R"({"customer":"c-hoffmann"})");
   });
   CHECK(ok.ok());
-  CHECK(s.get_customer("c-olsen").value()->name == "Outer");
+  CHECK(s.get_customer("c-hoffmann").value()->name == "Outer");
   CHECK(s.get_customer("c-quinn").value()->name != "Inner");
   CHECK(change_count(s) == logged + 1);
   auto audit = s.audit().value();
   REQUIRE(audit.size() == 1);
   CHECK(audit[0].action == "rename");
   CHECK(audit[0].actor == "m-test");
-  CHECK(audit[0].detail == R"({"customer":"c-olsen"})");
+  CHECK(audit[0].detail == R"({"customer":"c-hoffmann"})");
 }
 
 TEST_CASE("audit trail: append, read in order, refuse non-JSON detail") {
@@ -437,7 +435,7 @@ TEST_CASE("load_slice equals a plain filter of the whole book") {
 TEST_CASE("a reassigned customer moves with all their records") {
   Store s = open_ok(fresh("reassign.db"));
   REQUIRE(s.import_document(demo_book(), kWho).ok());
-  Customer c = s.get_customer("c-domino").value().value();
+  Customer c = s.get_customer("c-bike").value().value();
   c.owner = "m-ben";
   REQUIRE(s.put(c, kWho).value());
   auto anna = s.load_slice("m-anna").value();
@@ -445,10 +443,10 @@ TEST_CASE("a reassigned customer moves with all their records") {
   auto owns = [](const Book& b, const std::string& id) {
     return std::any_of(b.customers.begin(), b.customers.end(), [&](const Customer& x) { return x.id == id; });
   };
-  CHECK_FALSE(owns(anna, "c-domino"));
-  CHECK(owns(ben, "c-domino"));
+  CHECK_FALSE(owns(anna, "c-bike"));
+  CHECK(owns(ben, "c-bike"));
   CHECK(std::count_if(ben.touchpoints.begin(), ben.touchpoints.end(),
-                      [](const Touchpoint& t) { return t.customer == "c-domino"; }) == 12);
+                      [](const Touchpoint& t) { return t.customer == "c-bike"; }) == 12);
 }
 
 TEST_CASE("an older database is upgraded, keeping its data") {
