@@ -21,7 +21,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  api, CHROMIUM, checkSite, clickControl, framesAfter, launchChromium, probe, saved, settle, signIn,
+  api, CHROMIUM, checkSite, clickControl, framesAfter, launchChromium, probe, saved, settle,
   startCockpitServer, waitView,
 } from './lib.mjs';
 

@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   api, apiSignIn, checkSite, clickControl, framesAfter, launchChromium, openCustomer, openPersistent, probe, runCli,
-  saved, sendSuggestion, settle, shot, signIn, startCockpitServer, suggestionsShown, textOf, waitControl, waitText,
+  saved, sendSuggestion, shot, signIn, startCockpitServer, suggestionsShown, textOf, waitControl, waitText,
   waitView,
 } from './lib.mjs';
 
