@@ -45,7 +45,7 @@ void AppController::resume_device(Time now) {
   if (manager.empty()) return;
   if (config_.tokens) config_.http->set_token(config_.tokens->load());
   start_sync(now);
-  if (!store_->replica_value("cursor").value_or("").empty() && open_session(manager, now)) return;
+  if (sync_->status().have_share && open_session(manager, now)) return;
   flow_ = SignInFlow{SignInFlow::Step::loading, manager, ""};
 }
 
@@ -93,7 +93,7 @@ void AppController::finish_password_sign_in(client::SignInResult r, Time now) {
     ++revision_;
     return;
   }
-  if (!store_->replica_value("cursor").value_or("").empty() && open_session(who.id, now)) {
+  if (sync_->status().have_share && open_session(who.id, now)) {
     flow_ = {};
     return;
   }
@@ -137,7 +137,10 @@ void AppController::tick_sync(Time now) {
   }
   if (!applied.empty()) {
     ++revision_;
-    if (config_.platform) config_.platform->persist_after_commit();
+    // Between the pages of a share nothing is flushed: the browser writes the whole
+    // database file each time. What is stored and its cursor go together (or neither),
+    // and no change of the person's waits on it (each action flushes on its own).
+    if (config_.platform && !sync_->status().more_coming) config_.platform->persist_after_commit();
   }
   recent_.erase(std::remove_if(recent_.begin(), recent_.end(), [&](const auto& x) { return now - x.second > kRecentFade; }),
                 recent_.end());

@@ -83,7 +83,10 @@ void SyncClient::start(Time now) {
   cursor_ = c.empty() ? 0 : std::strtoll(c.c_str(), nullptr, 10);
   status_ = SyncStatus{};
   status_.started = true;
-  status_.have_share = cursor_ > 0;
+  // A device stopped between the pages of its share goes on with them; until the last
+  // has come it does not count as having its share.
+  share_incomplete_ = !store_.replica_value("share_incomplete").value_or("").empty();
+  status_.have_share = cursor_ > 0 && !share_incomplete_;
   running_ = !client_id_.empty();
   if (!running_) status_.error = "this device has no client id: sign in first";
   push_wanted_ = true;  // whatever waits in the outbox
@@ -245,17 +248,25 @@ void SyncClient::on_push(HttpResponse r, std::vector<OutboxEntry> sent, Time now
     failed(HttpResponse{0, {}, "unreadable answer to a push: " + decoded.error}, "sending changes");
     return;
   }
-  Acks acks = acks_of(*decoded.value, sent, store_.known(), now);
+  // Read against the store in one read transaction: its lookups share one lock.
+  Acks acks;
+  Pulled p;
+  if (auto st = store_.reading([&] {
+        acks = acks_of(*decoded.value, sent, store_.known(), now);
+        if (acks.error.empty() && decoded.value->pull) p = batch_of(*decoded.value->pull, store_.known());
+      });
+      !st)
+    acks.error = "this device's records could not be read: " + st.error();
   if (!acks.error.empty()) {
     push_wanted_ = true;
     failed(HttpResponse{0, {}, acks.error}, "sending changes");
     return;
   }
   RemoteBatch batch;
+  bool more = false;
   batch.acks = std::move(acks.acks);
   batch.notices = std::move(acks.notices);
   if (decoded.value->pull) {
-    Pulled p = batch_of(*decoded.value->pull, store_.known());
     if (!p.error.empty()) {
       status_.error = p.error;  // the acks still count; the pull is tried again
       pull_wanted_ = true;
@@ -266,18 +277,20 @@ void SyncClient::on_push(HttpResponse r, std::vector<OutboxEntry> sent, Time now
       batch.deletions = std::move(pb.deletions);
       batch.removed_customers = std::move(pb.removed_customers);
       batch.cursor = pb.cursor;
+      more = decoded.value->pull->more;
     }
   } else {
     pull_wanted_ = true;
   }
-  apply(batch, now);
+  apply(batch, now, more);
   succeeded();
   batch_ = std::max<std::size_t>(1, opt_.push_batch);
   if (status_.waiting > 0) push_wanted_ = true;
   if (live_cursor_ > cursor_) pull_wanted_ = true;
   // One more pull at most: a server whose cursor went back (a database restored from
   // a backup) never reaches what its predecessor told, and must not be pulled in a loop.
-  live_cursor_ = 0;
+  // (Between pages the channel keeps what it told: the poll waits from there.)
+  if (!more) live_cursor_ = 0;
 }
 
 void SyncClient::begin_pull() {
@@ -305,21 +318,34 @@ void SyncClient::on_pull(HttpResponse r) {
     failed(HttpResponse{0, {}, "unreadable answer to a pull: " + decoded.error}, "bringing changes");
     return;
   }
-  Pulled p = batch_of(*decoded.value, store_.known());
+  Pulled p;
+  if (auto st = store_.reading([&] { p = batch_of(*decoded.value, store_.known()); }); !st)
+    p.error = "this device's records could not be read: " + st.error();
   if (!p.error.empty()) {
     pull_wanted_ = true;
     failed(HttpResponse{0, {}, p.error}, "bringing changes");
     return;
   }
-  apply(p.batch, now_);
+  apply(p.batch, now_, decoded.value->more);
   succeeded();
   if (live_cursor_ > cursor_) pull_wanted_ = true;
   // One more pull at most: a server whose cursor went back (a database restored from
   // a backup) never reaches what its predecessor told, and must not be pulled in a loop.
-  live_cursor_ = 0;
+  if (!decoded.value->more) live_cursor_ = 0;
 }
 
-void SyncClient::apply(const RemoteBatch& batch, Time now) {
+void SyncClient::apply(const RemoteBatch& batch, Time now, bool more) {
+  // The first page of a share: marked before it lands, so a device stopped before the
+  // last page never takes half a share for the whole.
+  if (batch.full && more && !share_incomplete_) {
+    if (!store_.set_replica_value("share_incomplete", "1")) {
+      status_.error = "the changes could not be saved on this device";
+      pull_wanted_ = true;
+      return;
+    }
+    share_incomplete_ = true;
+    status_.have_share = false;
+  }
   auto done = store_.apply_remote(batch, Stamp{"sync", now});
   if (!done) {
     status_.error = "the changes could not be saved on this device: " + done.error();
@@ -327,7 +353,16 @@ void SyncClient::apply(const RemoteBatch& batch, Time now) {
     return;
   }
   if (batch.cursor) cursor_ = *batch.cursor;
-  if (batch.full) status_.have_share = true;
+  status_.more_coming = more;
+  if (more) pull_wanted_ = true;  // the next page, at once
+  if (batch.full) status_.share_records = 0;
+  if (share_incomplete_ || batch.full) status_.share_records += batch.records.size();
+  if (share_incomplete_ && !more) {
+    share_incomplete_ = !store_.set_replica_value("share_incomplete", "");
+    status_.have_share = !share_incomplete_;
+  } else if (batch.full && !more) {
+    status_.have_share = true;
+  }
   applied_.push_back(std::move(done.value()));
   count_waiting();
 }

@@ -57,7 +57,9 @@ struct SyncStatus {
   Stop stop = Stop::none;
   bool started = false;
   bool busy = false;              // an exchange is under way
-  bool have_share = false;        // a full share has arrived at least once on this device
+  bool have_share = false;        // a full share has arrived at least once on this device (all its pages)
+  std::size_t share_records = 0;  // while a share comes in pages: the records it brought so far
+  bool more_coming = false;       // the last answer was a page: the next is being pulled
   std::size_t waiting = 0;        // changes not yet answered by the server
   std::size_t notices = 0;        // conflicts and refusals not yet dismissed
   Time last_sync = 0;             // wall time of the last successful exchange (0: never)
@@ -106,7 +108,8 @@ class SyncClient {
   // A non-2xx or network failure of an exchange: sets stop/backoff. True if it stops sync.
   bool failed(const HttpResponse& r, const char* what);
   void succeeded();
-  void apply(const RemoteBatch& batch, Time now);
+  // `more`: the batch is a page and the rest follows (pulled at once).
+  void apply(const RemoteBatch& batch, Time now, bool more = false);
   void count_waiting();
   int backoff_ms(int attempt);
   std::vector<std::pair<std::string, std::string>> headers() const;
@@ -125,6 +128,7 @@ class SyncClient {
   bool push_wanted_ = false, pull_wanted_ = false;
   int failures_ = 0, live_failures_ = 0;
   bool unreachable_ = false;      // the last exchange failed to reach the server (Link::offline)
+  bool share_incomplete_ = false; // a share in pages is arriving (replica value "share_incomplete")
   Clock::time_point next_exchange_{}, next_live_{}, next_periodic_{}, last_poll_{};
   std::int64_t live_cursor_ = 0;  // the newest cursor the live channel told of
   Clock::time_point live_sent_{};  // when the poll in flight left

@@ -34,7 +34,9 @@ std::string pull_json(const PullData& data, bool full) {
   std::size_t size = 96;
   for (const auto& r : data.records) size += r.body.size() + r.id.size() + 48;
   out.reserve(size);
-  out += "{\"cursor\":" + std::to_string(data.cursor) + ",\"full\":" + (full ? "true" : "false") + ",\"changes\":[";
+  out += "{\"cursor\":" + std::to_string(data.cursor) + ",\"full\":" + (full ? "true" : "false");
+  if (data.more) out += ",\"more\":true";
+  out += ",\"changes\":[";
   bool first = true;
   for (const auto& r : data.records) {
     if (!first) out += ',';
@@ -79,10 +81,10 @@ std::string pull_json(const PullData& data, bool full) {
 // replaced server) starts over with the whole share.
 std::string ServerApp::read_pull(const sync::Identity& who, std::int64_t since) {
   Scope scope{who.manager, who.is_lead()};
-  PullData data = storage_.read_since(scope, since);
+  PullData data = storage_.read_since(scope, since, cfg_.pull_page);
   bool full = since == 0;
   if (since > data.cursor) {
-    data = storage_.read_since(scope, 0);
+    data = storage_.read_since(scope, 0, cfg_.pull_page);
     full = true;
   }
   return pull_json(data, full);

@@ -23,7 +23,7 @@ constexpr const char* kUsage =
     "usage:\n"
     "  cockpit-server [serve] [--config FILE] [--port N] [--bind ADDR] [--db FILE] [--app-dir DIR] [--demo]\n"
     "                 [--threads N] [--max-body BYTES] [--rate R] [--burst B] [--synchronous full|normal]\n"
-    "                 [--heartbeat SECONDS] [--no-log]\n"
+    "                 [--heartbeat SECONDS] [--pull-page RECORDS] [--no-log]\n"
     "  cockpit-server add-manager --db FILE --id ID --name NAME --email EMAIL --role manager|lead --password-stdin\n"
     "  cockpit-server reset-password --db FILE --id ID --password-stdin   (ends the manager's sessions within 5 s)\n"
     "  cockpit-server add-integration --db FILE --name NAME     (prints the token once)\n";

@@ -57,6 +57,9 @@ bool set_key(ServerConfig& c, const std::string& key, const std::string& v, std:
       c.sign_in_burst = std::stod(v);
     } else if (key == "heartbeat") {
       c.heartbeat_s = static_cast<unsigned>(std::stoul(v));
+    } else if (key == "pull-page" || key == "pull_page") {
+      c.pull_page = std::stoull(v);
+      if (c.pull_page == 0) throw std::out_of_range("pull-page");
     } else if (key == "synchronous") {
       if (v == "full") c.synchronous_full = true;
       else if (v == "normal") c.synchronous_full = false;

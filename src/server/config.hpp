@@ -2,7 +2,7 @@
 // cockpit-server's settings: defaults, then the config file (`--config FILE`: a JSON
 // object or `key = value` lines, # comments), then the flags. Flags win.
 // Keys are the flag names without dashes: port, bind, db, app-dir, demo, threads,
-// max-body, rate, burst, sign-in-rate, sign-in-burst, synchronous, heartbeat, log.
+// max-body, rate, burst, sign-in-rate, sign-in-burst, synchronous, heartbeat, pull-page, log.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,6 +21,9 @@ struct ServerConfig {
   double sign_in_rate = 0.2, sign_in_burst = 10;  // sign-in attempts per IP and manager id
   bool synchronous_full = true;
   unsigned heartbeat_s = 25;
+  // Records per pull of a lead (whose share is the whole book): a new device of a lead
+  // takes the book in pages instead of one answer the size of the database.
+  std::size_t pull_page = 20000;
   bool log = true;
 };
 

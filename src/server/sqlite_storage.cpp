@@ -272,7 +272,7 @@ class SqliteStorage final : public ServerStorage {
   std::unique_ptr<StorageTxn> begin() override { return std::make_unique<SqliteTxn>(*writer_, write_mu_); }
 
   // ============================================================ [SECTION] Pull (read_since)
-  PullData read_since(const Scope& scope, std::int64_t since) override {
+  PullData read_since(const Scope& scope, std::int64_t since, std::size_t page) override {
     std::lock_guard lock(read_mu_);
     Db& db = *reader_;
     db.exec("BEGIN");  // one snapshot for the cursor and the rows
@@ -294,12 +294,31 @@ class SqliteStorage final : public ServerStorage {
       while (s.step()) out.deleted.push_back(sync::Deletion{kind_of(s.view(0)), s.text(1), s.i64(2)});
     };
     if (scope.everything) {
-      auto s = db.prep("SELECT kind, id, seq, body FROM records WHERE seq>? ORDER BY seq");
-      s.bind(1, since);
-      take(s);
+      // One row past the page tells whether more follow.
+      auto s = db.prep("SELECT kind, id, seq, body, customer FROM records WHERE seq>? ORDER BY seq LIMIT ?");
+      s.bind(1, since).bind(2, page == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(page) + 1);
+      // The customers the page's records belong to, and of those, the ones whose
+      // records may point to a case (a customer or a case points to no case).
+      std::vector<std::string> customers, case_users;
+      while (s.step()) {
+        const RecordKind k = kind_of(s.view(0));
+        if (page > 0 && out.records.size() == page) {  // the one past the page
+          out.more = true;
+          break;
+        }
+        out.records.push_back(RecordRow{k, s.text(1), s.i64(2), s.text(3)});
+        if (k == RecordKind::manager || k == RecordKind::customer) continue;
+        customers.push_back(s.text(4));
+        if (k != RecordKind::case_) case_users.push_back(s.text(4));
+      }
+      if (out.more) {
+        out.cursor = out.records.back().seq;
+        add_parents(db, out, std::move(customers), std::move(case_users));
+      }
       if (since > 0) {
-        auto t = db.prep("SELECT kind, id, seq FROM tombstones WHERE seq>? ORDER BY seq");
-        t.bind(1, since);
+        // Only those up to the page's cursor: the later ones come with the next page.
+        auto t = db.prep("SELECT kind, id, seq FROM tombstones WHERE seq>? AND seq<=? ORDER BY seq");
+        t.bind(1, since).bind(2, out.cursor);
         tombstones(t);
       }
       return out;
@@ -362,6 +381,40 @@ class SqliteStorage final : public ServerStorage {
       while (s.step()) out.removed.push_back(OwnerChange{s.i64(0), s.text(1), scope.manager, s.text(2)});
     }
     return out;
+  }
+
+  // A page must stand on its own: a device stores a promise only with its customer and
+  // case. Those the device has not had yet (written after the page's cursor) come with
+  // the page, ahead of their children, and again when the stream reaches them.
+  static void add_parents(Db& db, PullData& out, std::vector<std::string> customers,
+                          std::vector<std::string> case_users) {
+    std::vector<RecordRow> parents;
+    auto take = [&](Stmt& s) {
+      while (s.step()) parents.push_back(RecordRow{kind_of(s.view(0)), s.text(1), s.i64(2), s.text(3)});
+    };
+    auto unique = [](std::vector<std::string>& v) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    };
+    {
+      auto s = db.prep("SELECT kind, id, seq, body FROM records WHERE kind='manager' AND seq>?");
+      s.bind(1, out.cursor);
+      take(s);
+    }
+    unique(customers);
+    unique(case_users);
+    for (const std::string& c : customers) {
+      auto q = db.prep("SELECT kind, id, seq, body FROM records WHERE kind='customer' AND id=? AND seq>?");
+      q.bind(1, c).bind(2, out.cursor);
+      take(q);
+    }
+    for (const std::string& c : case_users) {
+      auto q = db.prep("SELECT kind, id, seq, body FROM records WHERE customer=? AND seq>? AND kind='case'");
+      q.bind(1, c).bind(2, out.cursor);
+      take(q);
+    }
+    out.records.insert(out.records.begin(), std::make_move_iterator(parents.begin()),
+                       std::make_move_iterator(parents.end()));
   }
 
   std::int64_t cursor() override {

@@ -83,6 +83,7 @@ struct PullData {
   std::vector<RecordRow> records;
   std::vector<OwnerChange> removed;    // customers that left the scope after `since`
   std::vector<sync::Deletion> deleted; // records deleted after `since` (never for since = 0)
+  bool more = false;                   // a page: `cursor` is its last record's seq, more follow
 };
 
 // One read-write transaction (serializable: the writes of all transactions are
@@ -126,8 +127,11 @@ class ServerStorage {
   // What changed for `scope` after `since`, in one consistent snapshot: every record of
   // a customer in scope changed after `since`, ALL records of a customer that came
   // into scope after `since`, managers changed after `since`, and the customers that
-  // left the scope. since = 0: the whole share.
-  virtual PullData read_since(const Scope& scope, std::int64_t since) = 0;
+  // left the scope. since = 0: the whole share. For a lead (everything) at most `page`
+  // records, the oldest first (0: no limit); when more follow, `more` is set and the
+  // cursor is the page's last seq, so a pull from it brings the rest and whatever
+  // changed meanwhile. A manager's share is one answer.
+  virtual PullData read_since(const Scope& scope, std::int64_t since, std::size_t page) = 0;
   virtual std::int64_t cursor() = 0;
   virtual bool has_records() = 0;
   // Managers (id → role) as stored in the book.

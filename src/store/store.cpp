@@ -267,21 +267,33 @@ Result<ImportSummary> Store::import_document(const Book& b, const Stamp& who) {
 }
 
 Result<ImportSummary> Store::import_text(std::string_view text, const Stamp& who) {
-  ParsedDocument doc;
-  try {
-    doc = parse_document(text, &impl_->known);
-  } catch (const std::exception& e) {
-    return Error{e.what()};
-  }
-  if (!doc.ok()) {
-    std::string msg;
-    for (const auto& m : doc.errors) msg += (msg.empty() ? "" : "\n") + m;
-    return Error{msg};
-  }
-  return import_document(doc.book, who);
+  // Checked against the stored records and applied in one transaction: what it was
+  // checked against is what it lands on (and the lookups share one lock).
+  Impl& s = *impl_;
+  return guarded([&]() -> Result<ImportSummary> {
+    return s.atomic([&]() -> Result<ImportSummary> {
+      ParsedDocument doc = parse_document(text, &s.known);
+      if (!doc.ok()) {
+        std::string msg;
+        for (const auto& m : doc.errors) msg += (msg.empty() ? "" : "\n") + m;
+        return Error{msg};
+      }
+      return import_document(doc.book, who);
+    });
+  });
 }
 
 // ---------------------------------------------------------------- [SECTION] Transactions, audit, change log
+
+Status Store::reading(const std::function<void()>& fn) {
+  return guarded([&]() -> Status {
+    impl_->reading([&] {
+      fn();
+      return 0;
+    });
+    return Status::success();
+  });
+}
 
 Status Store::transaction(const std::function<Status()>& fn) {
   Impl& s = *impl_;

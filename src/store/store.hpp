@@ -208,6 +208,11 @@ class Store {
   // it returns an error or throws. Nests (inner levels are savepoints; an inner failure
   // rolls back only the inner level, and the outer fn decides what to do).
   Status transaction(const std::function<Status()>& fn);
+  // Runs fn in one read transaction: a consistent snapshot, and one lock for all the
+  // lookups it makes through known(). Alone, each lookup takes the file's lock and
+  // looks for a hot journal: a syscall natively, a walk of the file system's paths in
+  // the browser (there, 20,000 lookups cost seconds). Inside transaction() it just runs.
+  Status reading(const std::function<void()>& fn);
 
   // ------------------------------------------------------------ audit trail
   // detail must be a JSON value (refused otherwise).

@@ -60,6 +60,26 @@ bool get_str(const json& o, const char* key, std::string& out, std::string& err,
   return true;
 }
 
+// One entry of a pull's `changes` or `deleted`: an object naming a record (kind, id)
+// at a server sequence number.
+bool get_record_ref(const json& c, const std::string& where, RecordKind& kind, std::string& id, std::int64_t& seq,
+                    std::string& err) {
+  if (!c.is_object()) {
+    err = where + ": expected an object";
+    return false;
+  }
+  const std::string path = where + ".";
+  std::string name;
+  if (!get_str(c, "kind", name, err, path, 32)) return false;
+  auto k = parse_record_kind(name);
+  if (!k) {
+    err = path + "kind: unknown \"" + name + "\"";
+    return false;
+  }
+  kind = *k;
+  return get_str(c, "id", id, err, path, 100000) && get_int(c, "seq", seq, err, path);
+}
+
 Decoded<Mutation> decode_mutation_at(const json& j, const PushLimits& limits, const std::string& path) {
   Decoded<Mutation> d;
   if (!j.is_object()) {
@@ -210,8 +230,10 @@ json to_json(const PullResponse& r) {
     rm.push_back(json{{"customer", x.customer}, {"seq", x.seq}, {"reason", x.reason}, {"new_owner", x.new_owner}});
   json del = json::array();
   for (const auto& x : r.deleted) del.push_back(json{{"kind", to_string(x.kind)}, {"id", x.id}, {"seq", x.seq}});
-  return json{{"cursor", r.cursor}, {"full", r.full}, {"changes", std::move(ch)}, {"removed", std::move(rm)},
-              {"deleted", std::move(del)}};
+  json out{{"cursor", r.cursor}, {"full", r.full}, {"changes", std::move(ch)}, {"removed", std::move(rm)},
+            {"deleted", std::move(del)}};
+  if (r.more) out["more"] = true;  // absent in the usual case, as the server writes it
+  return out;
 }
 
 Decoded<Mutation> decode_mutation(const json& j, const PushLimits& limits) {
@@ -348,6 +370,7 @@ Decoded<PullResponse> decode_pull(const json& j) {
   PullResponse r;
   if (!get_int(j, "cursor", r.cursor, d.error, "")) return d;
   if (auto it = j.find("full"); it != j.end() && it->is_boolean()) r.full = it->get<bool>();
+  if (auto it = j.find("more"); it != j.end() && it->is_boolean()) r.more = it->get<bool>();
   auto ch = j.find("changes");
   auto rm = j.find("removed");
   if (ch == j.end() || !ch->is_array() || rm == j.end() || !rm->is_array()) {
@@ -356,24 +379,12 @@ Decoded<PullResponse> decode_pull(const json& j) {
   }
   for (std::size_t i = 0; i < ch->size(); ++i) {
     const auto& c = (*ch)[i];
-    std::string path = "changes[" + std::to_string(i) + "].", kind;
+    const std::string where = "changes[" + std::to_string(i) + "]";
     Change x;
-    if (!c.is_object()) {
-      d.error = path + ": expected an object";
-      return d;
-    }
-    if (!get_str(c, "kind", kind, d.error, path, 32)) return d;
-    auto k = parse_record_kind(kind);
-    if (!k) {
-      d.error = path + "kind: unknown \"" + kind + "\"";
-      return d;
-    }
-    x.kind = *k;
-    if (!get_str(c, "id", x.id, d.error, path, 100000)) return d;
-    if (!get_int(c, "seq", x.seq, d.error, path)) return d;
+    if (!get_record_ref(c, where, x.kind, x.id, x.seq, d.error)) return d;
     auto rec = c.find("record");
     if (rec == c.end() || !rec->is_object()) {
-      d.error = path + "record: expected an object";
+      d.error = where + ".record: expected an object";
       return d;
     }
     x.record = *rec;
@@ -381,10 +392,10 @@ Decoded<PullResponse> decode_pull(const json& j) {
   }
   for (std::size_t i = 0; i < rm->size(); ++i) {
     const auto& c = (*rm)[i];
-    std::string path = "removed[" + std::to_string(i) + "].";
+    const std::string path = "removed[" + std::to_string(i) + "].";
     Removal x;
     if (!c.is_object()) {
-      d.error = path + ": expected an object";
+      d.error = "removed[" + std::to_string(i) + "]: expected an object";
       return d;
     }
     if (!get_str(c, "customer", x.customer, d.error, path, 100000)) return d;
@@ -401,21 +412,8 @@ Decoded<PullResponse> decode_pull(const json& j) {
     }
     for (std::size_t i = 0; i < del->size(); ++i) {
       const auto& c = (*del)[i];
-      std::string path = "deleted[" + std::to_string(i) + "].", kind;
       Deletion x;
-      if (!c.is_object()) {
-        d.error = path + ": expected an object";
-        return d;
-      }
-      if (!get_str(c, "kind", kind, d.error, path, 32)) return d;
-      auto k = parse_record_kind(kind);
-      if (!k) {
-        d.error = path + "kind: unknown \"" + kind + "\"";
-        return d;
-      }
-      x.kind = *k;
-      if (!get_str(c, "id", x.id, d.error, path, 100000)) return d;
-      if (!get_int(c, "seq", x.seq, d.error, path)) return d;
+      if (!get_record_ref(c, "deleted[" + std::to_string(i) + "]", x.kind, x.id, x.seq, d.error)) return d;
       r.deleted.push_back(std::move(x));
     }
   }

@@ -136,6 +136,7 @@ struct Deletion {
 struct PullResponse {
   std::int64_t cursor = 0;  // pass as `since` next time
   bool full = false;        // since was 0: this is the whole share, replace local data
+  bool more = false;        // a page of a lead's share: pull again from `cursor` at once
   std::vector<Change> changes;
   std::vector<Removal> removed;
   std::vector<Deletion> deleted;

@@ -206,6 +206,9 @@ void draw_password_sign_in(DrawContext& ctx, float width) {
   const bool clicked = ImGui::Button(label, ImVec2(width, 0));
   ImGui::PopFont();
   record_control(ctx.probe, "signin.submit");
+  // A lead's share (the whole book) comes in pages: say how far it got.
+  if (flow.step == SignInFlow::Step::loading && sync && sync->share_records > 0)
+    ImGui::TextDisabled("%zu records so far", sync->share_records);
   if ((clicked || enter) && !busy) {
     if (st.sign_in_manager.empty()) {
       st.sign_in_error = "Type your manager id first.";

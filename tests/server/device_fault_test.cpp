@@ -775,3 +775,35 @@ TEST_CASE("g: the server's database replaced by an older copy: devices take the 
   CHECK_MESSAGE(pulls.seen + pushes.seen <= 4, pulls.seen << " pulls and " << pushes.seen
                                                           << " pushes over about one heartbeat of each device");
 }
+
+TEST_CASE("a lead's device takes the book in pages: stopped between two it goes on, and opens only with all of it") {
+  Server s(temp_path("pages-dev.db"), {"--demo", "--heartbeat", "2", "--pull-page", "6"});
+  s.start();
+  TestDevice lead(temp_path("pages-dev-lead.db"), s.url(""), quick());
+  lead.app->sign_in_with_password("m-lena", "demo-lena", lead.now());
+  // The first page is in; the app is killed before the rest.
+  REQUIRE(lead.pump_until([&] {
+    const client::SyncStatus* st = lead.app->sync_status();
+    return st && st->share_records > 0;
+  }));
+  CHECK_FALSE(lead.app->signed_in());  // part of a book is not shown as the book
+  CHECK_FALSE(lead.app->sync_status()->have_share);
+  CHECK(lead.app->sign_in_flow().step == SignInFlow::Step::loading);
+  lead.restart();
+  CHECK_FALSE(lead.app->signed_in());
+  CHECK(lead.app->sign_in_flow().step == SignInFlow::Step::loading);
+  REQUIRE(lead.pump_until([&] { return lead.app->signed_in(); }));
+  CHECK(lead.app->sync_status()->exchanges >= 5);  // pages of 6 records: many pulls
+  CHECK(lead.app->sync_status()->share_records > 0);
+
+  // What a server that does not page gives a new device of the lead.
+  const std::string db = s.db();
+  REQUIRE(s.stop() == 0);
+  Server whole(db, {"--heartbeat", "2"});
+  whole.start();
+  const Book want = server_share(whole, temp_path("pages-dev-ref.db"), "m-lena", "demo-lena");
+  CHECK(want.customers.size() >= 13);
+  lead.reconnect(whole.url(""));
+  require_converged({{&lead, &want}});
+  CHECK(whole.stop() == 0);
+}

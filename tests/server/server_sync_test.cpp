@@ -684,3 +684,72 @@ TEST_CASE("live: a device's own push leaves its parked poll alone; its other dev
   CHECK(own2.as_json()["changed"] == true);
   CHECK(std::chrono::duration<double, std::milli>(own2_done - second_push).count() < 1000);
 }
+
+TEST_CASE("a lead's share comes in pages that stand alone; with what changed between them they are the whole book") {
+  Demo d("pages.db", {"--pull-page", "7"});
+  const auto [tp, tp_seq] = touchpoint_of(d.anna, "c-bike");
+  // Ben's customer and one of its cases changed since the book came in: their records
+  // are newer than their children's, so the pages with the children must bring them.
+  CHECK(result0(d.ben.push({d.ben.upsert("customer", "c-tradein", {{"phone", "+49 30 555 0101"}}, 0)}))["status"] ==
+        "applied");
+  CHECK(result0(d.ben.push({d.ben.upsert("case", "k-newcar", {{"title", "New Tiguan, blue"}}, 0)}))["status"] ==
+        "applied");
+  Replica paged;
+  std::set<std::string> have_customers, have_cases;
+  std::int64_t since = 0;
+  int pages = 0;
+  for (;; ++pages) {
+    REQUIRE(pages < 500);
+    auto r = d.lena.pull(since);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const json p = r.as_json();
+    CHECK(p["full"] == (since == 0));
+    // Each page is a device's to store on its own: every record's customer and case is
+    // in it or came before.
+    for (const auto& c : p["changes"]) {
+      if (c["kind"] == "customer") have_customers.insert(c["id"].get<std::string>());
+      if (c["kind"] == "case") have_cases.insert(c["id"].get<std::string>());
+    }
+    for (const auto& c : p["changes"]) {
+      const json& rec = c["record"];
+      CAPTURE(c.dump());
+      if (rec.contains("customer")) CHECK(have_customers.count(rec["customer"].get<std::string>()) == 1);
+      if (rec.contains("case") && rec["case"].is_string()) CHECK(have_cases.count(rec["case"].get<std::string>()) == 1);
+    }
+    apply_pull(paged, p);
+    for (const auto& x : p["deleted"]) paged.erase({x["kind"], x["id"]});
+    since = p["cursor"];
+    if (!p.value("more", false)) break;
+    // The seq-ordered part is the page; parents not sent yet may come on top of it.
+    std::size_t in_page = 0;
+    for (const auto& c : p["changes"]) in_page += c["seq"].get<std::int64_t>() <= since ? 1 : 0;
+    CHECK(in_page == 7);
+    if (pages == 1) {
+      // Between pages: Anna edits her customer, deletes a message, the lead moves a
+      // customer of Ben's to Anna. The pages that follow bring all of it.
+      CHECK(result0(d.anna.push({d.anna.upsert("customer", "c-bike", {{"phone", "+39 02 555 0199"}}, 0)}))["status"] ==
+            "applied");
+      CHECK(result0(d.anna.push({delete_of(d.anna, "touchpoint", tp, tp_seq)}))["status"] == "applied");
+      CHECK(result0(d.lena.push({d.lena.reassign("c-bakery", "m-anna")}))["status"] == "applied");
+    }
+  }
+  CHECK(pages >= 3);
+  CHECK(since == server_cursor(d.server));
+  CHECK(paged.count({"touchpoint", tp}) == 0);
+  CHECK(paged.at({"customer", "c-bike"})["phone"] == "+39 02 555 0199");
+  CHECK(paged.at({"customer", "c-bakery"})["owner"] == "m-anna");
+  // The same book in one answer, from a server that does not page.
+  const std::string db = d.server.db();
+  REQUIRE(d.server.stop() == 0);
+  Server whole(db, {});
+  whole.start();
+  Device lena{&whole, whole.sign_in("m-lena", "demo-lena"), "lena-tablet"};
+  auto one = lena.pull(0).as_json();
+  CHECK_FALSE(one.contains("more"));
+  Replica reference;
+  apply_pull(reference, one);
+  CHECK(paged == reference);
+  // A manager's share is never paged: one answer.
+  Device anna{&whole, whole.sign_in("m-anna", "demo-anna"), "anna-tablet"};
+  CHECK_FALSE(anna.pull(0).as_json().contains("more"));
+}

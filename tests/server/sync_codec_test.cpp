@@ -205,6 +205,24 @@ TEST_CASE("a pull without `deleted` (a server from before it) still decodes") {
   CHECK(back.value->deleted[0].seq == 4);
 }
 
+TEST_CASE("a page of a lead's share says more follow; a whole answer says nothing of it") {
+  auto d = decode_pull(json::parse(R"({"cursor":5,"full":true,"more":true,"changes":[],"removed":[]})"));
+  REQUIRE_MESSAGE(d.ok(), d.error);
+  CHECK(d.value->more);
+  CHECK(d.value->full);
+  auto plain = decode_pull(json::parse(R"({"cursor":5,"full":false,"changes":[],"removed":[]})"));
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain.value->more);
+  PullResponse p;
+  p.cursor = 9;
+  CHECK_FALSE(to_json(p).contains("more"));
+  p.more = true;
+  CHECK(to_json(p)["more"] == true);
+  auto back = decode_pull(to_json(p));
+  REQUIRE(back.ok());
+  CHECK(back.value->more);
+}
+
 TEST_CASE("malformed since and deleted entries are refused, naming the field") {
   struct Row {
     const char* doc;
@@ -238,7 +256,13 @@ TEST_CASE("malformed since and deleted entries are refused, naming the field") {
   }
   const Row pulls[] = {
       {R"({"cursor":5,"changes":[],"removed":[],"deleted":{}})", "deleted: expected an array"},
-      {R"({"cursor":5,"changes":[],"removed":[],"deleted":[7]})", "deleted[0]"},
+      {R"({"cursor":5,"changes":[],"removed":[],"deleted":[7]})", "deleted[0]: expected an object"},
+      {R"({"cursor":5,"changes":[7],"removed":[]})", "changes[0]: expected an object"},
+      {R"({"cursor":5,"changes":[{"kind":"promise","id":"p-1","seq":3}],"removed":[]})",
+       "changes[0].record: expected an object"},
+      {R"({"cursor":5,"changes":[{"kind":"memo","id":"p-1","seq":3,"record":{}}],"removed":[]})",
+       "changes[0].kind: unknown \"memo\""},
+      {R"({"cursor":5,"changes":[],"removed":["c-1"]})", "removed[0]: expected an object"},
       {R"({"cursor":5,"changes":[],"removed":[],"deleted":[{"id":"t-1","seq":4}]})", "deleted[0].kind: missing"},
       {R"({"cursor":5,"changes":[],"removed":[],"deleted":[{"kind":"note","id":"t-1","seq":4}]})",
        "deleted[0].kind: unknown \"note\""},

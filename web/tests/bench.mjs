@@ -150,14 +150,27 @@ try {
     const profile = join(work, `profile-${who}`);
     const share = await (async () => {
       const tok = (await api(server.url, 'api/session', { method: 'POST', body: { manager: who, password: PASSWORD } })).json.token;
+      // A lead's share comes in pages (PROTOCOL.md, "Pages"): follow them to the end.
       const t0 = Date.now();
-      const r = await api(server.url, 'api/pull?since=0', { token: tok });
-      const took = Date.now() - t0;
-      const customers = r.json.changes.filter((c) => c.kind === 'customer').length;
-      return { customers, records: r.json.changes.length, bytes: r.text.length, took };
+      const ids = new Set();
+      let customers = 0, bytes = 0, pages = 0, since = 0, more = true;
+      while (more) {
+        const r = await api(server.url, `api/pull?since=${since}`, { token: tok });
+        for (const c of r.json.changes) {
+          const key = `${c.kind}/${c.id}`;
+          if (ids.has(key)) continue;
+          ids.add(key);
+          if (c.kind === 'customer') ++customers;
+        }
+        bytes += r.text.length;
+        ++pages;
+        since = r.json.cursor;
+        more = r.json.more === true;
+      }
+      return { customers, records: ids.size, bytes, pages, took: Date.now() - t0 };
     })();
     say(`\n== ${who}: ${share.customers} customers, ${share.records} records, pull since=0 is ` +
-        `${(share.bytes / 1e6).toFixed(1)} MB (${share.took} ms from node)`);
+        `${(share.bytes / 1e6).toFixed(1)} MB in ${share.pages} answer(s) (${share.took} ms from node)`);
 
     // First full sync into an empty browser profile: submit to Today with its rows.
     chrome = await launchChromium(profile);
