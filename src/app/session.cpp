@@ -85,6 +85,21 @@ Status Session::load(Time now) {
 
 void Session::refresh(Time now) { lists_ = compute_lists(slice_, actor_.manager_id, now, settings_, templates_); }
 
+// After writes to a few customers' records, only their part of the lists is computed
+// again (a tenth of the whole on a 500-customer share: what a change from another
+// device costs before it shows). A manager record signs every draft: then all of it.
+void Session::refresh_after(const RecordWrites& writes, Time now) {
+  std::vector<std::string> customers;
+  for (const auto& w : writes) {
+    std::string c = customer_of(w.record);
+    if (c.empty()) return refresh(now);
+    customers.push_back(std::move(c));
+  }
+  std::sort(customers.begin(), customers.end());
+  customers.erase(std::unique(customers.begin(), customers.end()), customers.end());
+  update_lists(lists_, slice_, customers, now, settings_, templates_);
+}
+
 Outcome Session::apply(const Action& action, Time now) {
   if (std::holds_alternative<Undo>(action)) return undo(now);
   ActionPlan plan = plan_action(slice_, actor_, action, now, random_id);
@@ -112,7 +127,7 @@ void Session::follow(const RemoteApplied& applied, Time now) {
   }
   if (applied.writes.empty()) return;
   patch_book(slice_, applied.writes);
-  refresh(now);
+  refresh_after(applied.writes, now);
 }
 
 Outcome Session::undo(Time now) {
@@ -146,7 +161,7 @@ Outcome Session::commit(const RecordWrites& writes, std::string_view action, con
   // while the change is on its way to the manager's other devices.
   if (after_commit_) after_commit_();
   patch_book(slice_, writes);
-  refresh(now);
+  refresh_after(writes, now);
   return {true, summary};
 }
 

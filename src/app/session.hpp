@@ -58,6 +58,8 @@ class Session {
   };
 
   Outcome commit(const RecordWrites& writes, std::string_view action, const std::string& summary, Time now);
+  // The lists after `writes` (already in the slice): only their customers' part again.
+  void refresh_after(const RecordWrites& writes, Time now);
   Outcome undo(Time now);
 
   Store& store_;

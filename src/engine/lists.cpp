@@ -106,45 +106,38 @@ std::string_view to_string(Severity s) {
   return "fine";
 }
 
-Lists compute_lists(const Book& slice, const std::string& manager_id, Time now, const Settings& settings,
-                    const Templates& templates) {
-  Lists out;
-  out.manager = manager_id;
-  out.as_of = now;
-  const Viewer viewer = find_viewer(slice, manager_id);
-  const std::vector<CustomerRecords> customers = index_customers(slice, viewer, manager_id, now);
+namespace {
 
-  // Decisions by key; any one of them may hide (the same rule as hidden_by).
-  std::unordered_multimap<std::string_view, const SuggestionDecision*> decisions;
-  decisions.reserve(slice.decisions.size());
-  for (const SuggestionDecision& d : slice.decisions) decisions.emplace(d.suggestion_key, &d);
-  auto hidden = [&](const Suggestion& s) {
-    auto [it, end] = decisions.equal_range(s.key);
-    for (; it != end; ++it) {
-      const SuggestionDecision& d = *it->second;
-      if (d.kind == DecisionKind::dismissed || !d.until || now < *d.until) return true;
-    }
-    return false;
-  };
+// What every customer's part of the lists is computed with.
+class CustomerLists {
+ public:
+  CustomerLists(const Book& slice, const std::string& manager_id, Time now, const Settings& settings,
+                const Templates& templates)
+      : viewer_(find_viewer(slice, manager_id)), now_(now), settings_(settings), templates_(templates) {
+    decisions_.reserve(slice.decisions.size());
+    for (const SuggestionDecision& d : slice.decisions) decisions_.emplace(d.suggestion_key, &d);
+    for (const Manager& m : slice.managers) managers_.emplace(m.id, &m);
+  }
+  const Viewer& viewer() const { return viewer_; }
 
-  std::unordered_map<std::string_view, const Manager*> managers;
-  for (const Manager& m : slice.managers) managers.emplace(m.id, &m);
-
-  std::vector<Suggestion> mine;
-  for (const CustomerRecords& r : customers) {
+  // Appends one customer's rows, suggestions and verdicts (unordered) to `out`.
+  void add(Lists& out, const CustomerRecords& r) {
     const Customer& c = *r.customer;
-    const std::vector<PromiseFacts> promises = promise_facts(r, now, settings);
-    std::vector<Verdict> verdicts = guard_customer(r, settings);
-    auto owner = managers.find(c.owner);
-    const DraftContext cx{r, owner != managers.end() ? owner->second : viewer.manager, last_outgoing(r), now, templates};
-    mine.clear();
-    suggest_for_customer(cx, promises, verdicts, settings, mine);
-    auto kept = std::stable_partition(mine.begin(), mine.end(), [&](const Suggestion& s) { return !hidden(s); });
-    out.hidden_suggestions += static_cast<int>(mine.end() - kept);
-    mine.erase(kept, mine.end());
+    const std::vector<PromiseFacts> promises = promise_facts(r, now_, settings_);
+    std::vector<Verdict> verdicts = guard_customer(r, settings_);
+    auto owner = managers_.find(c.owner);
+    const DraftContext cx{r, owner != managers_.end() ? owner->second : viewer_.manager, last_outgoing(r), now_,
+                          templates_};
+    mine_.clear();
+    suggest_for_customer(cx, promises, verdicts, settings_, mine_);
+    auto kept = std::stable_partition(mine_.begin(), mine_.end(), [&](const Suggestion& s) { return !hidden(s); });
+    const int hidden_here = static_cast<int>(mine_.end() - kept);
+    out.hidden_suggestions += hidden_here;
+    mine_.erase(kept, mine_.end());
 
     CustomerRow row{c.id, c.name, c.stage, c.owner};
-    stand(row, r, promises, verdicts, mine, now);
+    row.hidden_suggestions = hidden_here;
+    stand(row, r, promises, verdicts, mine_, now_);
     out.customers.push_back(std::move(row));
 
     for (const PromiseFacts& f : promises)
@@ -152,8 +145,8 @@ Lists compute_lists(const Book& slice, const std::string& manager_id, Time now, 
     for (const Exception* x : r.exceptions)
       if (x->status == ExceptionStatus::open) {
         ExceptionRow e{x->id, x->customer, x->case_id, x->kind, x->summary, x->waiting_on, x->raised_at,
-                       whole_days(x->raised_at, now), std::nullopt};
-        if (cx.last_out) e.days_since_contact = whole_days(*cx.last_out, now);
+                       whole_days(x->raised_at, now_), std::nullopt};
+        if (cx.last_out) e.days_since_contact = whole_days(*cx.last_out, now_);
         out.pending_exceptions.push_back(std::move(e));
       }
     for (const Verdict& v : verdicts)
@@ -162,10 +155,31 @@ Lists compute_lists(const Book& slice, const std::string& manager_id, Time now, 
           if (s->id == v.scheduled)
             out.held_messages.push_back(
                 {s->id, s->customer, s->case_id, s->scheduled_at, s->kind, s->channel, s->sender, s->subject, v.reasons});
-    for (Suggestion& s : mine) out.suggestions.push_back(std::move(s));
+    for (Suggestion& s : mine_) out.suggestions.push_back(std::move(s));
     for (Verdict& v : verdicts) out.verdicts.push_back(std::move(v));
   }
 
+ private:
+  // Any one decision of the key may hide it (the same rule as hidden_by).
+  bool hidden(const Suggestion& s) const {
+    auto [it, end] = decisions_.equal_range(s.key);
+    for (; it != end; ++it) {
+      const SuggestionDecision& d = *it->second;
+      if (d.kind == DecisionKind::dismissed || !d.until || now_ < *d.until) return true;
+    }
+    return false;
+  }
+
+  Viewer viewer_;
+  Time now_;
+  const Settings& settings_;
+  const Templates& templates_;
+  std::unordered_multimap<std::string_view, const SuggestionDecision*> decisions_;
+  std::unordered_map<std::string_view, const Manager*> managers_;
+  std::vector<Suggestion> mine_;
+};
+
+void order_lists(Lists& out) {
   sort_rows(out.customers, [](const CustomerRow& a, const CustomerRow& b) {
     if (a.worst != b.worst) return a.worst > b.worst;
     if (a.top_priority != b.top_priority) return a.top_priority > b.top_priority;
@@ -181,7 +195,51 @@ Lists compute_lists(const Book& slice, const std::string& manager_id, Time now, 
   sort_rows(out.held_messages, [](const HeldRow& a, const HeldRow& b) {
     return a.scheduled_at != b.scheduled_at ? a.scheduled_at < b.scheduled_at : a.scheduled < b.scheduled;
   });
+  // By customer, then in guard order (scheduled_at, id) as guard_customer gives them.
+  sort_rows(out.verdicts, [](const Verdict& a, const Verdict& b) {
+    if (a.customer != b.customer) return a.customer < b.customer;
+    return a.scheduled_at != b.scheduled_at ? a.scheduled_at < b.scheduled_at : a.scheduled < b.scheduled;
+  });
+}
+
+}  // namespace
+
+Lists compute_lists(const Book& slice, const std::string& manager_id, Time now, const Settings& settings,
+                    const Templates& templates) {
+  Lists out;
+  out.manager = manager_id;
+  out.as_of = now;
+  CustomerLists per_customer(slice, manager_id, now, settings, templates);
+  for (const CustomerRecords& r : index_customers(slice, per_customer.viewer(), manager_id, now))
+    per_customer.add(out, r);
+  order_lists(out);
   return out;
+}
+
+void update_lists(Lists& lists, const Book& slice, const std::vector<std::string>& changed, Time now,
+                  const Settings& settings, const Templates& templates) {
+  std::unordered_map<std::string_view, bool> gone;
+  for (const std::string& c : changed) gone.emplace(c, true);
+  auto of = [&](const std::string& customer) { return gone.count(customer) > 0; };
+  for (const CustomerRow& row : lists.customers)
+    if (of(row.id)) lists.hidden_suggestions -= row.hidden_suggestions;
+  std::erase_if(lists.customers, [&](const CustomerRow& x) { return of(x.id); });
+  std::erase_if(lists.pending_exceptions, [&](const ExceptionRow& x) { return of(x.customer); });
+  std::erase_if(lists.overdue_promises, [&](const PromiseRow& x) { return of(x.customer); });
+  std::erase_if(lists.due_soon_promises, [&](const PromiseRow& x) { return of(x.customer); });
+  std::erase_if(lists.suggestions, [&](const Suggestion& x) { return of(x.customer); });
+  std::erase_if(lists.held_messages, [&](const HeldRow& x) { return of(x.customer); });
+  std::erase_if(lists.verdicts, [&](const Verdict& x) { return of(x.customer); });
+
+  CustomerLists per_customer(slice, lists.manager, now, settings, templates);
+  for (const auto& [id, unused] : gone) {
+    const CustomerRecords r = index_customer(slice, id, now);
+    // Gone from the slice, or not this viewer's (any more): it stays out.
+    if (!r.customer || !per_customer.viewer().sees(*r.customer, lists.manager)) continue;
+    per_customer.add(lists, r);
+  }
+  lists.as_of = now;
+  order_lists(lists);
 }
 
 }  // namespace cockpit

@@ -48,6 +48,8 @@ struct CustomerRow {
   // else "closing message owed" / "follow-up owed" / "nothing open".
   std::string worst_label;
   std::int64_t top_priority = 0;  // of the most urgent visible suggestion, 0 if none
+  int hidden_suggestions = 0;     // dismissed or snoozed ones
+  bool operator==(const CustomerRow&) const = default;
 };
 
 struct ExceptionRow {
@@ -59,6 +61,7 @@ struct ExceptionRow {
   // Whole days since the customer last heard from us (latest outgoing touchpoint
   // <= now, any sender, any case); nullopt when nothing ever went out.
   std::optional<std::int64_t> days_since_contact;
+  bool operator==(const ExceptionRow&) const = default;
 };
 
 struct PromiseRow {
@@ -71,6 +74,7 @@ struct PromiseRow {
   int slips = 0;                  // history size
   bool customer_told = true;      // see PromiseFacts::customer_told (facts.hpp)
   bool untold_slip = false;       // slipped and the latest change was not told
+  bool operator==(const PromiseRow&) const = default;
 };
 
 struct HeldRow {
@@ -81,6 +85,7 @@ struct HeldRow {
   Channel channel = Channel::email;
   std::string sender, subject;
   std::vector<HoldReason> reasons;  // all that apply, enum order
+  bool operator==(const HeldRow&) const = default;
 };
 
 struct Lists {
@@ -94,11 +99,20 @@ struct Lists {
   std::vector<HeldRow> held_messages;         // pending messages the guard holds
   std::vector<Verdict> verdicts;              // every pending scheduled message, held or allowed
   int hidden_suggestions = 0;                 // dismissed or snoozed as of now
+  bool operator==(const Lists&) const = default;
 };
 
 // `slice` is what this identity sees; it is filtered again defensively: a manager
 // (or an id not in slice.managers) gets only the customers they own, a lead everyone.
 Lists compute_lists(const Book& slice, const std::string& manager_id, Time now, const Settings& settings,
                     const Templates& templates);
+
+// The lists after a change of `changed` customers' records only: their part is computed
+// again as of `now` (each customer's part depends on its own records, the managers and
+// the decisions alone), the rest is kept as it was. Equal to compute_lists(slice, …, now)
+// when nothing else changed and `now` is lists.as_of; a change of a manager record (the
+// drafts are signed with it) or of who sees what needs compute_lists.
+void update_lists(Lists& lists, const Book& slice, const std::vector<std::string>& changed, Time now,
+                  const Settings& settings, const Templates& templates);
 
 }  // namespace cockpit

@@ -117,6 +117,16 @@ int main(int argc, char** argv) {
            sink += compute_lists(slice, manager, now, settings, templates).suggestions.size();
          }), 5);
 
+  // What the app does after an action or a change from another device: only the
+  // changed customer's part again (update_lists), the rest kept.
+  Lists kept = compute_lists(slice, manager, now, settings, templates);
+  report("update_lists after one promise changed (the app's path)", measure(runs, [&] {
+           Promise& p = slice.promises[static_cast<std::size_t>(flip++ % 100)];
+           p.due_at += (flip % 2 ? 1 : -1) * kDay;
+           update_lists(kept, slice, {p.customer}, now, settings, templates);
+           sink += kept.suggestions.size();
+         }), 5);
+
   report("compute_lists, whole book, filtered to the manager", measure(runs, [&] {
            sink += compute_lists(book, manager, now, settings, templates).suggestions.size();
          }), 10);
