@@ -10,7 +10,7 @@
 //   due_soon_promises   untold slips first, then falling due first (due_at), then id
 //   suggestions         see suggestions.hpp (priority tiers)
 //   held_messages       going out first (scheduled_at), then id
-//   verdicts            by customer in slice order, each in guard order
+//   verdicts            by customer id, each in guard order (scheduled_at, then id)
 //
 // Cost: one pass over each list of the slice to index it by customer (hash map), then
 // per-customer work on short vectors; nothing is quadratic in the book.
