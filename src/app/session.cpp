@@ -97,6 +97,9 @@ void Session::refresh_after(const RecordWrites& writes, Time now) {
   }
   std::sort(customers.begin(), customers.end());
   customers.erase(std::unique(customers.begin(), customers.end()), customers.end());
+  // Each customer's part is found by a scan of the slice: for many, one pass is cheaper.
+  constexpr std::size_t kFewCustomers = 16;
+  if (customers.size() > kFewCustomers) return refresh(now);
   update_lists(lists_, slice_, customers, now, settings_, templates_);
 }
 
