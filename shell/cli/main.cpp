@@ -26,7 +26,7 @@
 #include "app/report.hpp"
 #include "domain/demo.hpp"
 #include "domain/demo_book.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "engine/lists.hpp"
 #include "engine/templates.hpp"
 #include "store/store.hpp"

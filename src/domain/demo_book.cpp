@@ -1,7 +1,7 @@
 #include "domain/demo_book.hpp"
 
 #include "domain/demo.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 
 namespace cockpit {
 

@@ -2,7 +2,7 @@
 
 #include "domain/demo_book.hpp"
 #include "domain/enums.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "server/auth.hpp"
 #include "server/ingest.hpp"
 

@@ -1,11 +1,11 @@
 #pragma once
 // One record checked against the contract, the way a whole document is: the record is
-// wrapped in a one-record document and given to domain/json's parser, with the stored
+// wrapped in a one-record document and given to domain/document's parser, with the stored
 // records answering for its references. Returns the canonical contract form.
 #include <optional>
 #include <string>
 
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "sync/protocol.hpp"
 
 namespace cockpit::server {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "domain/time.hpp"
 #include "sync/plan.hpp"
 

@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "domain/record_write.hpp"
 #include "domain/records.hpp"
 #include "store/result.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "domain/enums.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "domain/records.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"

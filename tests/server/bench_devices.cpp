@@ -39,7 +39,7 @@
 #include <thread>
 
 #include "device.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "harness.hpp"
 #include "load.hpp"
 #include "store/synthetic.hpp"
@@ -356,17 +356,9 @@ TEST_CASE("bench: devices on the 10,000-customer book") {
   Server s(db, {"--max-body", "1000000000", "--rate", "0", "--sign-in-burst", "1000", "--sign-in-rate", "1000"});
   const std::string log = db + ".log";  // the harness sends the server's stderr (its request log) here
   {
-    std::string token;
-    REQUIRE(run_admin({"add-integration", "--db", s.db(), "--name", "bench"}, "", &token) == 0);
-    token.erase(token.find_last_not_of('\n') + 1);
-    Call ingest;
-    ingest.method = "POST";
-    ingest.path = "/api/ingest";
-    ingest.body = doc;
-    ingest.bearer = token;
-    ingest.timeout_ms = 600000;
+    const std::string token = integration_token(s, "bench");
     const auto t0 = Clock::now();
-    auto r = s.call(ingest);
+    auto r = ingest(s, token, doc);
     REQUIRE_MESSAGE(r.status == 200, r.body.substr(0, 500));
     std::printf("== data: the synthetic book, %zu customers, %zu managers, %zu records, %.1f MB as one document; "
                 "ingested in %.0f ms\n",

@@ -15,7 +15,7 @@
 #include <chrono>
 #include <thread>
 
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "harness.hpp"
 #include "load.hpp"
 #include "store/synthetic.hpp"
@@ -42,21 +42,13 @@ TEST_CASE("bench: 10,000-customer book") {
   const std::string doc = cockpit::to_json(cockpit::generate_book(spec));
   MESSAGE("book document: " << doc.size() / 1e6 << " MB");
   Server s(temp_path("bench.db"), {"--max-body", "1000000000", "--rate", "0", "--no-log", "--threads", "4"});
-  std::string token;
-  REQUIRE(run_admin({"add-integration", "--db", s.db(), "--name", "bench"}, "", &token) == 0);
-  token.erase(token.find_last_not_of('\n') + 1);
-  Call ingest;
-  ingest.method = "POST";
-  ingest.path = "/api/ingest";
-  ingest.body = doc;
-  ingest.bearer = token;
-  ingest.timeout_ms = 600000;
+  const std::string token = integration_token(s, "bench");
   auto t0 = Clock::now();
-  auto r = s.call(ingest);
+  auto r = ingest(s, token, doc);
   REQUIRE_MESSAGE(r.status == 200, r.body.substr(0, 500));
   MESSAGE("ingest: " << r.body << " in " << ms_since(t0) << " ms");
   t0 = Clock::now();
-  r = s.call(ingest);
+  r = ingest(s, token, doc);
   MESSAGE("ingest again (idempotent): " << r.body << " in " << ms_since(t0) << " ms");
 
   for (const char* id : {"m-001", "m-002", "m-lead"})

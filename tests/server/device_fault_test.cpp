@@ -27,7 +27,7 @@
 
 #include "child_process.hpp"
 #include "device.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "fault_proxy.hpp"
 #include "harness.hpp"
 

@@ -33,7 +33,7 @@
 
 #include "client/sync_client.hpp"
 #include "device.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "fault_proxy.hpp"
 #include "harness.hpp"
 #include "native/curl_http.hpp"
@@ -121,22 +121,6 @@ const Promise* open_promise(const Book& b, std::size_t nth = 0) {
   return nullptr;
 }
 
-std::string integration_token(const Server& s, const std::string& name) {
-  std::string token;
-  REQUIRE(run_admin({"add-integration", "--db", s.db(), "--name", name}, "", &token) == 0);
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-  REQUIRE(token.size() > 20);
-  return token;
-}
-
-HttpReply ingest(const Server& s, const std::string& token, const json& doc) {
-  Call c;
-  c.method = "POST";
-  c.path = "/api/ingest";
-  c.body = doc.dump();
-  c.bearer = token;
-  return s.call(c);
-}
 
 // One exchange-counting step: `act` changes something on `from`; waits until `seen`
 // holds on `to`, then until both are idle again; returns the requests each answered.
@@ -330,7 +314,7 @@ TEST_CASE("live b: ingest reaches the owner's and the lead's devices only; a rea
   REQUIRE(settle_all(all));
   const std::uint64_t ben0 = st(ben).exchanges;
   const auto t0 = Clock::now();
-  auto r = ingest(s, token, doc);
+  auto r = ingest(s, token, doc.dump());
   REQUIRE_MESSAGE(r.status == 200, r.body);
   REQUIRE(pump_all(all, [&] { return in_due_soon(anna, "p-live") && in_due_soon(anna2, "p-live") && has_promise(lead, "p-live"); }));
   MESSAGE("ingest → Anna's devices' lists and the lead's: " << ms_between(t0, Clock::now()) << " ms");
@@ -356,7 +340,7 @@ TEST_CASE("live b: ingest reaches the owner's and the lead's devices only; a rea
   REQUIRE(settle_all(all));
   const std::uint64_t anna0 = st(anna).exchanges, anna20 = st(anna2).exchanges;
   doc["promises"][0]["text"] = "Delivery of order 7100 (two parcels)";
-  r = ingest(s, token, doc);
+  r = ingest(s, token, doc.dump());
   REQUIRE_MESSAGE(r.status == 200, r.body);
   CHECK(r.as_json()["changed"] == 1);
   REQUIRE(pump_all(all, [&] {
@@ -620,7 +604,7 @@ TEST_CASE("live c: the server restarted under 100 connected devices: all come ba
         doc["promises"].push_back(p);
       }
   }
-  auto r = ingest(*next, token, doc);
+  auto r = ingest(*next, token, doc.dump());
   REQUIRE_MESSAGE(r.status == 200, r.body);
   const std::int64_t c1 = cursor(*next);
   REQUIRE(pump_until(

@@ -208,6 +208,24 @@ int run_admin(const std::vector<std::string>& args, const std::string& input, st
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+std::string integration_token(const Server& s, const std::string& name) {
+  std::string token;
+  REQUIRE(run_admin({"add-integration", "--db", s.db(), "--name", name}, "", &token) == 0);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  REQUIRE(token.size() > 20);
+  return token;
+}
+
+HttpReply ingest(const Server& s, const std::string& token, const std::string& document, long timeout_ms) {
+  Call c;
+  c.method = "POST";
+  c.path = "/api/ingest";
+  c.body = document;
+  c.bearer = token;
+  c.timeout_ms = timeout_ms;
+  return s.call(c);
+}
+
 json Device::upsert(const std::string& kind, const std::string& id, json fields, std::int64_t base_seq) {
   return json{{"mutation_id", next_mutation++}, {"kind", "upsert"}, {"record_kind", kind},
               {"record_id", id}, {"fields", std::move(fields)}, {"base_seq", base_seq}};

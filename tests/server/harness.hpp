@@ -70,6 +70,12 @@ class Server {
 // Runs `cockpit-server args…` with `input` on stdin; returns exit code, fills `out`.
 int run_admin(const std::vector<std::string>& args, const std::string& input, std::string* out = nullptr);
 
+// A new integration token (`cockpit-server add-integration`; fails the test otherwise).
+std::string integration_token(const Server& s, const std::string& name);
+// POST /api/ingest of a contract document (its JSON text) with an integration token.
+HttpReply ingest(const Server& s, const std::string& token, const std::string& document,
+                 long timeout_ms = 600000);
+
 // A small sync client: a client id, its mutation counter, push helper.
 struct Device {
   const Server* server;

@@ -306,10 +306,7 @@ TEST_CASE("concurrent edits of one record: per-field last writer wins, the overw
 
 TEST_CASE("ingest: integration token, validated all or nothing, idempotent, reaches the owner's pull") {
   Demo d("ingest.db");
-  std::string token;
-  REQUIRE(run_admin({"add-integration", "--db", d.server.db(), "--name", "shop"}, "", &token) == 0);
-  while (!token.empty() && token.back() == '\n') token.pop_back();
-  REQUIRE(token.size() > 20);
+  const std::string token = integration_token(d.server, "shop");
   auto ingest = [&](const json& doc, const std::string& bearer) { return d.server.post("/api/ingest", doc, bearer); };
   auto cursor = [&] { return d.server.get("/api/health").as_json()["cursor"].get<std::int64_t>(); };
   auto anna_pull = d.anna.pull(0).as_json();

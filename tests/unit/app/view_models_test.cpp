@@ -9,7 +9,7 @@
 #include "app/app_controller.hpp"
 #include "app/view_models.hpp"
 #include "domain/demo_book.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "engine/lists.hpp"
 #include "engine/templates.hpp"
 

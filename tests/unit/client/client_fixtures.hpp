@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "domain/record_write.hpp"
 #include "domain/records.hpp"
 #include "sync/protocol.hpp"

@@ -4,7 +4,7 @@
 
 #include "domain/demo.hpp"
 #include "domain/demo_book.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 
 using namespace cockpit;
 

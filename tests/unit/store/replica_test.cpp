@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "domain/record_write.hpp"
 #include "store/schema.hpp"
 #include "store/store.hpp"

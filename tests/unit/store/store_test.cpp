@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "domain/demo_book.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 #include "store/schema.hpp"
 #include "store/store.hpp"
 #include "store/synthetic.hpp"

@@ -9,7 +9,7 @@
 
 #include "domain/demo.hpp"
 #include "domain/demo_book.hpp"
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 
 using namespace cockpit;
 using nlohmann::json;

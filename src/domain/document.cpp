@@ -37,7 +37,7 @@
 //  - read_*: one function per record kind
 //  - Cross-checks: unique ids and references
 //  - Writing: Book -> contract JSON
-#include "domain/json.hpp"
+#include "domain/document.hpp"
 
 #include <algorithm>
 #include <cstdint>
