@@ -176,6 +176,9 @@ int main() {
     config.theme = cockpit::ui::Theme::dark;
   if (!s.app.init(config)) return 1;
   std::printf("cockpit: font %s\n", s.app.fonts().source.c_str());
+  glfwSetKeyCallback(s.window, [](GLFWwindow*, int key, int, int action, int) {
+    g_shell->app.key_event(key, action != GLFW_RELEASE);
+  });  // before ImGui's, which calls it on
   ImGui_ImplGlfw_InitForOpenGL(s.window, true);
   glfwSetScrollCallback(s.window, nullptr);  // see on_wheel
   emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);

@@ -197,6 +197,10 @@ int main(int argc, char** argv) {
   config.templates_path = templates_path();
   config.sign_in_as = opt.as;
   if (!app.init(config)) return 1;
+  glfwSetWindowUserPointer(window, &app);
+  glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int) {
+    static_cast<cockpit::ui::App*>(glfwGetWindowUserPointer(w))->key_event(key, action != GLFW_RELEASE);
+  });  // before ImGui's, which calls it on
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 

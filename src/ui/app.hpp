@@ -23,6 +23,7 @@
 
 #include "app/app_controller.hpp"
 #include "app/platform.hpp"
+#include "ui/key_latch.hpp"
 #include "ui/ui_state.hpp"
 
 struct ImFont;
@@ -99,6 +100,9 @@ class App {
   // Builds one frame: ImGui::NewFrame(), the cockpit, ImGui::Render(). The shell then
   // renders ImGui::GetDrawData(). io.DisplaySize and input must be set before.
   void frame();
+  // A key went down or up (the shell's window callback; GLFW key codes, as io.KeysDown
+  // counts them): a tap between two frames still counts (see key_latch.hpp).
+  void key_event(int key, bool down) { keys_.key(key, down); }
 
   // Destroys the ImGui context. Safe to call twice.
   void shutdown();
@@ -141,6 +145,7 @@ class App {
   TestProbe probe_;
   std::vector<double> frame_times_;  // the last kFrameWindow, a ring
   std::size_t frame_time_next_ = 0;
+  KeyLatch keys_;
 };
 
 }  // namespace cockpit::ui

@@ -496,3 +496,38 @@ TEST_CASE("fragments and mail links") {
   CHECK(mailto_url("a@b.example", "Order 4471: new date", "Hello & bye") ==
         "mailto:a@b.example?subject=Order%204471%3A%20new%20date&body=Hello%20%26%20bye");
 }
+
+TEST_CASE("a key tapped between two frames (down and up before the next) still acts, once") {
+  Harness h("tap", 1.0f, "m-anna");
+  App& app = h.app;
+  ImGuiIO& io = ImGui::GetIO();
+  // What the window's key callback does for a quick tap of Enter while a frame is slow:
+  // ImGui's backend sets the key down and up again; the App is told both.
+  io.KeysDown[kEnter] = true;
+  app.key_event(kEnter, true);
+  io.KeysDown[kEnter] = false;
+  app.key_event(kEnter, false);
+  frame(app);
+  CHECK(app.probe().view == "customer");
+  CHECK(app.state().customer == "c-bike");
+  // A tap of Esc the same way goes back; the next frames change nothing more.
+  app.key_event(kEscape, true);
+  app.key_event(kEscape, false);
+  frame(app);
+  CHECK(app.probe().view == "today");
+  frame(app);
+  frame(app);
+  CHECK(app.probe().view == "today");
+  CHECK(app.state().cursor == 0);
+  CHECK_FALSE(io.KeysDown[kEnter]);  // each was down for its one frame only
+  CHECK_FALSE(io.KeysDown[kEscape]);
+  // A key held across frames is left to the backend (down until it is released).
+  io.KeysDown[kDown] = true;
+  app.key_event(kDown, true);
+  frame(app);
+  CHECK(io.KeysDown[kDown]);
+  io.KeysDown[kDown] = false;
+  app.key_event(kDown, false);
+  frame(app);
+  CHECK_FALSE(io.KeysDown[kDown]);
+}
