@@ -176,10 +176,16 @@ int main() {
     config.theme = cockpit::ui::Theme::dark;
   if (!s.app.init(config)) return 1;
   std::printf("cockpit: font %s\n", s.app.fonts().source.c_str());
+  ImGui_ImplGlfw_InitForOpenGL(s.window, true);
+  // Keys, characters and mouse buttons go through the App's queue (ui/input_queue.hpp)
+  // instead of ImGui's backend, which keeps the mouse position and the cursor.
   glfwSetKeyCallback(s.window, [](GLFWwindow*, int key, int, int action, int) {
     g_shell->app.key_event(key, action != GLFW_RELEASE);
-  });  // before ImGui's, which calls it on
-  ImGui_ImplGlfw_InitForOpenGL(s.window, true);
+  });
+  glfwSetCharCallback(s.window, [](GLFWwindow*, unsigned int c) { g_shell->app.char_event(c); });
+  glfwSetMouseButtonCallback(s.window, [](GLFWwindow*, int button, int action, int) {
+    g_shell->app.mouse_button_event(button, action == GLFW_PRESS);
+  });
   glfwSetScrollCallback(s.window, nullptr);  // see on_wheel
   emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);
   ImGui_ImplOpenGL3_Init("#version 300 es");

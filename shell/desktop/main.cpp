@@ -198,10 +198,18 @@ int main(int argc, char** argv) {
   config.sign_in_as = opt.as;
   if (!app.init(config)) return 1;
   glfwSetWindowUserPointer(window, &app);
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  // Keys, characters and mouse buttons go through the App's queue (ui/input_queue.hpp)
+  // instead of ImGui's backend, which keeps the mouse position and the cursor.
   glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int) {
     static_cast<cockpit::ui::App*>(glfwGetWindowUserPointer(w))->key_event(key, action != GLFW_RELEASE);
-  });  // before ImGui's, which calls it on
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  });
+  glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int c) {
+    static_cast<cockpit::ui::App*>(glfwGetWindowUserPointer(w))->char_event(c);
+  });
+  glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int button, int action, int) {
+    static_cast<cockpit::ui::App*>(glfwGetWindowUserPointer(w))->mouse_button_event(button, action == GLFW_PRESS);
+  });
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
   if (opt.until_synced && opt.server.empty()) usage("--until-synced needs --server");
@@ -210,8 +218,9 @@ int main(int argc, char** argv) {
   const auto started = std::chrono::steady_clock::now();
   while (!glfwWindowShouldClose(window)) {
     // Interactive: sleep until input, an HTTP answer (posted event) or the next tick of
-    // animations and clocks (30 Hz); a fixed number of frames renders back to back.
-    if (opt.frames > 0 || opt.until_synced)
+    // animations and clocks (30 Hz); a fixed number of frames renders back to back, and
+    // so do frames while typed keys still wait for their turn.
+    if (opt.frames > 0 || opt.until_synced || app.input_pending())
       glfwPollEvents();
     else
       glfwWaitEventsTimeout(1.0 / 30.0);

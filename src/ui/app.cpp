@@ -228,7 +228,7 @@ void App::frame() {
 
   ImGuiIO& io = ImGui::GetIO();
   io.FontGlobalScale = 1.0f / dpr_;
-  keys_.before_frame(io);
+  input_.before_frame(io);
   ImGui::NewFrame();
   probe_.controls.clear();
   probe_.texts.clear();

@@ -23,7 +23,7 @@
 
 #include "app/app_controller.hpp"
 #include "app/platform.hpp"
-#include "ui/key_latch.hpp"
+#include "ui/input_queue.hpp"
 #include "ui/ui_state.hpp"
 
 struct ImFont;
@@ -100,9 +100,14 @@ class App {
   // Builds one frame: ImGui::NewFrame(), the cockpit, ImGui::Render(). The shell then
   // renders ImGui::GetDrawData(). io.DisplaySize and input must be set before.
   void frame();
-  // A key went down or up (the shell's window callback; GLFW key codes, as io.KeysDown
-  // counts them): a tap between two frames still counts (see key_latch.hpp).
-  void key_event(int key, bool down) { keys_.key(key, down); }
+  // The keyboard and the mouse buttons, from the shell's window callbacks (GLFW key
+  // codes, as io.KeysDown indexes them; code points typed; buttons 0..4), handed to
+  // ImGui in the order they happened (see input_queue.hpp).
+  void key_event(int key, bool down) { input_.key(key, down); }
+  void char_event(unsigned int c) { input_.character(c); }
+  void mouse_button_event(int button, bool down) { input_.mouse_button(button, down); }
+  // Input waits for the next frame: run it soon rather than wait for more input.
+  bool input_pending() const { return input_.pending(); }
 
   // Destroys the ImGui context. Safe to call twice.
   void shutdown();
@@ -145,7 +150,7 @@ class App {
   TestProbe probe_;
   std::vector<double> frame_times_;  // the last kFrameWindow, a ring
   std::size_t frame_time_next_ = 0;
-  KeyLatch keys_;
+  InputQueue input_;
 };
 
 }  // namespace cockpit::ui

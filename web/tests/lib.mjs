@@ -64,7 +64,15 @@ export async function shot(page, path) {
   return decodePng(await page.screenshot({ path }));
 }
 export async function waitView(page, view, timeout = 15000) {
-  await page.waitForFunction((v) => window.cockpit && window.cockpit.view === v, view, { timeout });
+  try {
+    await page.waitForFunction((v) => window.cockpit && window.cockpit.view === v, view, { timeout });
+  } catch (e) {
+    // Say what the app shows instead: the view, its controls and the words it reports.
+    const p = await probe(page).catch(() => undefined);
+    const what = p ? `view ${p.view}, controls ${Object.keys(p.controls).join(' ')}, texts ${JSON.stringify(p.texts)}`
+                   : 'no probe';
+    throw new Error(`waiting ${timeout} ms for the ${view} view: ${what}`, { cause: e });
+  }
   await settle(page);
 }
 export async function waitControl(page, name, present = true, timeout = 15000) {

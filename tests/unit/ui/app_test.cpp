@@ -47,7 +47,8 @@ std::string fresh_db(const std::string& name) {
 
 // Arbitrary slots in io.KeysDown for the keys the App reads (a shell's backend maps
 // its native codes the same way).
-enum Slot { kEnter = 10, kEscape, kUp, kDown, kZ, kPageUp, kPageDown, kKeyPadEnter, kTab, kBackspace };
+enum Slot { kEnter = 10, kEscape, kUp, kDown, kZ, kPageUp, kPageDown, kKeyPadEnter, kTab, kBackspace, kA, kJ };
+constexpr int kLeftControl = 341;  // GLFW's code: the App's input queue knows the modifiers by it
 
 void map_keys() {
   ImGuiIO& io = ImGui::GetIO();
@@ -61,6 +62,7 @@ void map_keys() {
   io.KeyMap[ImGuiKey_KeyPadEnter] = kKeyPadEnter;
   io.KeyMap[ImGuiKey_Tab] = kTab;
   io.KeyMap[ImGuiKey_Backspace] = kBackspace;
+  io.KeyMap[ImGuiKey_A] = kA;
 }
 
 void frame(App& app, ImVec2 mouse = ImVec2(-1e6f, -1e6f), bool down = false) {
@@ -497,22 +499,35 @@ TEST_CASE("fragments and mail links") {
         "mailto:a@b.example?subject=Order%204471%3A%20new%20date&body=Hello%20%26%20bye");
 }
 
+// What a window's callbacks do for a key tapped while a frame is slow: down and up
+// (and the character it types) all arrive before the next frame.
+void tap(App& app, int slot, unsigned int ch = 0) {
+  app.key_event(slot, true);
+  if (ch) app.char_event(ch);
+  app.key_event(slot, false);
+}
+
+// Frames until the App's input queue has handed everything to ImGui.
+int drain(App& app) {
+  int frames = 0;
+  while (app.input_pending() && frames < 1000) {
+    frame(app);
+    ++frames;
+  }
+  frame(app);
+  return frames;
+}
+
 TEST_CASE("a key tapped between two frames (down and up before the next) still acts, once") {
   Harness h("tap", 1.0f, "m-anna");
   App& app = h.app;
   ImGuiIO& io = ImGui::GetIO();
-  // What the window's key callback does for a quick tap of Enter while a frame is slow:
-  // ImGui's backend sets the key down and up again; the App is told both.
-  io.KeysDown[kEnter] = true;
-  app.key_event(kEnter, true);
-  io.KeysDown[kEnter] = false;
-  app.key_event(kEnter, false);
+  tap(app, kEnter);
   frame(app);
   CHECK(app.probe().view == "customer");
   CHECK(app.state().customer == "c-bike");
   // A tap of Esc the same way goes back; the next frames change nothing more.
-  app.key_event(kEscape, true);
-  app.key_event(kEscape, false);
+  tap(app, kEscape);
   frame(app);
   CHECK(app.probe().view == "today");
   frame(app);
@@ -521,13 +536,73 @@ TEST_CASE("a key tapped between two frames (down and up before the next) still a
   CHECK(app.state().cursor == 0);
   CHECK_FALSE(io.KeysDown[kEnter]);  // each was down for its one frame only
   CHECK_FALSE(io.KeysDown[kEscape]);
-  // A key held across frames is left to the backend (down until it is released).
-  io.KeysDown[kDown] = true;
+  CHECK_FALSE(app.input_pending());
+  // A key held across frames stays down until it is released.
   app.key_event(kDown, true);
   frame(app);
+  frame(app);
   CHECK(io.KeysDown[kDown]);
-  io.KeysDown[kDown] = false;
   app.key_event(kDown, false);
   frame(app);
   CHECK_FALSE(io.KeysDown[kDown]);
+}
+
+TEST_CASE("keys and characters that arrive together act in the order they were typed") {
+  Harness h("typed_order", 1.0f, "m-anna");
+  App& app = h.app;
+  // "j" then Enter before one frame: the cursor moves, then Enter opens the second
+  // customer (ImGui alone would see Enter first, then the character).
+  const std::string second = [&] {
+    frame(app);
+    std::vector<std::string> rows;
+    for (const ControlRect& c : app.probe().controls)
+      if (c.name.rfind("row.", 0) == 0) rows.push_back(c.name.substr(4));
+    REQUIRE(rows.size() >= 2);
+    return rows[1];
+  }();
+  tap(app, kJ, 'j');
+  tap(app, kEnter);
+  CHECK(drain(app) >= 2);
+  CHECK(app.probe().view == "customer");
+  CHECK(app.state().customer == second);
+  tap(app, kEscape);
+  drain(app);
+  CHECK(app.probe().view == "today");
+
+  // In a text field: Ctrl+A, Backspace, then new text, all before one frame, replace
+  // what was there (Ctrl still down for A, Backspace before the characters after it).
+  type(app, "/");
+  frame(app);
+  type(app, "wardrobe");
+  REQUIRE(app.state().query.search == "wardrobe");
+  app.key_event(kLeftControl, true);
+  tap(app, kA);
+  app.key_event(kLeftControl, false);
+  tap(app, kBackspace);
+  for (char c : std::string("hinge")) app.char_event(static_cast<unsigned char>(c));
+  drain(app);
+  CHECK(app.state().query.search == "hinge");
+  CHECK_FALSE(ImGui::GetIO().KeyCtrl);
+  CHECK(count_prefix(app, "row.") == 1);
+  CHECK(control(app, "row.c-wardrobe"));
+
+  // A click that comes after typing does not overtake it: the characters still waiting
+  // behind a Backspace land in the search box (which still has the keyboard) before
+  // the click moves the keyboard away.
+  app.key_event(kLeftControl, true);
+  tap(app, kA);
+  app.key_event(kLeftControl, false);
+  tap(app, kBackspace);
+  for (char c : std::string("hinx")) app.char_event(static_cast<unsigned char>(c));
+  tap(app, kBackspace);
+  for (char c : std::string("ge")) app.char_event(static_cast<unsigned char>(c));
+  const ControlRect* chip = control(app, "filter.overdue");
+  REQUIRE(chip);
+  const ImVec2 at(chip->x + chip->w / 2, chip->y + chip->h / 2);
+  app.mouse_button_event(0, true);
+  app.mouse_button_event(0, false);
+  for (int i = 0; i < 1000 && app.input_pending(); ++i) frame(app, at);
+  frame(app, at);
+  CHECK(app.state().query.search == "hinge");
+  CHECK(app.state().query.severity == vm::SeverityFilter::overdue);
 }
