@@ -31,11 +31,11 @@ std::string token_hash(std::string_view token);  // hex SHA-256
 
 constexpr Time kSessionLifetime = 30 * kDay;
 
-// Sessions, cached in memory for a minute so that the API does not touch the database
-// for every request. Sign-out and password resets through this object take effect at
-// once; ones done by another process (the admin command) within the minute.
-// How long a resolved session is trusted without reading the database again: the
-// longest an admin's reset-password takes to end a running server's sessions.
+// Sessions, cached in memory for a few seconds so that the API does not touch the
+// database for every request. Sign-out and password resets through this object take
+// effect at once; ones done by another process (the admin command) within
+// kSessionCacheFor: how long a resolved session is trusted without reading the
+// database again.
 inline constexpr std::chrono::seconds kSessionCacheFor{5};
 
 class Sessions {
