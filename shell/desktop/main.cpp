@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
   while (!glfwWindowShouldClose(window)) {
     // Interactive: sleep until input, an HTTP answer (posted event) or the next tick of
     // animations and clocks (30 Hz); a fixed number of frames renders back to back, and
-    // so do frames while typed keys still wait for their turn.
+    // so do frames while keys or clicks still wait for their turn (ui/input_queue.hpp).
     if (opt.frames > 0 || opt.until_synced || app.input_pending())
       glfwPollEvents();
     else
