@@ -217,13 +217,7 @@ std::string integration_token(const Server& s, const std::string& name) {
 }
 
 HttpReply ingest(const Server& s, const std::string& token, const std::string& document, long timeout_ms) {
-  Call c;
-  c.method = "POST";
-  c.path = "/api/ingest";
-  c.body = document;
-  c.bearer = token;
-  c.timeout_ms = timeout_ms;
-  return s.call(c);
+  return s.call({.method = "POST", .path = "/api/ingest", .body = document, .bearer = token, .timeout_ms = timeout_ms});
 }
 
 json Device::upsert(const std::string& kind, const std::string& id, json fields, std::int64_t base_seq) {

@@ -10,13 +10,7 @@ TEST_CASE("hostile payloads are refused clearly and the server stays healthy") {
   Server s(temp_path("limits.db"), {"--demo", "--max-body", "200000"});
   const std::string token = s.sign_in("m-anna", "demo-anna");
   auto push_raw = [&](const std::string& body, const std::string& type = "application/json") {
-    Call c;
-    c.method = "POST";
-    c.path = "/api/push";
-    c.body = body;
-    c.content_type = type;
-    c.bearer = token;
-    return s.call(c);
+    return s.call({.method = "POST", .path = "/api/push", .body = body, .content_type = type, .bearer = token});
   };
   struct Row {
     std::string name;

@@ -21,8 +21,8 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  api, CHROMIUM, checkSite, clickControl, framesAfter, launchChromium, probe, saved, settle,
-  startCockpitServer, waitView,
+  api, CHROMIUM, checkSite, clickControl, fillSignIn, framesAfter, launchChromium, printPageLog, probe, saved,
+  settle, startCockpitServer, waitView,
 } from './lib.mjs';
 
 const arg = (name, fallback) => {
@@ -178,12 +178,7 @@ try {
     await page.goto(server.url);
     await framesAfter(page, 3, 60000);
     await waitView(page, 'sign-in');
-    await clickControl(page, 'signin.manager');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Backspace');
-    await page.keyboard.type(who);
-    await clickControl(page, 'signin.password');
-    await page.keyboard.type(PASSWORD);
+    await fillSignIn(page, who, PASSWORD);
     t = Date.now();
     await clickControl(page, 'signin.submit');
     await page.waitForFunction(() => window.cockpit.view === 'today' &&
@@ -260,7 +255,7 @@ try {
   say(`load after the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 } catch (e) {
   console.error(e);
-  if (chrome) for (const l of chrome.log.console.slice(-20)) console.error(`  page: ${l}`);
+  if (chrome) printPageLog(chrome);
   process.exitCode = 1;
 } finally {
   if (chrome) await chrome.kill().catch(() => {});

@@ -106,15 +106,21 @@ export async function signIn(page, who, password) {
   } else {
     assert.ok(p.controls['signin.password'], `no way to sign in ${who}: ${JSON.stringify(Object.keys(p.controls))}`);
     assert.ok(password !== undefined, `the password form is shown: pass ${who}'s password`);
-    await clickControl(page, 'signin.manager');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Backspace');
-    await page.keyboard.type(who);
-    await clickControl(page, 'signin.password');
-    await page.keyboard.type(password);
+    await fillSignIn(page, who, password);
     await clickControl(page, 'signin.submit');
   }
   await waitView(page, 'today', 30000);
+}
+
+// The password form filled in (the manager id replacing what the field held), not yet
+// submitted: for callers that time or watch the submit themselves.
+export async function fillSignIn(page, who, password) {
+  await clickControl(page, 'signin.manager');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(who);
+  await clickControl(page, 'signin.password');
+  await page.keyboard.type(password);
 }
 
 // Opens the customer, sends the suggestion about `about` as proposed, and waits until
@@ -130,6 +136,12 @@ export async function sendSuggestion(page, customer, about) {
   await clickControl(page, 'compose.send');
   await waitControl(page, 'compose.send', false);
   await waitControl(page, `suggestion.${about}.send`, false);
+}
+
+// The last console lines and every uncaught error of a browser's page, for a failed test.
+export function printPageLog(browser) {
+  for (const line of browser.log.console.slice(-30)) console.error(`  page: ${line}`);
+  for (const line of browser.log.errors) console.error(`  page error: ${line}`);
 }
 
 // ------------------------------------------------------------ processes

@@ -28,7 +28,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  checkSite, clickControl, framesAfter, launchChromium, probe, saved, sendSuggestion, shot, signIn,
+  checkSite, clickControl, framesAfter, launchChromium, printPageLog, probe, saved, sendSuggestion, shot, signIn,
   startCockpitServer, waitControl, waitView,
 } from './lib.mjs';
 import { describe } from './png.mjs';
@@ -441,10 +441,7 @@ try {
 } catch (e) {
   failed = true;
   console.error(e);
-  if (chrome) {
-    for (const line of chrome.log.console.slice(-30)) console.error(`  page: ${line}`);
-    for (const line of chrome.log.errors) console.error(`  page error: ${line}`);
-  }
+  if (chrome) printPageLog(chrome);
 } finally {
   for (const t of timings) console.log(`  ${t}`);
   if (chrome) await chrome.kill().catch(() => {});

@@ -25,8 +25,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   api, apiSignIn, checkSite, clickControl, framesAfter, launchChromium, openCustomer, openPersistent, probe, runCli,
-  saved, sendSuggestion, shot, signIn, startCockpitServer, suggestionsShown, textOf, waitControl, waitText,
-  waitView,
+  printPageLog, saved, sendSuggestion, shot, signIn, startCockpitServer, suggestionsShown, textOf, waitControl,
+  waitText, waitView,
 } from './lib.mjs';
 
 const site = process.env.COCKPIT_SITE;
@@ -508,11 +508,7 @@ try {
 } catch (e) {
   failed = true;
   console.error(e);
-  for (const b of [chrome, other]) {
-    if (!b) continue;
-    for (const line of b.log.console.slice(-30)) console.error(`  page: ${line}`);
-    for (const line of b.log.errors) console.error(`  page error: ${line}`);
-  }
+  for (const b of [chrome, other]) if (b) printPageLog(b);
 } finally {
   for (const f of figures) console.log(`  ${f}`);
   for (const t of timings) console.log(`  ${t}`);

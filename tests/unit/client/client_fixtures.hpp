@@ -9,6 +9,7 @@
 #include "domain/record_write.hpp"
 #include "domain/records.hpp"
 #include "sync/protocol.hpp"
+#include "../known_records.hpp"
 #include "../record_builders.hpp"
 
 namespace cockpit::test {
@@ -42,16 +43,11 @@ inline sync::RecordKind kind_of(const AnyRecord& r) {
 }
 
 // What a device holds, for the parsers' reference checks.
-struct Known final : KnownRecords {
-  std::set<std::string> managers{"m-anna", "m-ben", "m-lena"};
-  std::set<std::string> customers{"c-1", "c-2"};
-  std::map<std::string, std::string> cases{{"k-1", "c-1"}};
-  bool has_manager(std::string_view id) const override { return managers.count(std::string(id)) > 0; }
-  bool has_customer(std::string_view id) const override { return customers.count(std::string(id)) > 0; }
-  std::optional<std::string> case_customer(std::string_view id) const override {
-    auto it = cases.find(std::string(id));
-    if (it == cases.end()) return std::nullopt;
-    return it->second;
+struct Known final : MemoryKnownRecords {
+  Known() {
+    managers = {"m-anna", "m-ben", "m-lena"};
+    customers = {"c-1", "c-2"};
+    cases = {{"k-1", "c-1"}};
   }
 };
 

@@ -10,6 +10,7 @@
 #include "domain/demo.hpp"
 #include "domain/demo_book.hpp"
 #include "domain/document.hpp"
+#include "../known_records.hpp"
 
 using namespace cockpit;
 using nlohmann::json;
@@ -235,19 +236,6 @@ TEST_CASE("a record's case must belong to its customer") {
   CHECK_REFUSED_WITH(d, "promises[1] (id \"p-2\"): field \"case\": case \"k-1\" belongs to customer \"c-1\", not \"c-2\"");
 }
 
-namespace {
-struct FakeStore final : KnownRecords {
-  std::set<std::string> managers, customers;
-  std::map<std::string, std::string> cases;
-  bool has_manager(std::string_view id) const override { return managers.count(std::string(id)) > 0; }
-  bool has_customer(std::string_view id) const override { return customers.count(std::string(id)) > 0; }
-  std::optional<std::string> case_customer(std::string_view id) const override {
-    auto it = cases.find(std::string(id));
-    if (it == cases.end()) return std::nullopt;
-    return it->second;
-  }
-};
-}  // namespace
 
 TEST_CASE("references may point to records already in the store") {
   json d = json::parse(R"({
@@ -257,7 +245,7 @@ TEST_CASE("references may point to records already in the store") {
                       "direction": "out", "sender": "m-old", "kind": "other", "subject": "Hi"} ]
   })");
   CHECK_FALSE(parse_document(text_of(d)).ok());
-  FakeStore known;
+  test::MemoryKnownRecords known;
   known.managers = {"m-old"};
   known.customers = {"c-old", "c-other"};
   known.cases = {{"k-old", "c-old"}};
