@@ -222,7 +222,7 @@ void draw_password_sign_in(DrawContext& ctx, float width) {
     ImGui::PushTextWrapPos(width);
     ImGui::TextColored(p.overdue, "%s", flow.error.c_str());
     ImGui::PopTextWrapPos();
-    record_control(ctx.probe, "signin.error");
+    record_control(ctx.probe, "signin.error", flow.error);  // its words: a failed test says why
   } else if (!st.sign_in_error.empty()) {
     ImGui::TextColored(p.overdue, "%s", st.sign_in_error.c_str());
   }
