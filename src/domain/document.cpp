@@ -46,6 +46,7 @@
 #include <unordered_set>
 
 #include "domain/enums.hpp"
+#include "domain/input_scan.hpp"
 
 namespace cockpit {
 namespace {
@@ -493,32 +494,6 @@ class References {
 
 // ---------------------------------------------------------------- [SECTION] Parsing
 
-// Whether arrays/objects nest deeper than `max` anywhere in the text. A linear scan
-// before parsing, so a hostile document never builds a deep tree. (nlohmann's parser
-// callback could refuse depth too, but in 3.11.2 its end_object() walks the whole
-// parent on every object: quadratic on a list of 200,000 records.) Malformed text is
-// left for the parser to refuse.
-bool nesting_exceeds(std::string_view text, std::size_t max) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
-
 constexpr const char* kLists[] = {"managers",    "customers", "cases",
                                   "promises",    "exceptions", "touchpoints",
                                   "scheduled",   "suggestion_decisions"};
@@ -907,7 +882,8 @@ ParsedDocument parse_document(std::string_view text, const KnownRecords* known, 
   if (text.size() > lim.max_bytes)
     return refuse({"document: " + std::to_string(text.size()) + " bytes is larger than the limit of " +
                    std::to_string(lim.max_bytes) + " bytes"});
-  if (nesting_exceeds(text, lim.max_depth))
+  // A linear pre-scan (domain/input_scan.hpp): a hostile document never builds a deep tree.
+  if (json_nesting_exceeds(text, lim.max_depth))
     return refuse({"document: nested deeper than " + std::to_string(lim.max_depth) + " levels"});
   json doc;
   try {

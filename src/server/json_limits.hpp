@@ -1,21 +1,18 @@
 #pragma once
-// Parsing request bodies with limits: nlohmann/json parses iteratively but copies and
-// dumps recursively, so depth is capped WHILE parsing (parser callback), as are string
-// and list lengths. A refusal names what broke the limit.
-#include <cstddef>
+// Parsing request bodies with limits, in linear time: the shape (depth, string and list
+// lengths) is checked by one scan before parsing (domain/input_scan.hpp), then the text
+// is parsed without a callback. A refusal names what broke the limit.
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "domain/input_scan.hpp"
+
 namespace cockpit::server {
 
-struct JsonLimits {
-  std::size_t max_depth = 16;
-  std::size_t max_string = 100'000;  // bytes in one string or key
-  std::size_t max_list = 10'000;     // elements of one array
-};
+using JsonLimits = JsonShapeLimits;
 
 struct JsonError {
   std::string message, field;  // field: the key being read when it broke, if known
