@@ -19,8 +19,9 @@ Response ServerApp::ingest(Request& req) {
   if (!out.ok) {
     nlohmann::json j{{"error", out.errors.empty() ? "invalid document" : out.errors.front()},
                      {"errors", out.errors},
-                     {"code", "invalid_document"}};
-    return Response::json(422, j);
+                     {"code", out.code}};
+    if (out.code == "managers_read_only") j["field"] = "managers";
+    return Response::json(out.status, j);
   }
   live_.notify(out.cursor, out.affected);
   return Response::json(200, nlohmann::json{{"ok", true},

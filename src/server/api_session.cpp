@@ -41,10 +41,8 @@ Response ServerApp::sign_in(Request& req) {
   if (!id || id->empty() || id->size() > 200) return Response::error(400, "manager: expected an id", "manager", "bad_request");
   if (!password || password->size() > 1024) return Response::error(400, "password: expected a string", "password", "bad_request");
 
-  // Guessing is slowed per address and account, not per account alone (that would let
-  // anyone lock a manager out).
-  int retry = 0;
-  if (!sign_in_limiter_.take(req.peer_ip + "|" + *id, retry)) {
+  // Guessing is slowed per address and id, per account and per address (sign_in_throttle.hpp).
+  if (const int retry = sign_in_throttle_.admit(req.peer_ip, *id)) {
     storage_.audit(AuditEntry{0, "sign_in_throttled", *id, *id, "", req.peer_ip});
     return Response::error(429, "too many sign-in attempts; retry in " + std::to_string(retry) + " s", "",
                            "rate_limited")
@@ -58,9 +56,11 @@ Response ServerApp::sign_in(Request& req) {
   else
     burn_password_check(*password);  // same time as a wrong password: ids are not revealed
   if (!ok) {
+    sign_in_throttle_.failed(req.peer_ip, *id);
     storage_.audit(AuditEntry{0, "sign_in_failed", *id, *id, "", req.peer_ip});
     return Response::error(401, "wrong manager id or password", "", "bad_credentials");
   }
+  sign_in_throttle_.succeeded(*id);
   const std::string token = sessions_.create(*id);
   req.identity = *id;
   storage_.audit(AuditEntry{0, "sign_in", *id, *id, "", req.peer_ip});

@@ -150,7 +150,7 @@ Response ServerApp::live_wait(Request& req) {
   // `client`: the device's client id, so its own pushes do not wake it (see push).
   std::string client = req.arg("client");
   if (client.size() > 200) return Response::error(400, "client: longer than 200 bytes", "client", "bad_request");
-  return live_.wait(*who, *since, client);
+  return live_.wait(*who, *since, client, token_hash(bearer(req)));
 }
 
 }  // namespace cockpit::server

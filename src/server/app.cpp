@@ -1,4 +1,4 @@
-// ServerApp: routing, security headers, rate limits, identity, request-body checks.
+// ServerApp: routing, identity, request-body checks.
 #include "server/app.hpp"
 
 namespace cockpit::server {
@@ -8,44 +8,30 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage)
       storage_(storage),
       sessions_(storage),
       limiter_(cfg.rate, cfg.burst),
-      sign_in_limiter_(cfg.sign_in_rate, cfg.sign_in_burst),
+      sign_in_throttle_(SignInLimits{cfg.sign_in_rate, cfg.sign_in_burst, cfg.sign_in_address_rate,
+                                     cfg.sign_in_address_burst, cfg.sign_in_free_failures, cfg.sign_in_max_delay_s}),
       files_(cfg.app_dir),
-      live_(storage.cursor(), std::chrono::seconds(cfg.heartbeat_s)) {
+      live_(storage.cursor(), std::chrono::seconds(cfg.heartbeat_s), cfg.live_per_session) {
   auto bind = [this](Response (ServerApp::*fn)(Request&)) { return [this, fn](Request& r) { return (this->*fn)(r); }; };
-  router_.add("GET", "/api/health", [this](Request&) {
+  router_.add("GET", "/api/health", Access::open, [this](Request&) {
     return Response::json(200, nlohmann::json{{"ok", true}, {"schema_version", sync::kSchemaVersion},
                                               {"cursor", storage_.cursor()}});
   });
-  router_.add("POST", "/api/session", bind(&ServerApp::sign_in));
-  router_.add("DELETE", "/api/session", bind(&ServerApp::sign_out));
-  router_.add("GET", "/api/me", bind(&ServerApp::me));
-  router_.add("POST", "/api/push", bind(&ServerApp::push));
-  router_.add("GET", "/api/pull", bind(&ServerApp::pull));
-  router_.add("GET", "/api/live", bind(&ServerApp::live_wait));
-  router_.add("POST", "/api/ingest", bind(&ServerApp::ingest));
+  router_.add("POST", "/api/session", Access::open, bind(&ServerApp::sign_in));
+  router_.add("DELETE", "/api/session", Access::open, bind(&ServerApp::sign_out));
+  router_.add("GET", "/api/me", Access::session, bind(&ServerApp::me));
+  router_.add("POST", "/api/push", Access::session, bind(&ServerApp::push));
+  router_.add("GET", "/api/pull", Access::session, bind(&ServerApp::pull));
+  router_.add("GET", "/api/live", Access::session, bind(&ServerApp::live_wait));
+  router_.add("POST", "/api/ingest", Access::integration, bind(&ServerApp::ingest));
 }
 
+// Called once the body is in: admit() has already checked credentials and rate limits.
 Response ServerApp::handle(Request& req) {
-  // Rate limit per credential (hashed: the table holds no secrets) or per address.
-  const std::string cred = bearer(req);
-  const std::string key = cred.empty() ? "ip:" + req.peer_ip : "t:" + token_hash(cred);
-  int retry = 0;
-  Response r;
-  if (!limiter_.take(key, retry)) {
-    r = Response::error(429, "too many requests; retry in " + std::to_string(retry) + " s", "", "rate_limited");
-    r.header("Retry-After", std::to_string(retry));
-  } else if (auto routed = router_.dispatch(req)) {
-    r = std::move(*routed);
-  } else if (req.path.rfind("/api/", 0) == 0) {
-    r = Response::error(404, "no such endpoint: " + req.path, "", "not_found");
-  } else if (auto file = files_.serve(req)) {
-    r = std::move(*file);
-  } else {
-    r = Response::error(404, "not found: " + req.path, "", "not_found");
-  }
-  if (r.deferred) return r;  // headers are added by whoever completes it
-  add_standard_headers(r, req.path.rfind("/api/", 0) == 0);
-  return r;
+  if (auto routed = router_.dispatch(req)) return std::move(*routed);
+  if (req.path.rfind("/api/", 0) == 0) return Response::error(404, "no such endpoint: " + req.path, "", "not_found");
+  if (auto file = files_.serve(req)) return std::move(*file);
+  return Response::error(404, "not found: " + req.path, "", "not_found");
 }
 
 std::string ServerApp::bearer(const Request& req) const {

@@ -2,8 +2,10 @@
 // The server application: routes, authentication, limits and the API handlers, on top
 // of a ServerStorage. The HTTP layer calls handle() for every request.
 //
-// Handlers are spread over files by job: app.cpp (routing, headers, rate limits,
-// identity), api_session.cpp, api_sync.cpp (push, pull, live), api_ingest.cpp.
+// Handlers are spread over files by job: app.cpp (routing, identity, request-body
+// checks), admission.cpp (what is decided on the headers, before any body: credentials,
+// rate limits, body limits, the headers every answer carries), api_session.cpp,
+// api_sync.cpp (push, pull, live), api_ingest.cpp. The limits: src/server/LIMITS.md.
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@
 #include "server/live.hpp"
 #include "server/rate_limit.hpp"
 #include "server/router.hpp"
+#include "server/sign_in_throttle.hpp"
 #include "server/static_files.hpp"
 #include "server/storage.hpp"
 
@@ -27,9 +30,14 @@ class ServerApp {
  public:
   ServerApp(const ServerConfig& cfg, ServerStorage& storage);
   Response handle(Request& req);
+  // admission.cpp: called by the HTTP layer with the headers, before the body.
+  Admission admit(Request& req);
+  void decorate(const Request& req, Response& r) const;
   Live& live() { return live_; }
 
  private:
+  // admission.cpp
+  std::optional<Response> refuse_stranger(const Request& req, Response refusal);
   // app.cpp
   std::optional<sync::Identity> identify(Request& req);
   std::string bearer(const Request& req) const;
@@ -51,7 +59,8 @@ class ServerApp {
   const ServerConfig cfg_;
   ServerStorage& storage_;
   Sessions sessions_;
-  RateLimiter limiter_, sign_in_limiter_;
+  RateLimiter limiter_;
+  SignInThrottle sign_in_throttle_;
   Router router_;
   StaticFiles files_;
   Live live_;

@@ -24,6 +24,10 @@ constexpr const char* kUsage =
     "  cockpit-server [serve] [--config FILE] [--port N] [--bind ADDR] [--db FILE] [--app-dir DIR] [--demo]\n"
     "                 [--threads N] [--max-body BYTES] [--rate R] [--burst B] [--synchronous full|normal]\n"
     "                 [--heartbeat SECONDS] [--pull-page RECORDS] [--no-log]\n"
+    "                 [--max-body-unauthenticated BYTES] [--max-connections N] [--max-connections-per-address N]\n"
+    "                 [--idle-timeout SECONDS] [--live-per-session N] [--sign-in-rate R] [--sign-in-burst B]\n"
+    "                 [--sign-in-address-rate R] [--sign-in-address-burst B] [--sign-in-free-failures N]\n"
+    "                 [--sign-in-max-delay SECONDS]   (the limits: src/server/LIMITS.md)\n"
     "  cockpit-server add-manager --db FILE --id ID --name NAME --email EMAIL --role manager|lead --password-stdin\n"
     "  cockpit-server reset-password --db FILE --id ID --password-stdin   (ends the manager's sessions within 5 s)\n"
     "  cockpit-server add-integration --db FILE --name NAME     (prints the token once)\n";
@@ -66,8 +70,13 @@ int serve(const std::vector<std::string>& args) {
   opts.port = cfg.port;
   opts.threads = cfg.threads;
   opts.max_body = cfg.max_body;
+  opts.connection_limit = cfg.max_connections;
+  opts.per_address_limit = cfg.max_connections_per_address;
+  opts.idle_timeout_s = cfg.idle_timeout_s;
   opts.log_requests = cfg.log;
-  HttpServer http(opts, [&app](Request& r) { return app.handle(r); });
+  HttpServer http(
+      opts, [&app](Request& r) { return app.handle(r); }, [&app](Request& r) { return app.admit(r); },
+      [&app](const Request& req, Response& r) { app.decorate(req, r); });
   if (!http.start(error)) {
     std::fprintf(stderr, "cockpit-server: %s\n", error.c_str());
     return 1;

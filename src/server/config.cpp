@@ -1,6 +1,10 @@
 #include "server/config.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -27,47 +31,79 @@ bool to_bool(const std::string& v, bool& out) {
   return true;
 }
 
-bool set_key(ServerConfig& c, const std::string& key, const std::string& v, std::string& err) {
+template <typename T>
+void set_unsigned(T& out, const std::string& v) {
+  if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) throw std::invalid_argument(v);
+  const unsigned long long n = std::stoull(v);
+  if (n > std::numeric_limits<T>::max()) throw std::out_of_range(v);
+  out = static_cast<T>(n);
+}
+
+void set_number(double& out, const std::string& v) {
+  std::size_t used = 0;
+  out = std::stod(v, &used);
+  if (used != v.size() || out < 0) throw std::invalid_argument(v);
+}
+
+void set_flag(bool& out, const std::string& v) {
+  if (!to_bool(v, out)) throw std::invalid_argument(v);
+}
+
+using Setter = std::function<void(ServerConfig&, const std::string&)>;
+
+// Every setting by its flag name; `_` in a key reads as `-`.
+const std::map<std::string, Setter>& settings() {
+  static const std::map<std::string, Setter> kSettings = {
+      {"port", [](ServerConfig& c, const std::string& v) { set_unsigned(c.port, v); }},
+      {"bind", [](ServerConfig& c, const std::string& v) { c.bind = v; }},
+      {"db", [](ServerConfig& c, const std::string& v) { c.db = v; }},
+      {"app-dir", [](ServerConfig& c, const std::string& v) { c.app_dir = v; }},
+      {"demo", [](ServerConfig& c, const std::string& v) { set_flag(c.demo, v); }},
+      {"log", [](ServerConfig& c, const std::string& v) { set_flag(c.log, v); }},
+      {"threads", [](ServerConfig& c, const std::string& v) { set_unsigned(c.threads, v); }},
+      {"max-body", [](ServerConfig& c, const std::string& v) { set_unsigned(c.max_body, v); }},
+      {"max-body-unauthenticated",
+       [](ServerConfig& c, const std::string& v) { set_unsigned(c.max_body_unauthenticated, v); }},
+      {"max-connections", [](ServerConfig& c, const std::string& v) { set_unsigned(c.max_connections, v); }},
+      {"max-connections-per-address",
+       [](ServerConfig& c, const std::string& v) { set_unsigned(c.max_connections_per_address, v); }},
+      {"idle-timeout", [](ServerConfig& c, const std::string& v) { set_unsigned(c.idle_timeout_s, v); }},
+      {"live-per-session", [](ServerConfig& c, const std::string& v) { set_unsigned(c.live_per_session, v); }},
+      {"rate", [](ServerConfig& c, const std::string& v) { set_number(c.rate, v); }},
+      {"burst", [](ServerConfig& c, const std::string& v) { set_number(c.burst, v); }},
+      {"sign-in-rate", [](ServerConfig& c, const std::string& v) { set_number(c.sign_in_rate, v); }},
+      {"sign-in-burst", [](ServerConfig& c, const std::string& v) { set_number(c.sign_in_burst, v); }},
+      {"sign-in-address-rate",
+       [](ServerConfig& c, const std::string& v) { set_number(c.sign_in_address_rate, v); }},
+      {"sign-in-address-burst",
+       [](ServerConfig& c, const std::string& v) { set_number(c.sign_in_address_burst, v); }},
+      {"sign-in-free-failures",
+       [](ServerConfig& c, const std::string& v) { set_unsigned(c.sign_in_free_failures, v); }},
+      {"sign-in-max-delay", [](ServerConfig& c, const std::string& v) { set_unsigned(c.sign_in_max_delay_s, v); }},
+      {"heartbeat", [](ServerConfig& c, const std::string& v) { set_unsigned(c.heartbeat_s, v); }},
+      {"pull-page",
+       [](ServerConfig& c, const std::string& v) {
+         set_unsigned(c.pull_page, v);
+         if (c.pull_page == 0) throw std::out_of_range("pull-page");
+       }},
+      {"synchronous",
+       [](ServerConfig& c, const std::string& v) {
+         if (v != "full" && v != "normal") throw std::invalid_argument(v);
+         c.synchronous_full = v == "full";
+       }},
+  };
+  return kSettings;
+}
+
+bool set_key(ServerConfig& c, std::string key, const std::string& v, std::string& err) {
+  std::replace(key.begin(), key.end(), '_', '-');
+  auto it = settings().find(key);
+  if (it == settings().end()) {
+    err = "unknown setting \"" + key + "\"";
+    return false;
+  }
   try {
-    if (key == "port") {
-      unsigned long p = std::stoul(v);
-      if (p > 65535) throw std::out_of_range("port");
-      c.port = static_cast<std::uint16_t>(p);
-    } else if (key == "bind") {
-      c.bind = v;
-    } else if (key == "db") {
-      c.db = v;
-    } else if (key == "app-dir" || key == "app_dir") {
-      c.app_dir = v;
-    } else if (key == "demo") {
-      if (!to_bool(v, c.demo)) throw std::invalid_argument(v);
-    } else if (key == "log") {
-      if (!to_bool(v, c.log)) throw std::invalid_argument(v);
-    } else if (key == "threads") {
-      c.threads = static_cast<unsigned>(std::stoul(v));
-    } else if (key == "max-body" || key == "max_body") {
-      c.max_body = std::stoull(v);
-    } else if (key == "rate") {
-      c.rate = std::stod(v);
-    } else if (key == "burst") {
-      c.burst = std::stod(v);
-    } else if (key == "sign-in-rate" || key == "sign_in_rate") {
-      c.sign_in_rate = std::stod(v);
-    } else if (key == "sign-in-burst" || key == "sign_in_burst") {
-      c.sign_in_burst = std::stod(v);
-    } else if (key == "heartbeat") {
-      c.heartbeat_s = static_cast<unsigned>(std::stoul(v));
-    } else if (key == "pull-page" || key == "pull_page") {
-      c.pull_page = std::stoull(v);
-      if (c.pull_page == 0) throw std::out_of_range("pull-page");
-    } else if (key == "synchronous") {
-      if (v == "full") c.synchronous_full = true;
-      else if (v == "normal") c.synchronous_full = false;
-      else throw std::invalid_argument(v);
-    } else {
-      err = "unknown setting \"" + key + "\"";
-      return false;
-    }
+    it->second(c, v);
   } catch (const std::exception&) {
     err = "bad value for " + key + ": \"" + v + "\"";
     return false;

@@ -1,8 +1,8 @@
 #pragma once
 // cockpit-server's settings: defaults, then the config file (`--config FILE`: a JSON
 // object or `key = value` lines, # comments), then the flags. Flags win.
-// Keys are the flag names without dashes: port, bind, db, app-dir, demo, threads,
-// max-body, rate, burst, sign-in-rate, sign-in-burst, synchronous, heartbeat, pull-page, log.
+// Keys are the flag names without dashes (`max-body` or `max_body`); the limits among
+// them, their defaults and what a client sees are in src/server/LIMITS.md.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,9 +16,17 @@ struct ServerConfig {
   std::string app_dir;  // the browser build's files; empty: API only
   bool demo = false;
   unsigned threads = 4;
-  std::size_t max_body = 8u << 20;
-  double rate = 100, burst = 200;                 // requests/s per identity or IP
-  double sign_in_rate = 0.2, sign_in_burst = 10;  // sign-in attempts per IP and manager id
+  std::size_t max_body = 8u << 20;           // a request's body with credentials
+  std::size_t max_body_unauthenticated = 4096;  // without (sign-in): checked before reading it
+  unsigned max_connections = 4000;
+  unsigned max_connections_per_address = 128;   // 0: no cap
+  unsigned idle_timeout_s = 30;                 // a silent connection is closed (parked polls excepted)
+  unsigned live_per_session = 4;                // live polls one session may have parked
+  double rate = 100, burst = 200;               // requests/s per identity, or per address before sign-in
+  double sign_in_rate = 0.2, sign_in_burst = 10;  // sign-in attempts per address and manager id
+  double sign_in_address_rate = 0.5, sign_in_address_burst = 50;  // failed sign-ins per address, any id
+  unsigned sign_in_free_failures = 5;  // failures of one account before its exponential delay starts
+  unsigned sign_in_max_delay_s = 60;   // the delay's ceiling (an attacker cannot lock anyone out longer)
   bool synchronous_full = true;
   unsigned heartbeat_s = 25;
   // Records per pull of a lead (whose share is the whole book): a new device of a lead

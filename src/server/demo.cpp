@@ -27,7 +27,7 @@ bool install_demo(ServerStorage& storage, std::string& error) {
     error = "the built-in demo book does not parse";
     return false;
   }
-  auto out = ingest_document(storage, to_json(b), "demo", "");
+  auto out = ingest_document(storage, to_json(b), "demo", "", ManagerRecords::writable);
   if (!out.ok) {
     error = out.errors.empty() ? "demo book refused" : out.errors.front();
     return false;

@@ -29,6 +29,7 @@ using Clock = std::chrono::steady_clock;
 struct HttpServer::Conn {
   Request req;
   Clock::time_point start;
+  std::size_t max_body = 0;  // from the Admission
   bool too_large = false;
   bool queued = false;
   int status = 0;
@@ -82,7 +83,26 @@ void free_string(void* cls) {
   if (big) give_back_memory();
 }
 
-MHD_Result queue(MHD_Connection* c, HttpServer::Conn* st, Response& r) {
+// Request text as it goes into the log: bytes outside printable ASCII as \xNN, so a
+// "%0a" in a path cannot start a forged log line.
+std::string printable(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  static const char* kHex = "0123456789abcdef";
+  for (unsigned char ch : s) {
+    if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+      out += static_cast<char>(ch);
+    } else {
+      out += "\\x";
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+MHD_Result queue(HttpServer* srv, MHD_Connection* c, HttpServer::Conn* st, Response& r) {
+  srv->decorate(st->req, r);
   MHD_Response* resp = nullptr;
   if (r.file_fd >= 0) {
     resp = MHD_create_response_from_fd(static_cast<size_t>(r.file_size), r.file_fd);
@@ -138,40 +158,88 @@ void fill_request(MHD_Connection* c, Request& req) {
   }
 }
 
+Response too_large(std::size_t max_body) {
+  return Response::error(413, "request body larger than " + std::to_string(max_body) + " bytes", "", "too_large");
+}
+
+// The first call for a request: the request line and every header are here, no byte of
+// the body has been read. Credentials, rate limits and the body's limit are decided now.
+MHD_Result begin_request(HttpServer* srv, MHD_Connection* c, const char* url, const char* method, void** con_cls) {
+  auto* st = new HttpServer::Conn;
+  *con_cls = st;
+  ++srv->in_flight_;
+  st->start = Clock::now();
+  st->req.method = method ? method : "";
+  st->req.path = url ? url : "/";
+  fill_request(c, st->req);
+  Admission a;
+  try {
+    a = srv->admit(st->req);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: admitting a request: %s\n", e.what());
+    a.refuse = Response::error(500, "internal error");
+  }
+  // A refusal is sent before the body is read, and the connection is closed after it:
+  // a refused client holds no slot.
+  if (a.refuse) {
+    a.refuse->header("Connection", "close");
+    return queue(srv, c, st, *a.refuse);
+  }
+  st->max_body = a.max_body;
+  const char* cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  if (cl && std::strtoull(cl, nullptr, 10) > st->max_body) {
+    st->too_large = true;
+    Response r = too_large(st->max_body);
+    return queue(srv, c, st, r);
+  }
+  return MHD_YES;
+}
+
+// A body without Content-Length (chunked) is held to the same limit while it arrives.
+void receive(HttpServer::Conn* st, const char* upload, std::size_t size) {
+  if (st->too_large) return;
+  if (st->req.body.size() + size > st->max_body) {
+    st->too_large = true;
+    std::string().swap(st->req.body);
+  } else {
+    st->req.body.append(upload, size);
+  }
+}
+
+MHD_Result run_handler(HttpServer* srv, MHD_Connection* c, HttpServer::Conn* st) {
+  Response r;
+  try {
+    r = srv->handler()(st->req);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s %s: %s\n", st->req.method.c_str(), printable(st->req.path).c_str(), e.what());
+    r = Response::error(500, "internal error");
+  }
+  if (r.deferred) {
+    st->deferred = r.deferred;
+    std::unique_lock lock(st->deferred->mu_);
+    if (st->deferred->response_) {
+      Response ready = std::move(*st->deferred->response_);
+      lock.unlock();
+      return queue(srv, c, st, ready);
+    }
+    MHD_suspend_connection(c);
+    st->deferred->resume_ = [c] { MHD_resume_connection(c); };
+    return MHD_YES;
+  }
+  return queue(srv, c, st, r);
+}
+
 MHD_Result on_access(void* cls, MHD_Connection* c, const char* url, const char* method, const char*,
                      const char* upload, size_t* upload_size, void** con_cls) {
   auto* srv = static_cast<HttpServer*>(cls);
   auto* st = static_cast<HttpServer::Conn*>(*con_cls);
-  if (!st) {
-    st = new HttpServer::Conn;
-    *con_cls = st;
-    ++srv->in_flight_;
-    st->start = Clock::now();
-    st->req.method = method ? method : "";
-    st->req.path = url ? url : "/";
-    const char* cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && std::strtoull(cl, nullptr, 10) > srv->options().max_body) {
-      // Refuse before reading a byte of the body; MHD closes the connection after.
-      st->too_large = true;
-      Response r = Response::error(413, "request body larger than " + std::to_string(srv->options().max_body) +
-                                            " bytes", "", "too_large");
-      return queue(c, st, r);
-    }
-    return MHD_YES;
-  }
-  if (st->queued) {  // answered early (413): drop whatever body still arrives
+  if (!st) return begin_request(srv, c, url, method, con_cls);
+  if (st->queued) {  // answered early (a refusal, 413): drop whatever body still arrives
     *upload_size = 0;
     return MHD_YES;
   }
   if (*upload_size) {
-    if (!st->too_large) {
-      if (st->req.body.size() + *upload_size > srv->options().max_body) {
-        st->too_large = true;
-        std::string().swap(st->req.body);
-      } else {
-        st->req.body.append(upload, *upload_size);
-      }
-    }
+    receive(st, upload, *upload_size);
     *upload_size = 0;
     return MHD_YES;
   }
@@ -182,34 +250,13 @@ MHD_Result on_access(void* cls, MHD_Connection* c, const char* url, const char* 
       if (st->deferred->response_) r = std::move(*st->deferred->response_);
       else r = Response::error(500, "resumed without a response");
     }
-    return queue(c, st, r);
+    return queue(srv, c, st, r);
   }
   if (st->too_large) {
-    Response r = Response::error(413, "request body larger than " + std::to_string(srv->options().max_body) +
-                                          " bytes", "", "too_large");
-    return queue(c, st, r);
+    Response r = too_large(st->max_body);
+    return queue(srv, c, st, r);
   }
-  fill_request(c, st->req);
-  Response r;
-  try {
-    r = srv->handler()(st->req);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s %s: %s\n", st->req.method.c_str(), st->req.path.c_str(), e.what());
-    r = Response::error(500, "internal error");
-  }
-  if (r.deferred) {
-    st->deferred = r.deferred;
-    std::unique_lock lock(st->deferred->mu_);
-    if (st->deferred->response_) {
-      Response ready = std::move(*st->deferred->response_);
-      lock.unlock();
-      return queue(c, st, ready);
-    }
-    MHD_suspend_connection(c);
-    st->deferred->resume_ = [c] { MHD_resume_connection(c); };
-    return MHD_YES;
-  }
-  return queue(c, st, r);
+  return run_handler(srv, c, st);
 }
 
 void on_done(void* cls, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode toe) {
@@ -232,9 +279,9 @@ void HttpServer::finished(Conn* st, bool ok) {
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - st->start).count();
     // One line per request: time, peer, method, path, status, bytes, ms, identity.
     std::fprintf(stderr, "%s %s %s %s %d %lluB %.1fms %s%s\n", format_time(now_utc()).c_str(),
-                 st->req.peer_ip.empty() ? "-" : st->req.peer_ip.c_str(), st->req.method.c_str(),
-                 st->req.path.c_str(), st->status, static_cast<unsigned long long>(st->bytes), ms,
-                 st->req.identity.empty() ? "-" : st->req.identity.c_str(), ok ? "" : " aborted");
+                 st->req.peer_ip.empty() ? "-" : st->req.peer_ip.c_str(), printable(st->req.method).c_str(),
+                 printable(st->req.path).c_str(), st->status, static_cast<unsigned long long>(st->bytes), ms,
+                 st->req.identity.empty() ? "-" : printable(st->req.identity).c_str(), ok ? "" : " aborted");
   }
   const bool big = st->req.body.size() >= kTrimAfter;  // (a big answer: see free_string)
   delete st;
@@ -242,7 +289,13 @@ void HttpServer::finished(Conn* st, bool ok) {
   if (big) give_back_memory();
 }
 
-HttpServer::HttpServer(HttpOptions opts, Handler handler) : opts_(std::move(opts)), handler_(std::move(handler)) {}
+HttpServer::HttpServer(HttpOptions opts, Handler handler, Admit admit, Decorate decorate)
+    : opts_(std::move(opts)), handler_(std::move(handler)), admit_(std::move(admit)), decorate_(std::move(decorate)) {}
+
+Admission HttpServer::admit(Request& req) const {
+  if (admit_) return admit_(req);
+  return Admission{std::nullopt, opts_.max_body};
+}
 
 HttpServer::~HttpServer() { stop(0); }
 
@@ -268,6 +321,7 @@ bool HttpServer::start(std::string& error) {
                              MHD_OPTION_SOCK_ADDR, sa,                               //
                              MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1u, opts_.threads)),
                              MHD_OPTION_CONNECTION_LIMIT, opts_.connection_limit,        //
+                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, opts_.per_address_limit,  //
                              MHD_OPTION_CONNECTION_TIMEOUT, opts_.idle_timeout_s,        //
                              MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,                      //
                              MHD_OPTION_NOTIFY_COMPLETED, &on_done, this,                //

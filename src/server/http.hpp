@@ -56,7 +56,7 @@ struct Response {
   static Response json(int status, const nlohmann::json& j) {
     Response r;
     r.status = status;
-    r.body = j.dump();
+    r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // never throws on bad UTF-8
     return r;
   }
   // {"error": message, "code": code?, "field": field?}
@@ -84,19 +84,33 @@ class Deferred {
 
 using Handler = std::function<Response(Request&)>;
 
+// What is decided from the request line and the headers alone, before a byte of the
+// body is read or buffered: a refusal (401, 429, 400, …), or how large a body may come.
+struct Admission {
+  std::optional<Response> refuse;
+  std::size_t max_body = 0;
+};
+using Admit = std::function<Admission(Request&)>;
+// Adds what every answer carries (security headers), whoever made it: a handler, a
+// Deferred, or this layer itself (413, 500).
+using Decorate = std::function<void(const Request&, Response&)>;
+
+// The defaults are safe for production; tests that run hundreds of devices from
+// 127.0.0.1 raise the per-address cap explicitly (see src/server/LIMITS.md).
 struct HttpOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port
   unsigned threads = 4;
-  std::size_t max_body = 8u << 20;
+  std::size_t max_body = 8u << 20;  // when there is no Admit
   unsigned connection_limit = 4000;
-  unsigned idle_timeout_s = 120;  // an idle keep-alive connection is closed after this
+  unsigned per_address_limit = 128;  // open connections from one address; 0: no cap
+  unsigned idle_timeout_s = 30;  // a connection that sends nothing this long is closed (parked polls excepted)
   bool log_requests = true;
 };
 
 class HttpServer {
  public:
-  HttpServer(HttpOptions opts, Handler handler);
+  HttpServer(HttpOptions opts, Handler handler, Admit admit = {}, Decorate decorate = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -111,6 +125,10 @@ class HttpServer {
   // Internal (called from the C callbacks).
   struct Conn;
   Handler& handler() { return handler_; }
+  Admission admit(Request& req) const;
+  void decorate(const Request& req, Response& r) const {
+    if (decorate_) decorate_(req, r);
+  }
   const HttpOptions& options() const { return opts_; }
   void finished(Conn* c, bool ok);
   std::atomic<int> in_flight_{0};
@@ -118,6 +136,8 @@ class HttpServer {
  private:
   HttpOptions opts_;
   Handler handler_;
+  Admit admit_;
+  Decorate decorate_;
   void* daemon_ = nullptr;
   std::uint16_t port_ = 0;
 };

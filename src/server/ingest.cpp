@@ -28,10 +28,20 @@ const json* raw_record(const json& doc, RecordKind k, const std::string& id, std
   return nullptr;
 }
 
+// Why a manager record of the document may not be applied, or "" when it equals the
+// stored one. `pos`: its place in the document's list of managers.
+std::string manager_refusal(const std::optional<StoredRecord>& existing, const std::string& id, std::size_t pos,
+                            const std::vector<std::string>& changed) {
+  const std::string where = "managers[" + std::to_string(pos) + "] " + id;
+  const char* why = ": only the admin commands (cockpit-server add-manager, reset-password) manage accounts";
+  if (!existing) return where + ": ingest cannot create a manager" + why;
+  return where + ": field \"" + changed.front() + "\": ingest cannot change a manager" + why;
+}
+
 }  // namespace
 
 IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, const std::string& actor,
-                              const std::string& ip) {
+                              const std::string& ip, ManagerRecords managers) {
   IngestOutcome out;
   auto txn = storage.begin();
   ParsedDocument parsed = parse_document(text, txn.get());
@@ -57,6 +67,12 @@ IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, con
     }
     const auto changed = sync::diff_fields(existing ? existing->rec.body : json::object(), body);
     if (changed.empty()) continue;
+    if (kb.kind == RecordKind::manager && managers == ManagerRecords::read_only) {
+      out.status = 403;
+      out.code = "managers_read_only";
+      out.errors = {manager_refusal(existing, kb.id, pos, changed)};
+      return out;  // rolled back: nothing of the document applied
+    }
     StoredRecord rec;
     rec.kind = kb.kind;
     rec.id = kb.id;

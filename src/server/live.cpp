@@ -1,7 +1,5 @@
 #include "server/live.hpp"
 
-#include "server/headers.hpp"
-
 #include <algorithm>
 #include <random>
 
@@ -9,22 +7,15 @@ namespace cockpit::server {
 
 using Clock = std::chrono::steady_clock;
 
-Live::Live(std::int64_t cursor_at_start, std::chrono::milliseconds heartbeat)
-    : floor_(cursor_at_start), heartbeat_(heartbeat), latest_any_(cursor_at_start) {
+Live::Live(std::int64_t cursor_at_start, std::chrono::milliseconds heartbeat, std::size_t per_session)
+    : floor_(cursor_at_start), heartbeat_(heartbeat), per_session_(per_session), latest_any_(cursor_at_start) {
   timer_ = std::thread([this] { timer_loop(); });
 }
 
 Live::~Live() { stop(); }
 
-namespace {
-Response with_headers(Response r) {
-  add_standard_headers(r, true);
-  return r;
-}
-}  // namespace
-
 Response Live::changed(std::int64_t cursor) {
-  return with_headers(Response::json(200, nlohmann::json{{"cursor", cursor}, {"changed", true}}));
+  return (Response::json(200, nlohmann::json{{"cursor", cursor}, {"changed", true}}));
 }
 
 std::int64_t Live::latest_for(const sync::Identity& who) const {
@@ -49,6 +40,7 @@ void Live::notify(std::int64_t cursor, const Affected& who, const std::string& o
           continue;
         }
         w->done = true;
+        release(*w);
         wake.push_back(w);
       }
       v.resize(kept);
@@ -77,17 +69,35 @@ void Live::notify(std::int64_t cursor, const Affected& who, const std::string& o
   for (auto& w : wake) w->reply->complete(changed(cursor));
 }
 
-Response Live::wait(const sync::Identity& who, std::int64_t since, const std::string& client) {
+void Live::release(const Waiter& w) {
+  if (w.session.empty()) return;
+  auto it = parked_by_session_.find(w.session);
+  if (it != parked_by_session_.end() && --it->second == 0) parked_by_session_.erase(it);
+}
+
+Response Live::wait(const sync::Identity& who, std::int64_t since, const std::string& client,
+                    const std::string& session) {
   std::lock_guard lock(mu_);
   if (stopping_) return Response::error(503, "server restarting", "", "restarting").header("Retry-After", "2");
   const std::int64_t latest = std::max(latest_for(who), who.is_lead() ? 0 : everyone_at_);
   if (latest > since) return changed(latest);
+  // A session parks a handful of polls (a device, a few tabs), never thousands: past the
+  // cap the new poll is refused and told when to come back, the parked ones stay.
+  if (!session.empty() && per_session_ > 0 && parked_by_session_[session] >= per_session_) {
+    const auto retry = std::max<long>(1, std::chrono::duration_cast<std::chrono::seconds>(heartbeat_).count());
+    return Response::error(429, "this session has " + std::to_string(per_session_) +
+                                    " live polls open already; close one or retry later", "", "too_many_polls")
+        .header("Retry-After", std::to_string(retry))
+        .header("Connection", "close");  // a refused poll holds no connection either
+  }
   auto w = std::make_shared<Waiter>();
   w->reply = std::make_shared<Deferred>();
   w->manager = who.manager;
   w->client = client;
   w->lead = who.is_lead();
   w->since = since;
+  w->session = session;
+  if (!session.empty()) ++parked_by_session_[session];
   // Heartbeats are spread (80–100 % of the period) so parked devices do not all come
   // back in the same instant.
   thread_local std::mt19937 rng{std::random_device{}()};
@@ -122,6 +132,7 @@ void Live::timer_loop() {
     while (!deadlines_.empty() && deadlines_.begin()->first <= Clock::now()) {
       if (auto w = deadlines_.begin()->second.lock(); w && !w->done) {
         w->done = true;
+        release(*w);
         expired.push_back(w);
         auto& v = w->lead ? leads_ : by_manager_[w->manager];
         v.erase(std::remove(v.begin(), v.end(), w), v.end());
@@ -132,7 +143,7 @@ void Live::timer_loop() {
     count_ -= expired.size();
     lock.unlock();
     for (auto& w : expired)
-      w->reply->complete(with_headers(Response::json(
+      w->reply->complete((Response::json(
           200, nlohmann::json{{"cursor", w->since}, {"changed", false}, {"heartbeat", true}})));
     lock.lock();
   }
@@ -153,6 +164,7 @@ void Live::stop() {
     by_manager_.clear();
     leads_.clear();
     deadlines_.clear();
+    parked_by_session_.clear();
     count_ = 0;
   }
   cv_.notify_all();
@@ -161,7 +173,7 @@ void Live::stop() {
   std::mt19937 rng{std::random_device{}()};
   std::uniform_int_distribution<int> spread(1, 10);
   for (auto& w : all)
-    w->reply->complete(with_headers(Response::error(503, "server restarting", "", "restarting")
+    w->reply->complete((Response::error(503, "server restarting", "", "restarting")
                                         .header("Retry-After", std::to_string(spread(rng)))));
 }
 

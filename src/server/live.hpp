@@ -34,7 +34,8 @@ struct Affected {
 
 class Live {
  public:
-  Live(std::int64_t cursor_at_start, std::chrono::milliseconds heartbeat);
+  // `per_session`: how many polls one session may have parked at once (0: no cap).
+  Live(std::int64_t cursor_at_start, std::chrono::milliseconds heartbeat, std::size_t per_session = 0);
   ~Live();
 
   // A commit up to `cursor` concerns `who`. `origin`: the client id whose push it was
@@ -42,8 +43,10 @@ class Live {
   // answer to its push already.
   void notify(std::int64_t cursor, const Affected& who, const std::string& origin = {});
   // The long-poll's reply: now, or a Deferred completed by notify/heartbeat/stop.
-  // `client`: the device's client id (may be empty).
-  Response wait(const sync::Identity& who, std::int64_t since, const std::string& client = {});
+  // `client`: the device's client id (may be empty). `session`: what identifies the
+  // session (its token's hash) for the per-session cap; empty: not counted.
+  Response wait(const sync::Identity& who, std::int64_t since, const std::string& client = {},
+                const std::string& session = {});
   // Answers every parked request ("restarting", with a spread Retry-After) and stops
   // the timer. Call before the HTTP server stops.
   void stop();
@@ -52,17 +55,20 @@ class Live {
  private:
   struct Waiter {
     std::shared_ptr<Deferred> reply;
-    std::string manager, client;
+    std::string manager, client, session;
     bool lead = false;
     std::int64_t since = 0;
     bool done = false;
   };
   std::int64_t latest_for(const sync::Identity& who) const;
+  void release(const Waiter& w);  // under mu_: the waiter no longer counts for its session
   void timer_loop();
   static Response changed(std::int64_t cursor);
 
   const std::int64_t floor_;
   const std::chrono::milliseconds heartbeat_;
+  const std::size_t per_session_;
+  std::unordered_map<std::string, std::size_t> parked_by_session_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -5,7 +5,13 @@
 
 namespace cockpit::server {
 
-bool RateLimiter::take(const std::string& key, int& retry_after_s) {
+bool RateLimiter::take(const std::string& key, int& retry_after_s) { return take_or_peek(key, retry_after_s, true); }
+
+bool RateLimiter::available(const std::string& key, int& retry_after_s) {
+  return take_or_peek(key, retry_after_s, false);
+}
+
+bool RateLimiter::take_or_peek(const std::string& key, int& retry_after_s, bool take) {
   if (rate_ <= 0) return true;  // disabled
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
@@ -24,7 +30,7 @@ bool RateLimiter::take(const std::string& key, int& retry_after_s) {
     b.last = now;
   }
   if (b.tokens >= 1.0) {
-    b.tokens -= 1.0;
+    if (take) b.tokens -= 1.0;
     return true;
   }
   retry_after_s = std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / rate_)));

@@ -14,12 +14,15 @@ class RateLimiter {
   RateLimiter(double rate, double burst) : rate_(rate), burst_(burst) {}
   // true: go ahead. false: wait `retry_after_s` seconds (whole, at least 1).
   bool take(const std::string& key, int& retry_after_s);
+  // Whether take() would go ahead now, without taking (for limits that only failures drain).
+  bool available(const std::string& key, int& retry_after_s);
 
  private:
   struct Bucket {
     double tokens;
     std::chrono::steady_clock::time_point last;
   };
+  bool take_or_peek(const std::string& key, int& retry_after_s, bool take);
   double rate_, burst_;
   std::mutex mu_;
   std::unordered_map<std::string, Bucket> buckets_;

@@ -2,22 +2,31 @@
 
 namespace cockpit::server {
 
-void Router::add(const std::string& method, const std::string& path, Handler h) {
-  routes_[path][method] = std::move(h);
+void Router::add(const std::string& method, const std::string& path, Access access, Handler h) {
+  routes_[path][method] = Route{access, std::move(h)};
+}
+
+const Router::Route* Router::find(const Request& req) const {
+  auto p = routes_.find(req.path);
+  if (p == routes_.end()) return nullptr;
+  auto m = p->second.find(req.method);
+  if (m == p->second.end() && req.method == "HEAD") m = p->second.find("GET");
+  return m == p->second.end() ? nullptr : &m->second;
+}
+
+Access Router::access(const Request& req) const {
+  const Route* r = find(req);
+  return r ? r->access : Access::open;
 }
 
 std::optional<Response> Router::dispatch(Request& req) const {
   auto p = routes_.find(req.path);
   if (p == routes_.end()) return std::nullopt;
-  auto m = p->second.find(req.method);
-  if (m == p->second.end() && req.method == "HEAD") m = p->second.find("GET");
-  if (m == p->second.end()) {
-    std::string allow;
-    for (const auto& [method, h] : p->second) allow += (allow.empty() ? "" : ", ") + method;
-    return Response::error(405, req.method + " is not allowed on " + req.path, "", "method_not_allowed")
-        .header("Allow", allow);
-  }
-  return m->second(req);
+  if (const Route* r = find(req)) return r->handler(req);
+  std::string allow;
+  for (const auto& [method, route] : p->second) allow += (allow.empty() ? "" : ", ") + method;
+  return Response::error(405, req.method + " is not allowed on " + req.path, "", "method_not_allowed")
+      .header("Allow", allow);
 }
 
 }  // namespace cockpit::server

@@ -1,6 +1,8 @@
 #pragma once
 // Exact-path routing: (method, path) → handler. A known path with another method is a
 // 405 with Allow; anything else falls through to the caller (static files, 404).
+// Every route says what credential it needs: the server checks it on the headers,
+// before a byte of the body is read (ServerApp::admit).
 #include <functional>
 #include <map>
 #include <optional>
@@ -10,14 +12,27 @@
 
 namespace cockpit::server {
 
+enum class Access {
+  open,         // no credential; the body is held to the small limit for strangers
+  session,      // a manager's session (bearer token or cookie)
+  integration,  // an integration token (bearer)
+};
+
 class Router {
  public:
-  void add(const std::string& method, const std::string& path, Handler h);
+  void add(const std::string& method, const std::string& path, Access access, Handler h);
   // nullopt: no route for this path at all.
   std::optional<Response> dispatch(Request& req) const;
+  // What the route of this request needs; open for anything without a route of its own.
+  Access access(const Request& req) const;
 
  private:
-  std::map<std::string, std::map<std::string, Handler>> routes_;  // path → method → handler
+  struct Route {
+    Access access;
+    Handler handler;
+  };
+  const Route* find(const Request& req) const;
+  std::map<std::string, std::map<std::string, Route>> routes_;  // path → method → route
 };
 
 }  // namespace cockpit::server

@@ -1,11 +1,32 @@
 #include "server/sqlite_db.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace cockpit::server {
+
+namespace {
+
+// The database holds password hashes and every customer's records: only its owner may
+// read it. Created 0600 (SQLite gives its -wal and -shm files the same mode), and an
+// older file readable by others is narrowed to that on open.
+void owner_only(const std::string& path) {
+  if (path.empty() || path[0] == ':' || path.rfind("file:", 0) == 0) return;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return;  // sqlite3_open_v2 reports why
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) (void)::fchmod(fd, st.st_mode & 0700);
+  ::close(fd);
+}
+
+}  // namespace
 
 Db::Db(const std::string& path, bool read_only) {
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   // NOMUTEX: every Db is used under the storage's own mutex, one thread at a time.
   flags |= SQLITE_OPEN_NOMUTEX;
+  if (!read_only) owner_only(path);
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);

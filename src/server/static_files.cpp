@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
+#include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 namespace cockpit::server {
 
@@ -36,14 +39,34 @@ std::string mime_type(const std::string& path) {
   return "application/octet-stream";
 }
 
+std::optional<std::string> app_relative_path(const std::string& target) {
+  if (target.empty() || target[0] != '/') return std::nullopt;
+  std::string rel = target.substr(1);
+  if (rel.empty() || rel.back() == '/') rel += "index.html";
+  std::size_t start = 0;
+  while (start <= rel.size()) {
+    std::size_t end = rel.find('/', start);
+    if (end == std::string::npos) end = rel.size();
+    const std::string_view seg(rel.data() + start, end - start);
+    if (seg.empty() || seg[0] == '.') return std::nullopt;
+    for (unsigned char c : seg)
+      if (c < 0x20 || c == 0x7f || c == '\\') return std::nullopt;
+    start = end + 1;
+  }
+  return rel;
+}
+
 std::optional<Response> StaticFiles::serve(const Request& req) const {
   if (root_.empty() || (req.method != "GET" && req.method != "HEAD")) return std::nullopt;
-  std::string rel = req.path;
-  if (rel.empty() || rel.back() == '/') rel += "index.html";
-  // No way out of the root: refuse any ".." segment and NUL before touching the disk.
-  if (rel.find("..") != std::string::npos || rel.find('\0') != std::string::npos) return std::nullopt;
-  const std::string full = root_ + rel;
-  const int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  auto rel = app_relative_path(req.path);
+  if (!rel) return std::nullopt;
+  const std::string full = root_ + "/" + *rel;
+  // A symlink (of a folder on the way, or the file) may point out of the folder: the
+  // real path must still be inside it.
+  char real[PATH_MAX];
+  if (!::realpath(full.c_str(), real) || std::string_view(real).substr(0, root_.size() + 1) != root_ + "/")
+    return std::nullopt;
+  const int fd = ::open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return std::nullopt;
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

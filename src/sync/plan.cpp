@@ -1,6 +1,8 @@
 // plan_mutation: authorization, immutable fields and the per-field merge of one
 // mutation. Order of checks matters: authorization first (a refusal must not leak
-// whether a field would have conflicted), then immutables, then the merge.
+// whether a field would have conflicted), then immutables, then the merge. A manager is
+// refused alike for another manager's customer and for one that does not exist: a
+// refusal must not confirm that someone else's customer is there.
 #include "sync/plan.hpp"
 
 #include <set>
@@ -37,7 +39,7 @@ Plan refuse_owner(const Identity& who, const Mutation& m, const std::string& cus
                                          "; this change to " + std::string(to_string(m.record_kind)) + " " +
                                          m.record_id + " was not applied");
   (void)who;
-  return refuse(codes::not_owner, "customer " + customer + " is not yours");
+  return refuse(codes::not_owner, "customer " + customer + " is not one of your customers");
 }
 
 }  // namespace
@@ -110,7 +112,7 @@ Plan plan_mutation(const Identity& who, const std::string& client_id, const Muta
   if (m.kind == MutationKind::reassign || owner_in_upsert) {
     if (!who.is_lead()) {
       // A manager's queued edit of a customer reassigned away reads better as that.
-      if (current && customer.owner != who.manager) return refuse_owner(who, m, m.record_id, customer);
+      if (!current || customer.owner != who.manager) return refuse_owner(who, m, m.record_id, customer);
       return refuse(codes::forbidden, "only a lead may reassign customers");
     }
     if (!current) return refuse(codes::not_found, "no customer " + m.record_id);
@@ -132,6 +134,7 @@ Plan plan_mutation(const Identity& who, const std::string& client_id, const Muta
     if (cust.empty())
       return refuse(codes::invalid, std::string(list_name(m.record_kind)) + " " + m.record_id +
                                         ": field \"customer\" missing");
+    if (!customer.exists && !who.is_lead()) return refuse_owner(who, m, cust, customer);
     if (!customer.exists) return refuse(codes::not_found, "no customer " + cust);
     if (!who.is_lead() && customer.owner != who.manager) return refuse_owner(who, m, cust, customer);
   }

@@ -353,9 +353,12 @@ TEST_CASE("bench: devices on the 10,000-customer book") {
   const Book book = generate_book(spec);
   const std::string doc = to_json(book);
   const std::string db = temp_path("bench-devices.db");
-  Server s(db, {"--max-body", "1000000000", "--rate", "0", "--sign-in-burst", "1000", "--sign-in-rate", "1000"});
+  // 1,000 devices from 127.0.0.1: the per-address and per-session caps are off here.
+  Server s(db, {"--max-body", "1000000000", "--rate", "0", "--sign-in-burst", "1000", "--sign-in-rate", "1000",
+                "--max-connections-per-address", "0", "--live-per-session", "0"});
   const std::string log = db + ".log";  // the harness sends the server's stderr (its request log) here
   {
+    add_managers(s, json::parse(doc), "bench-password");  // ingest never creates accounts
     const std::string token = integration_token(s, "bench");
     const auto t0 = Clock::now();
     auto r = ingest(s, token, doc);
@@ -374,7 +377,6 @@ TEST_CASE("bench: devices on the 10,000-customer book") {
   std::vector<std::string> others;  // the other managers (not the lead): the idle devices' people
   for (const Manager& m : book.managers) {
     if (m.role == Role::manager && m.id != me) others.push_back(m.id);
-    REQUIRE(run_admin({"reset-password", "--db", s.db(), "--id", m.id, "--password-stdin"}, pw + "\n") == 0);
   }
   {
     const std::string tok = s.sign_in(me, pw);

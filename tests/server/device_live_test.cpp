@@ -434,7 +434,9 @@ struct BareDevice {
 
 TEST_CASE("live c: the server restarted under 100 connected devices: all come back, spread in time, and converge") {
   const std::string db = temp_path("live-restart.db");
-  const std::vector<std::string> args{"--demo", "--heartbeat", "20", "--sign-in-burst", "100"};
+  // 100 devices on one address, five on each session: above the production caps, set here.
+  const std::vector<std::string> args{"--demo", "--heartbeat", "20", "--sign-in-burst", "100",
+                                      "--max-connections-per-address", "0", "--live-per-session", "5"};
   auto server = std::make_unique<Server>(db, args);
   const std::string port = std::to_string(server->port());
   const std::string url = server->url("");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <regex>
 #include <stdexcept>
@@ -38,6 +39,22 @@ json HttpReply::as_json() const {
   return j;
 }
 
+std::string server_bin() {
+  const char* env = std::getenv("COCKPIT_SERVER_BIN");
+  return env && *env ? env : COCKPIT_SERVER_BIN;
+}
+
+double rss_mib(pid_t pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");
+  if (!f) return -1;
+  char line[256];
+  double kib = -1;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "VmRSS: %lf kB", &kib) == 1) break;
+  std::fclose(f);
+  return kib < 0 ? -1 : kib / 1024;
+}
+
 Server::Server(std::string db, std::vector<std::string> args) : db_(std::move(db)), args_(std::move(args)) {
   log_ = db_ + ".log";
   start();
@@ -51,7 +68,7 @@ void Server::start() {
   if (pid_ > 0) return;  // running already (the constructor starts it): a second one would be orphaned
   int out[2];
   REQUIRE(pipe2(out, O_CLOEXEC) == 0);
-  std::vector<std::string> argv{COCKPIT_SERVER_BIN, "serve", "--port", "0", "--db", db_};
+  std::vector<std::string> argv{server_bin(), "serve", "--port", "0", "--db", db_};
   argv.insert(argv.end(), args_.begin(), args_.end());
   pid_ = fork();
   REQUIRE(pid_ >= 0);
@@ -158,6 +175,8 @@ HttpReply call_url(const std::string& base_url, const Call& c) {
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &r.headers);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c.timeout_ms);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  const std::string source = "host!" + c.source;
+  if (!c.source.empty()) curl_easy_setopt(h, CURLOPT_INTERFACE, source.c_str());
   CURLcode rc = curl_easy_perform(h);
   if (rc == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
   else r.body = std::string("curl: ") + curl_easy_strerror(rc);
@@ -189,7 +208,7 @@ std::string Server::sign_in(const std::string& manager, const std::string& passw
 }
 
 int run_admin(const std::vector<std::string>& args, const std::string& input, std::string* out) {
-  std::string cmd = COCKPIT_SERVER_BIN;
+  std::string cmd = server_bin();
   for (const auto& a : args) cmd += " '" + a + "'";
   std::string outfile = temp_path("admin.out");
   cmd += " > '" + outfile + "'";
@@ -214,6 +233,13 @@ std::string integration_token(const Server& s, const std::string& name) {
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
   REQUIRE(token.size() > 20);
   return token;
+}
+
+void add_managers(const Server& s, const json& document, const std::string& password) {
+  for (const auto& m : document.value("managers", json::array()))
+    REQUIRE(run_admin({"add-manager", "--db", s.db(), "--id", m["id"], "--name", m["name"], "--email", m["email"],
+                       "--role", m["role"], "--password-stdin"},
+                      password + "\n") == 0);
 }
 
 HttpReply ingest(const Server& s, const std::string& token, const std::string& document, long timeout_ms) {

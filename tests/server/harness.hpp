@@ -31,6 +31,7 @@ struct Call {
   std::string bearer, cookie;
   std::vector<std::string> headers;  // "Name: value"
   long timeout_ms = 10000;
+  std::string source;  // the local address to call from (another of 127.0.0.0/8), "" for the default
 };
 
 // One HTTP call to `base_url` + c.path (base_url like "http://127.0.0.1:PORT"), for
@@ -48,6 +49,7 @@ class Server {
   // Sends `sig` and waits for the exit; returns the exit code (128+n when killed by n).
   int stop(int sig = 15, int timeout_ms = 15000);
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   std::uint16_t port() const { return port_; }
   std::string url(const std::string& path) const;
   const std::string& stdout_text() const { return out_; }
@@ -67,11 +69,22 @@ class Server {
   std::string out_;
 };
 
+// The cockpit-server program the tests run: $COCKPIT_SERVER_BIN when set (to run a test
+// against another build, e.g. to show a regression test fails without its fix), else
+// the one built with the tests.
+std::string server_bin();
+
+// A process's resident memory (VmRSS from /proc/PID/status), in MiB; -1 when unknown.
+double rss_mib(pid_t pid);
+
 // Runs `cockpit-server args…` with `input` on stdin; returns exit code, fills `out`.
 int run_admin(const std::vector<std::string>& args, const std::string& input, std::string* out = nullptr);
 
 // A new integration token (`cockpit-server add-integration`; fails the test otherwise).
 std::string integration_token(const Server& s, const std::string& name);
+// The document's managers as accounts (`cockpit-server add-manager`, all with `password`):
+// ingest never creates managers, only the admin commands do.
+void add_managers(const Server& s, const json& document, const std::string& password);
 // POST /api/ingest of a contract document (its JSON text) with an integration token.
 HttpReply ingest(const Server& s, const std::string& token, const std::string& document,
                  long timeout_ms = 600000);

@@ -56,7 +56,10 @@ TEST_CASE("authorization is decided against the current owner") {
        CustomerFacts{true, "m-ben", 11, "m-ben"}, false, codes::reassigned},
       {"new case for other's customer", anna, upsert(RecordKind::case_, "k-9", {{"customer", "c-1"}}), false,
        owned_by("m-ben"), false, codes::not_owner},
+      // A manager cannot tell a missing customer from someone else's (issue 16): the same refusal.
       {"new case for missing customer", anna, upsert(RecordKind::case_, "k-9", {{"customer", "c-x"}}), false,
+       CustomerFacts{}, false, codes::not_owner},
+      {"lead: new case for missing customer", lena, upsert(RecordKind::case_, "k-9", {{"customer", "c-x"}}), false,
        CustomerFacts{}, false, codes::not_found},
       {"new customer for someone else", anna, upsert(RecordKind::customer, "c-9", {{"owner", "m-ben"}}), false,
        CustomerFacts{}, true, codes::not_owner},
@@ -96,6 +99,12 @@ TEST_CASE("reassignment: only a lead, only to an existing manager") {
   m.record_id = "c-1";
   m.new_owner = "m-ben";
   CHECK(plan_mutation(anna, "d", m, c, owned_by("m-anna"), true).code == codes::forbidden);
+  // Someone else's customer and one that does not exist read the same to a manager.
+  const Plan others = plan_mutation(anna, "d", m, c, owned_by("m-ben"), true);
+  const Plan missing = plan_mutation(anna, "d", m, std::nullopt, CustomerFacts{}, true);
+  CHECK(others.code == codes::not_owner);
+  CHECK(missing.code == others.code);
+  CHECK(missing.message == others.message);
   CHECK(plan_mutation(lena, "d", m, c, owned_by("m-anna"), false).code == codes::not_found);
   Plan p = plan_mutation(lena, "d", m, c, owned_by("m-anna"), true);
   REQUIRE(p.apply);
@@ -216,7 +225,7 @@ TEST_CASE("delete: authorized against the current owner like an upsert, customer
       {"reassigned away before the device saw it", anna, removal(RecordKind::touchpoint, "t-1", 30), touchpoint_t1(),
        CustomerFacts{true, "m-ben", 25, "m-ben"}, codes::not_owner, false},
       {"customer missing on the server", anna, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
-       CustomerFacts{}, codes::not_found, false},
+       CustomerFacts{}, codes::not_owner, false},
       {"a customer, by its owner", anna, removal(RecordKind::customer, "c-1", 4), customer_c1(), owned_by("m-anna"),
        codes::forbidden, false},
       {"a customer, by a lead", lena, removal(RecordKind::customer, "c-1", 4), customer_c1(), owned_by("m-anna"),
