@@ -392,8 +392,9 @@ void SyncClient::on_live(HttpResponse r) {
   ++status_.exchanges;
   const auto t = Clock::now();
   if (r.ok()) {
-    json j = json::parse(r.body, nullptr, false);
-    if (j.is_object() && j.contains("cursor") && j["cursor"].is_number_integer()) {
+    // Decoded, never read with json::value(): a "changed" that is not a boolean would throw.
+    const auto live = sync::decode_live(json::parse(r.body, nullptr, false));
+    if (live.ok()) {
       const bool reopened = live_failures_ > 0;
       live_failures_ = 0;
       status_.link = Link::live;
@@ -405,13 +406,13 @@ void SyncClient::on_live(HttpResponse r) {
         pull_wanted_ = true;
         if (!exchange_) kick(t);
       }
-      const std::int64_t c = j["cursor"].get<std::int64_t>();
-      if (c < cursor_ && j.value("changed", false)) {
+      const std::int64_t c = live.value->cursor;
+      if (c < cursor_ && live.value->changed) {
         // The server is behind this device (restored from an older copy): a pull from
         // our cursor gets its whole share, which replaces what it no longer has.
         pull_wanted_ = true;
         if (!exchange_) kick(t);
-      } else if (j.value("changed", false) && c > cursor_) {
+      } else if (live.value->changed && c > cursor_) {
         live_cursor_ = std::max(live_cursor_, c);
         // Under way: the push or pull in flight may already bring it; on_push/on_pull
         // compare live_cursor_ with the cursor they reach.

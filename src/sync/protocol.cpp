@@ -421,4 +421,25 @@ Decoded<PullResponse> decode_pull(const json& j) {
   return d;
 }
 
+Decoded<LiveAnswer> decode_live(const json& j) {
+  Decoded<LiveAnswer> d;
+  if (!j.is_object()) {
+    d.error = "expected an object";
+    return d;
+  }
+  LiveAnswer a;
+  if (!get_int(j, "cursor", a.cursor, d.error, "")) return d;
+  for (auto [key, out] : {std::pair{"changed", &a.changed}, std::pair{"heartbeat", &a.heartbeat}}) {
+    auto it = j.find(key);
+    if (it == j.end()) continue;
+    if (!it->is_boolean()) {
+      d.error = std::string(key) + ": expected true or false";
+      return d;
+    }
+    *out = it->get<bool>();
+  }
+  d.value = a;
+  return d;
+}
+
 }  // namespace cockpit::sync

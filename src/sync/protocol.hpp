@@ -142,6 +142,14 @@ struct PullResponse {
   std::vector<Deletion> deleted;
 };
 
+// The answer to a live poll (GET /api/live): the server's cursor, whether something
+// changed for this identity, or a heartbeat.
+struct LiveAnswer {
+  std::int64_t cursor = 0;
+  bool changed = false;
+  bool heartbeat = false;
+};
+
 // A decoded message or why it could not be decoded.
 template <class T>
 struct Decoded {
@@ -167,5 +175,8 @@ Decoded<PushRequest> decode_push(const json& j, const PushLimits& limits = {});
 Decoded<MutationResult> decode_result(const json& j);
 Decoded<PushResponse> decode_push_response(const json& j);
 Decoded<PullResponse> decode_pull(const json& j);
+// `changed` and `heartbeat` are optional booleans (false when absent); anything but a
+// boolean there is an error, never a throw.
+Decoded<LiveAnswer> decode_live(const json& j);
 
 }  // namespace cockpit::sync

@@ -289,3 +289,34 @@ TEST_CASE("malformed since and deleted entries are refused, naming the field") {
   REQUIRE_FALSE(f.ok());
   CHECK(f.error.rfind("pull.", 0) == 0);
 }
+
+TEST_CASE("decode_live: the live poll's answer, wrong types refused without a throw") {
+  struct Row {
+    const char* text;
+    bool ok;
+    std::int64_t cursor;
+    bool changed, heartbeat;
+  };
+  const Row rows[] = {
+      {R"({"cursor":7,"changed":true})", true, 7, true, false},
+      {R"({"cursor":7,"changed":false,"heartbeat":true})", true, 7, false, true},
+      {R"({"cursor":7})", true, 7, false, false},
+      {R"({"cursor":7,"changed":"yes"})", false, 0, false, false},  // json::value() threw here
+      {R"({"cursor":7,"heartbeat":1})", false, 0, false, false},
+      {R"({"cursor":"7","changed":true})", false, 0, false, false},
+      {R"({"changed":true})", false, 0, false, false},
+      {R"([1])", false, 0, false, false},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.text);
+    auto d = cockpit::sync::decode_live(nlohmann::json::parse(r.text));
+    REQUIRE(d.ok() == r.ok);
+    if (!r.ok) {
+      CHECK(!d.error.empty());
+      continue;
+    }
+    CHECK(d.value->cursor == r.cursor);
+    CHECK(d.value->changed == r.changed);
+    CHECK(d.value->heartbeat == r.heartbeat);
+  }
+}
