@@ -2,7 +2,8 @@
 // SQLite files) of three managers and a lead, each behind its own fault proxy that drops,
 // duplicates, delays and reorders requests and loses responses, against the real
 // cockpit-server, which is killed (SIGKILL) and restarted now and then. The devices make
-// notes and the lead reassigns customers, in an order drawn from the seed. Then the
+// notes and move promises' dates, and the lead reassigns customers, in an order drawn
+// from the seed. Then the
 // network heals and the checker proves:
 //   - no acknowledged edit lost: every note is on the server, or its device shows the
 //     server's refusal (its customer was reassigned away before the push arrived);
@@ -87,6 +88,8 @@ class Run {
         kill_server();
       } else if (roll < 25) {
         reassign();
+      } else if (roll < 45) {
+        new_date(pick(std::size(kDevices)));
       } else {
         note(pick(std::size(kDevices)));
       }
@@ -124,7 +127,7 @@ class Run {
     FaultCounts faults;
     for (auto& n : nets_) faults += n->counts();
     MESSAGE("seed " << seed_ << ": " << made_.size() << " notes (" << applied << " on the server, " << refused
-                    << " refused and shown), " << reassigned_ << " reassignments, " << kills_ << " server kills; faults: "
+                    << " refused and shown), " << edited_ << " promises moved, " << reassigned_ << " reassignments, " << kills_ << " server kills; faults: "
                     << faults.dropped << " dropped, " << faults.responses_lost << " responses lost, "
                     << faults.duplicated << " duplicated, " << faults.reordered + faults.reorder_timeouts
                     << " reordered, " << faults.delayed << " delayed");
@@ -150,6 +153,18 @@ class Run {
     if (lead.app->apply(ReassignCustomer{c.id, to}, lead.now()).ok) ++reassigned_;
   }
 
+  // An edit of a shared record: two devices may move one promise at once (per-field
+  // merge, last writer by server order); convergence shows they end up agreeing.
+  void new_date(std::size_t device) {
+    TestDevice& d = *all_[device];
+    std::vector<const Promise*> open;
+    for (const Promise& p : slice(d).promises)
+      if (p.status == PromiseStatus::open) open.push_back(&p);
+    if (open.empty()) return;
+    const Time due = (now_utc() / kDay + 1 + static_cast<Time>(pick(30))) * kDay + 17 * kHour;
+    if (d.app->apply(NewDate{open[pick(open.size())]->id, due, tag_ + " moved"}, d.now()).ok) ++edited_;
+  }
+
   void note(std::size_t device) {
     TestDevice& d = *all_[device];
     const Book& b = slice(d);
@@ -171,7 +186,7 @@ class Run {
   std::vector<std::unique_ptr<TestDevice>> devices_;
   std::vector<TestDevice*> all_;
   std::vector<Made> made_;
-  int reassigned_ = 0, kills_ = 0;
+  int reassigned_ = 0, edited_ = 0, kills_ = 0;
 };
 
 }  // namespace
