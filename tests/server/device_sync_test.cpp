@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "device.hpp"
+#include "device_checks.hpp"
 #include "harness.hpp"
 
 using namespace cockpit;
@@ -26,14 +27,6 @@ const Promise* promise_in(const Book& b, const std::string& id) {
 
 bool has_customer(const Book& b, const std::string& id) {
   return std::any_of(b.customers.begin(), b.customers.end(), [&](const Customer& c) { return c.id == id; });
-}
-
-client::SyncOptions quick() {
-  client::SyncOptions o;
-  o.heartbeat_ms = 2000;
-  o.backoff_min_ms = 50;
-  o.backoff_max_ms = 400;
-  return o;
 }
 
 }  // namespace
