@@ -1,8 +1,9 @@
 // The security suite (ctest label `security`, issue 16): each finding of the hardening
 // review run as an attack against the real cockpit-server on 127.0.0.1, at the size the
 // review stated. During each attack a normal person (m-ben, from an address of their own)
-// signs in and pulls: the median of five tries must answer within 200 ms (or 1.5 times
-// what the same took just before the attack, when the shared machine alone is slower),
+// signs in and pulls: the median of five tries must answer within 200 ms (or twice what
+// the same took on the quiet server before and after, when the shared machine alone is
+// slower),
 // and the server's resident memory (/proc/PID/status) must stay under 256 MiB. The server
 // runs with its production defaults unless a case says otherwise.
 //
@@ -84,25 +85,36 @@ Probe probe(const Server& s, const std::string& what, const std::string& who, co
   return out;
 }
 
-// The same probe on the quiet server before the attack starts: a shared 2-core machine
-// with compilers running makes one sign-in (Argon2, ~35 ms of CPU) take over 200 ms by
-// itself, and the figures under attack must be told apart from that.
+// The same probe on the quiet server, before the attack starts and again after it ended:
+// a shared 2-core machine with compilers running makes one sign-in (Argon2, ~35 ms of
+// CPU) take 60-300 ms by itself, swinging within seconds, and the figures under attack
+// must be told apart from that.
 Probe quiet(const Server& s, const std::string& who = "m-ben", const std::string& password = "demo-ben") {
   return probe(s, "quiet", who, password, kQuietAddress);
 }
 
-// While an attack runs: the probe again. Each median within 200 ms, or within 1.5 times
-// the quiet figure when the machine alone is slower than that; RSS under 256 MiB.
-// Prints the figures (the report of issue 16 quotes them).
-void check_budgets(const Server& s, const std::string& attack, const Probe& before, const std::string& who = "m-ben",
+// While an attack runs: the probe from the normal person's own address.
+Probe under_attack(const Server& s, const std::string& attack, const std::string& who = "m-ben",
                    const std::string& password = "demo-ben") {
-  const Probe under = probe(s, attack, who, password, kProbeAddress);
-  MESSAGE(attack << ": sign-in median " << under.sign_in_ms << " ms (quiet " << before.sign_in_ms
-                 << " ms), pull median " << under.pull_ms << " ms (quiet " << before.pull_ms << " ms), server RSS "
-                 << under.rss_mib << " MiB; load average " << load_average());
+  return probe(s, attack, who, password, kProbeAddress);
+}
+
+// Once the attack has ended: each median under attack within 200 ms, or within twice the
+// slower quiet figure (before, after) when the machine alone was slower than that; RSS
+// under 256 MiB. The server that had the findings took 10 s and more (timeouts) and 676
+// MiB. Prints the figures (the report of issue 16 quotes them).
+void check_budgets(const Server& s, const std::string& attack, const Probe& before, const Probe& under,
+                   const std::string& who = "m-ben", const std::string& password = "demo-ben") {
+  const Probe after = quiet(s, who, password);
+  const double sign_in_quiet = std::max(before.sign_in_ms, after.sign_in_ms);
+  const double pull_quiet = std::max(before.pull_ms, after.pull_ms);
+  MESSAGE(attack << ": sign-in median " << under.sign_in_ms << " ms (quiet " << before.sign_in_ms << " / "
+                 << after.sign_in_ms << " ms), pull median " << under.pull_ms << " ms (quiet " << before.pull_ms
+                 << " / " << after.pull_ms << " ms), server RSS " << under.rss_mib << " MiB; load average "
+                 << load_average());
   if (!budgets_apply()) return;
-  CHECK(under.sign_in_ms < std::max(kAnswerBudgetMs, 1.5 * before.sign_in_ms));
-  CHECK(under.pull_ms < std::max(kAnswerBudgetMs, 1.5 * before.pull_ms));
+  CHECK(under.sign_in_ms < std::max(kAnswerBudgetMs, 2 * sign_in_quiet));
+  CHECK(under.pull_ms < std::max(kAnswerBudgetMs, 2 * pull_quiet));
   CHECK(under.rss_mib < kMemoryBudgetMib);
 }
 
@@ -151,9 +163,11 @@ TEST_CASE("finding 1: a long list of empty objects costs linear time, before and
       }
     });
   while (refused + other < 24) std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the attack is on
-  check_budgets(s, "8 clients posting 600 KB lists of empty objects, 10 a second each", before);
+  const std::string attack = "8 clients posting 600 KB lists of empty objects, 10 a second each";
+  const Probe under = under_attack(s, attack);
   stop = true;
   for (auto& t : attackers) t.join();
+  check_budgets(s, attack, before, under);
   std::vector<double> all;
   for (auto& v : attack_ms) all.insert(all.end(), v.begin(), v.end());
   MESSAGE("the attack's own requests: " << all.size() << ", answered in " << median(all) << " ms (median)");
@@ -182,8 +196,9 @@ TEST_CASE("finding 2a: 4,100 idle sockets from one address do not lock anyone el
   const auto kept = std::count(closed.begin(), closed.end(), false);
   MESSAGE("idle sockets from one address: " << fds.size() << " opened, " << kept << " kept by the server");
   CHECK(kept <= 128);
-  check_budgets(s, "4,100 idle sockets from one address", before);
+  const Probe under = under_attack(s, "4,100 idle sockets from one address");
   close_all(fds);
+  check_budgets(s, "4,100 idle sockets from one address", before, under);
 
   // A connection that says nothing is closed after --idle-timeout.
   Server quick(temp_path("sec-idle-timeout.db"), {"--demo", "--idle-timeout", "1"});
@@ -224,7 +239,7 @@ TEST_CASE("finding 2b: two sessions parking 4,200 live polls hold a handful of t
   MESSAGE("live polls of two sessions: 4,200 sent, " << parked << " parked, " << capped << " refused 429");
   CHECK(parked == 8);
   CHECK(capped == 4200 - 8);
-  check_budgets(s, "4,200 live polls of two sessions", before);
+  const Probe under = under_attack(s, "4,200 live polls of two sessions");
   // Another person's poll still parks.
   const std::string ben = s.sign_in("m-ben", "demo-ben");
   auto poll = raw_exchange("127.0.0.4", s.port(),
@@ -233,6 +248,7 @@ TEST_CASE("finding 2b: two sessions parking 4,200 live polls hold a handful of t
                            500);
   CHECK(poll.empty());  // parked: no answer within 500 ms
   close_all(fds);
+  check_budgets(s, "4,200 live polls of two sessions", before, under);
 }
 
 TEST_CASE("finding 3: a made-up token on each request gets no fresh rate-limit bucket") {
@@ -262,7 +278,7 @@ TEST_CASE("finding 3: a made-up token on each request gets no fresh rate-limit b
   CHECK(!retry_after.empty());
   // A real session behind the same address keeps its own bucket.
   CHECK(s.call({.path = "/api/me", .bearer = anna, .source = "127.0.0.5"}).status == 200);
-  check_budgets(s, "made-up tokens from one address", before);
+  check_budgets(s, "made-up tokens from one address", before, under_attack(s, "made-up tokens"));
 }
 
 TEST_CASE("finding 4: 100 unfinished 8 MiB uploads without credentials are refused before buffering") {
@@ -300,8 +316,9 @@ TEST_CASE("finding 4: 100 unfinished 8 MiB uploads without credentials are refus
   const auto refused = std::count(fds.begin(), fds.end(), -1);
   MESSAGE("100 unfinished 8 MiB uploads: " << total / (1 << 20) << " MiB sent in all before the server cut "
                                            << refused << " of them off");
-  check_budgets(s, "100 unfinished 8 MiB uploads without credentials", before);
+  const Probe under = under_attack(s, "100 unfinished 8 MiB uploads without credentials");
   close_all(fds);
+  check_budgets(s, "100 unfinished 8 MiB uploads without credentials", before, under);
   // What such a client is told: 401 before the body for push, 413 for sign-in.
   const std::string head = " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 8388608\r\n\r\n";
   CHECK(status_of(raw_exchange("127.0.0.8", s.port(), "POST /api/push" + head)) == 401);
@@ -381,7 +398,15 @@ TEST_CASE("finding 6: many addresses cannot grind one account; one NAT does not 
   auto ben = attempt("m-ben", "demo-ben", "127.0.0.9");
   CHECK(ben.status == 429);
   CHECK(std::stoi(ben.header("retry-after")) <= 60);
-  check_budgets(s, "40 addresses guessing one account", before, "m-lena", "demo-lena");
+  // The guessing goes on (other addresses, other wrong passwords) while Lena signs in.
+  std::atomic<bool> stop{false};
+  std::thread grinder([&] {
+    for (int i = 0; !stop; i = (i + 1) % 200) attempt("m-anna", "more-" + std::to_string(i), address(4, 1 + i));
+  });
+  const Probe under = under_attack(s, "40 addresses guessing one account", "m-lena", "demo-lena");
+  stop = true;
+  grinder.join();
+  check_budgets(s, "40 addresses guessing one account", before, under, "m-lena", "demo-lena");
 }
 
 TEST_CASE("finding 7: static files stay inside the app folder, whatever the request target") {
