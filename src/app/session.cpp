@@ -8,20 +8,8 @@ namespace cockpit {
 namespace {
 
 template <typename R>
-std::vector<R>& list_of(Book& b);
-template <> std::vector<Manager>& list_of(Book& b) { return b.managers; }
-template <> std::vector<Customer>& list_of(Book& b) { return b.customers; }
-template <> std::vector<Case>& list_of(Book& b) { return b.cases; }
-template <> std::vector<Promise>& list_of(Book& b) { return b.promises; }
-template <> std::vector<Exception>& list_of(Book& b) { return b.exceptions; }
-template <> std::vector<Touchpoint>& list_of(Book& b) { return b.touchpoints; }
-template <> std::vector<Scheduled>& list_of(Book& b) { return b.scheduled; }
-template <> std::vector<SuggestionDecision>& list_of(Book& b) { return b.decisions; }
-
-Entity entity_of(const AnyRecord& r) {
-  static constexpr Entity kByIndex[] = {Entity::manager,   Entity::customer,   Entity::case_,     Entity::promise,
-                                        Entity::exception, Entity::touchpoint, Entity::scheduled, Entity::suggestion_decision};
-  return kByIndex[r.index()];
+std::vector<R>& list_of(Book& b) {
+  return b.*RecordInfo<R>::book;
 }
 
 // The record as the slice holds it now, if it does.
@@ -144,12 +132,12 @@ Outcome Session::commit(const RecordWrites& writes, std::string_view action, con
   const Stamp who{actor_.manager_id, now};
   nlohmann::json detail = {{"summary", summary}, {"records", nlohmann::json::array()}};
   for (const auto& w : writes)
-    detail["records"].push_back({{"kind", record_kind(w.record)}, {"id", record_id(w.record)}, {"op", w.erase ? "delete" : "upsert"}});
+    detail["records"].push_back({{"kind", list_name(kind_of(w.record))}, {"id", record_id(w.record)}, {"op", w.erase ? "delete" : "upsert"}});
 
   Status s = store_.transaction([&]() -> Status {
     for (const auto& w : writes) {
       if (w.erase) {
-        if (auto r = store_.remove(entity_of(w.record), record_id(w.record), who); !r) return Error{r.error()};
+        if (auto r = store_.remove(kind_of(w.record), record_id(w.record), who); !r) return Error{r.error()};
       } else {
         auto r = std::visit([&](const auto& v) { return store_.put(v, who); }, w.record);
         if (!r) return Error{r.error()};

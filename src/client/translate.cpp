@@ -8,30 +8,18 @@
 namespace cockpit::client {
 
 using sync::json;
-using sync::RecordKind;
 
 namespace {
-
-constexpr std::pair<Entity, RecordKind> kKinds[] = {
-    {Entity::manager, RecordKind::manager},     {Entity::customer, RecordKind::customer},
-    {Entity::case_, RecordKind::case_},         {Entity::promise, RecordKind::promise},
-    {Entity::exception, RecordKind::exception}, {Entity::touchpoint, RecordKind::touchpoint},
-    {Entity::scheduled, RecordKind::scheduled}, {Entity::suggestion_decision, RecordKind::decision},
-};
 
 // The records of a parsed document with their kind, in document order.
 std::vector<AnyRecord> records_of(Book&& b) {
   std::vector<AnyRecord> out;
-  out.reserve(b.managers.size() + b.customers.size() + b.cases.size() + b.promises.size() + b.exceptions.size() +
-              b.touchpoints.size() + b.scheduled.size() + b.decisions.size());
-  for (auto& r : b.managers) out.emplace_back(std::move(r));
-  for (auto& r : b.customers) out.emplace_back(std::move(r));
-  for (auto& r : b.cases) out.emplace_back(std::move(r));
-  for (auto& r : b.promises) out.emplace_back(std::move(r));
-  for (auto& r : b.exceptions) out.emplace_back(std::move(r));
-  for (auto& r : b.touchpoints) out.emplace_back(std::move(r));
-  for (auto& r : b.scheduled) out.emplace_back(std::move(r));
-  for (auto& r : b.decisions) out.emplace_back(std::move(r));
+  std::size_t n = 0;
+  for_each_kind([&]<class R>(std::type_identity<R>) { n += (b.*RecordInfo<R>::book).size(); });
+  out.reserve(n);
+  for_each_kind([&]<class R>(std::type_identity<R>) {
+    for (auto& r : b.*RecordInfo<R>::book) out.emplace_back(std::move(r));
+  });
   return out;
 }
 
@@ -44,7 +32,7 @@ std::optional<std::vector<AnyRecord>> parse_records(const std::vector<std::pair<
   for (auto& [k, list] : by_kind) {
     json arr = json::array();
     for (const json* j : list) arr.push_back(*j);
-    doc[std::string(sync::list_name(k))] = std::move(arr);
+    doc[std::string(list_name(k))] = std::move(arr);
   }
   ParsedDocument parsed = parse_document(doc.dump(), &known);
   if (!parsed.ok()) {
@@ -58,7 +46,7 @@ std::string kind_words(RecordKind k) {
   switch (k) {
     case RecordKind::case_: return "case";
     case RecordKind::decision: return "decision";
-    default: return std::string(sync::to_string(k));
+    default: return std::string(to_string(k));
   }
 }
 
@@ -97,22 +85,10 @@ std::string value_words(const json& v) {
 
 }  // namespace
 
-sync::RecordKind record_kind_of(Entity e) {
-  for (const auto& [x, k] : kKinds)
-    if (x == e) return k;
-  return RecordKind::manager;
-}
-
-Entity entity_of(sync::RecordKind k) {
-  for (const auto& [x, y] : kKinds)
-    if (y == k) return x;
-  return Entity::manager;
-}
-
 std::optional<sync::Mutation> to_mutation(const OutboxEntry& e, std::string* error) {
   sync::Mutation m;
   m.mutation_id = e.seq;
-  m.record_kind = record_kind_of(e.entity);
+  m.record_kind = e.entity;
   m.record_id = e.id;
   m.base_seq = e.base_seq;
   if (e.op == "delete") {
@@ -144,7 +120,7 @@ Acks acks_of(const sync::PushResponse& response, const std::vector<OutboxEntry>&
     auto it = by_id.find(r.mutation_id);
     if (it == by_id.end()) continue;
     const OutboxEntry& e = *it->second;
-    const RecordKind kind = record_kind_of(e.entity);
+    const RecordKind kind = e.entity;
     RemoteAck a;
     a.change_seq = e.seq;
     a.entity = e.entity;
@@ -216,17 +192,17 @@ Pulled batch_of(const sync::PullResponse& pull, const KnownRecords& known) {
     }
     b.records.reserve(parsed->size());
     for (auto& r : *parsed) {
-      const auto kind = record_kind_of(static_cast<Entity>(r.index()));
+      const auto kind = kind_of(r);
       const std::int64_t seq = seqs[{static_cast<int>(kind), record_id(r)}];
       b.records.push_back(RemoteRecord{std::move(r), seq});
     }
   }
   for (const auto& r : pull.removed) b.removed_customers.push_back(r.customer);
-  for (const auto& d : pull.deleted) b.deletions.emplace_back(entity_of(d.kind), d.id);
+  for (const auto& d : pull.deleted) b.deletions.emplace_back(d.kind, d.id);
   return out;
 }
 
-std::string describe_conflict(const sync::Conflict& c, sync::RecordKind kind, const std::string& id) {
+std::string describe_conflict(const sync::Conflict& c, RecordKind kind, const std::string& id) {
   return "Your change to the " + field_words(c.field) + " of " + kind_words(kind) + " " + id + " (" +
          value_words(c.yours) + ") replaced " + value_words(c.theirs) +
          ", set on another device meanwhile. Put it back if that one was right.";

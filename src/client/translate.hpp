@@ -16,9 +16,6 @@
 
 namespace cockpit::client {
 
-sync::RecordKind record_kind_of(Entity e);
-Entity entity_of(sync::RecordKind k);
-
 // The mutation for one outbox entry: an upsert carries the fields that differ from the
 // record before the edit (all of them for a record the edit created), a delete only
 // names the record. nullopt + `error` when the stored JSON is unreadable.
@@ -46,6 +43,6 @@ Pulled batch_of(const sync::PullResponse& pull, const KnownRecords& known);
 
 // A sentence for a conflict: "Your change to the due date of promise p-1
 // (2026-12-04 17:00) replaced 2026-11-28 23:59, set on another device meanwhile. …"
-std::string describe_conflict(const sync::Conflict& c, sync::RecordKind kind, const std::string& id);
+std::string describe_conflict(const sync::Conflict& c, RecordKind kind, const std::string& id);
 
 }  // namespace cockpit::client

@@ -10,7 +10,8 @@
 // message; nothing here throws to the caller or aborts.
 //
 // to_json() writes a Book back in contract form, Cockpit's own fields included, so
-// parse_document(to_json(b)) gives b back exactly.
+// parse_document(to_json(b)) gives b back exactly. Both directions follow the field
+// lists of domain/fields.hpp (document.cpp reads, document_write.cpp writes).
 #include <cstddef>
 #include <optional>
 #include <string>

@@ -28,7 +28,9 @@ std::optional<E> value_of(const std::array<std::pair<E, std::string_view>, N>& t
   constexpr auto t##Type = std::to_array(k##Type);                                             \
   }                                                                                            \
   std::string_view to_string(Type v) { return name_of(t##Type, v); }                           \
-  std::optional<Type> parse_##Type(std::string_view s) { return value_of(t##Type, s); }
+  std::optional<Type> parse_##Type(std::string_view s) { return value_of(t##Type, s); }          \
+  template <>                                                                                  \
+  std::span<const std::pair<Type, std::string_view>> enum_values<Type>() { return t##Type; }
 
 COCKPIT_ENUM_TABLE(Role, {Role::manager, "manager"}, {Role::lead, "lead"})
 COCKPIT_ENUM_TABLE(Stage, {Stage::prospect, "prospect"}, {Stage::active, "active"}, {Stage::former, "former"})

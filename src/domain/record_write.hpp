@@ -6,11 +6,10 @@
 #include <variant>
 #include <vector>
 
+#include "domain/fields.hpp"
 #include "domain/records.hpp"
 
 namespace cockpit {
-
-using AnyRecord = std::variant<Manager, Customer, Case, Promise, Exception, Touchpoint, Scheduled, SuggestionDecision>;
 
 struct RecordWrite {
   AnyRecord record;    // the new state; for an erase, the record as it was (its id and kind matter)
@@ -26,9 +25,5 @@ inline const std::string& record_id(const AnyRecord& r) {
 // The customer a record belongs to: a customer's own id, the `customer` of the others,
 // "" for a manager.
 std::string customer_of(const AnyRecord& r);
-
-// The contract's list name of the record's kind: "promises", "touchpoints", …
-// ("suggestion_decisions" for a decision).
-std::string_view record_kind(const AnyRecord& r);
 
 }  // namespace cockpit

@@ -82,13 +82,13 @@ int admin_add_manager(const std::vector<std::string>& args) {
   {
     auto txn = storage->begin();
     sync::json body{{"id", a["id"]}, {"name", a["name"]}, {"email", a["email"]}, {"role", a["role"]}};
-    auto checked = check_record(sync::RecordKind::manager, body, *txn);
+    auto checked = check_record(RecordKind::manager, body, *txn);
     if (!checked.body) {
       std::fprintf(stderr, "%s\n", checked.error.c_str());
       return 1;
     }
-    auto existing = txn->record(sync::RecordKind::manager, a["id"]);
-    StoredRecord rec{sync::RecordKind::manager, a["id"], "", {}};
+    auto existing = txn->record(RecordKind::manager, a["id"]);
+    StoredRecord rec{RecordKind::manager, a["id"], "", {}};
     if (existing) rec.rec = existing->rec;
     auto changed = sync::diff_fields(existing ? existing->rec.body : sync::json::object(), *checked.body);
     rec.rec.body = *checked.body;

@@ -42,7 +42,7 @@ std::string pull_json(const PullData& data, bool full) {
     if (!first) out += ',';
     first = false;
     out += "{\"kind\":\"";
-    out += sync::to_string(r.kind);
+    out += to_string(r.kind);
     out += "\",\"id\":";
     append_json_string(out, r.id);
     out += ",\"seq\":" + std::to_string(r.seq) + ",\"record\":";
@@ -66,7 +66,7 @@ std::string pull_json(const PullData& data, bool full) {
     if (!first) out += ',';
     first = false;
     out += "{\"kind\":\"";
-    out += sync::to_string(d.kind);
+    out += to_string(d.kind);
     out += "\",\"id\":";
     append_json_string(out, d.id);
     out += ",\"seq\":" + std::to_string(d.seq) + '}';

@@ -3,24 +3,18 @@
 #include <map>
 #include <optional>
 
+#include "domain/fields.hpp"
 #include "server/record_check.hpp"
 
 namespace cockpit::server {
 
 using sync::json;
-using sync::RecordKind;
 
 namespace {
 
-// Cockpit's additions an upstream document may leave out.
-const std::vector<std::string>& kept_fields(RecordKind k) {
-  static const std::vector<std::string> scheduled{"status", "decision_note"}, touchpoint{"body"}, none;
-  return k == RecordKind::scheduled ? scheduled : k == RecordKind::touchpoint ? touchpoint : none;
-}
-
 // The raw record with this id in the document's list (to see which keys it names).
 const json* raw_record(const json& doc, RecordKind k, const std::string& id, std::size_t hint) {
-  auto it = doc.find(std::string(sync::list_name(k)));
+  auto it = doc.find(std::string(list_name(k)));
   if (it == doc.end() || !it->is_array()) return nullptr;
   if (hint < it->size() && (*it)[hint].is_object() && (*it)[hint].value("id", "") == id) return &(*it)[hint];
   for (const auto& r : *it)
@@ -59,10 +53,10 @@ IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, con
     const std::size_t pos = index[kb.kind]++;
     auto existing = txn->record(kb.kind, kb.id);
     json body = std::move(kb.body);
-    if (existing && !kept_fields(kb.kind).empty()) {
+    if (existing && !own_fields(kb.kind).empty()) {
       if (!raw) raw = json::parse(text, nullptr, false);
       const json* sent = raw_record(*raw, kb.kind, kb.id, pos);
-      for (const auto& f : kept_fields(kb.kind))
+      for (const auto& f : own_fields(kb.kind))
         if (sent && !sent->contains(f) && existing->rec.body.contains(f)) body[f] = existing->rec.body[f];
     }
     const auto changed = sync::diff_fields(existing ? existing->rec.body : json::object(), body);

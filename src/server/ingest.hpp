@@ -4,9 +4,10 @@
 // stored one is not written again, so the same document twice makes no new change.
 //
 // Upsert replaces a record's contract fields. Cockpit's own fields that upstream
-// systems do not know (a scheduled message's `status` and `decision_note`, a
-// touchpoint's `body`) keep their stored value when the document does not name them:
-// re-sending the shop's schedule must not undo a manager's "release".
+// systems do not know (FieldOptions::own in domain/fields.hpp: a scheduled message's
+// `status` and `decision_note`, a touchpoint's `body`) keep their stored value when the
+// document does not name them: re-sending the shop's schedule must not undo a
+// manager's "release".
 //
 // Managers are accounts: only the admin commands create or change them (add-manager,
 // reset-password). A document may carry manager records equal to the stored ones (an

@@ -1,36 +1,23 @@
 #include "server/record_check.hpp"
 
+#include "domain/fields.hpp"
+
 namespace cockpit::server {
 
 using sync::json;
-using sync::RecordKind;
-
-namespace {
-
-template <class T>
-void add_all(std::vector<KindBody>& out, RecordKind kind, const std::vector<T>& records) {
-  for (const auto& r : records) out.push_back(KindBody{kind, r.id, json::parse(to_json(r))});
-}
-
-}  // namespace
 
 std::vector<KindBody> canonical_records(const Book& b) {
   std::vector<KindBody> out;
-  add_all(out, RecordKind::manager, b.managers);
-  add_all(out, RecordKind::customer, b.customers);
-  add_all(out, RecordKind::case_, b.cases);
-  add_all(out, RecordKind::promise, b.promises);
-  add_all(out, RecordKind::exception, b.exceptions);
-  add_all(out, RecordKind::touchpoint, b.touchpoints);
-  add_all(out, RecordKind::scheduled, b.scheduled);
-  add_all(out, RecordKind::decision, b.decisions);
+  for_each_kind([&]<class R>(std::type_identity<R>) {
+    for (const auto& r : b.*RecordInfo<R>::book) out.push_back(KindBody{RecordInfo<R>::kind, r.id, json::parse(to_json(r))});
+  });
   return out;
 }
 
 CheckedRecord check_record(RecordKind kind, const json& body, const KnownRecords& known) {
   CheckedRecord out;
   json doc = json::object();
-  doc[std::string(sync::list_name(kind))] = json::array({body});
+  doc[std::string(list_name(kind))] = json::array({body});
   ParsedDocument parsed = parse_document(doc.dump(), &known);
   if (!parsed.ok()) {
     out.error = parsed.errors.front();

@@ -15,12 +15,12 @@ struct CheckedRecord {
   std::string error;               // the contract's message otherwise
 };
 
-CheckedRecord check_record(sync::RecordKind kind, const sync::json& body, const KnownRecords& known);
+CheckedRecord check_record(RecordKind kind, const sync::json& body, const KnownRecords& known);
 
 // The canonical contract form of each record of a parsed Book, in dependency order
 // (managers, customers, cases, then the rest), with its kind.
 struct KindBody {
-  sync::RecordKind kind;
+  RecordKind kind;
   std::string id;
   sync::json body;
 };

@@ -71,10 +71,10 @@ INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');
 // last pushes, so the last few hundred are plenty.
 constexpr std::int64_t kKeepResults = 1000;
 
-std::string kind_str(RecordKind k) { return std::string(sync::to_string(k)); }
+std::string kind_str(RecordKind k) { return std::string(to_string(k)); }
 
 RecordKind kind_of(std::string_view s) {
-  auto k = sync::parse_record_kind(s);
+  auto k = parse_RecordKind(s);
   if (!k) throw SqliteError("unknown record kind in database: " + std::string(s));
   return *k;
 }

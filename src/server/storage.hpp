@@ -20,8 +20,6 @@
 
 namespace cockpit::server {
 
-using sync::RecordKind;
-
 struct StoredRecord {
   RecordKind kind = RecordKind::customer;
   std::string id;

@@ -41,7 +41,7 @@ MutationResult apply_one(StorageTxn& txn, const sync::Identity& who, const std::
   bool new_owner_exists = false;
   if (m.kind == sync::MutationKind::reassign) {
     new_owner_exists = txn.has_manager(m.new_owner);
-  } else if (m.record_kind == sync::RecordKind::customer && m.fields.contains("owner") &&
+  } else if (m.record_kind == RecordKind::customer && m.fields.contains("owner") &&
              m.fields["owner"].is_string()) {
     new_owner_exists = txn.has_manager(m.fields["owner"].get<std::string>());
   }
@@ -51,7 +51,7 @@ MutationResult apply_one(StorageTxn& txn, const sync::Identity& who, const std::
   sync::Plan plan = sync::plan_mutation(who, client_id, m, current, facts, new_owner_exists);
   if (!plan.apply) {
     if (plan.code != sync::codes::invalid && plan.code != sync::codes::not_found)
-      txn.audit(AuditEntry{0, "denied", who.manager, std::string(sync::to_string(m.record_kind)) + " " + m.record_id,
+      txn.audit(AuditEntry{0, "denied", who.manager, std::string(to_string(m.record_kind)) + " " + m.record_id,
                            plan.code + ": " + plan.message, ip});
     return refused(m.mutation_id, plan.code, plan.message);
   }
@@ -99,7 +99,7 @@ MutationResult apply_one(StorageTxn& txn, const sync::Identity& who, const std::
   if (!plan.conflicts.empty()) {
     json detail = json::array();
     for (const auto& c : plan.conflicts) detail.push_back(json{{"field", c.field}, {"yours", c.yours}, {"theirs", c.theirs}});
-    txn.audit(AuditEntry{0, "conflict", who.manager, std::string(sync::to_string(m.record_kind)) + " " + rec.id,
+    txn.audit(AuditEntry{0, "conflict", who.manager, std::string(to_string(m.record_kind)) + " " + rec.id,
                          detail.dump(), ip});
     r.message = "applied over a change made on another device";
   }

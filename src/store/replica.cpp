@@ -4,7 +4,7 @@
 // only makes each answer one transaction.
 //
 // [SECTION] Index
-//  - helpers: entity <-> record, parsing one stored record back
+//  - helpers: a blank record, parsing one stored record back, the kinds children first
 //  - replica values
 //  - outbox
 //  - apply_remote: acks, removals, deletions, records, cursor, notices
@@ -19,67 +19,36 @@ namespace {
 
 // ---------------------------------------------------------------- [SECTION] helpers
 
-// The variant's alternatives are in Entity order (record_write.hpp, store.hpp).
-Entity entity_of(const AnyRecord& r) { return static_cast<Entity>(r.index()); }
-
-std::string_view list_of(Entity e) {
-  switch (e) {
-    case Entity::manager: return "managers";
-    case Entity::customer: return "customers";
-    case Entity::case_: return "cases";
-    case Entity::promise: return "promises";
-    case Entity::exception: return "exceptions";
-    case Entity::touchpoint: return "touchpoints";
-    case Entity::scheduled: return "scheduled";
-    case Entity::suggestion_decision: return "suggestion_decisions";
-  }
-  return "?";
-}
-
-// A record of kind `e` carrying only its id: what an erasure in RecordWrites needs.
-AnyRecord blank(Entity e, const std::string& id) {
-  AnyRecord r;
-  switch (e) {
-    case Entity::manager: r = Manager{}; break;
-    case Entity::customer: r = Customer{}; break;
-    case Entity::case_: r = Case{}; break;
-    case Entity::promise: r = Promise{}; break;
-    case Entity::exception: r = Exception{}; break;
-    case Entity::touchpoint: r = Touchpoint{}; break;
-    case Entity::scheduled: r = Scheduled{}; break;
-    case Entity::suggestion_decision: r = SuggestionDecision{}; break;
-  }
-  std::visit([&](auto& x) { x.id = id; }, r);
-  return r;
+// A record of kind `k` carrying only its id: what an erasure in RecordWrites needs.
+AnyRecord blank(RecordKind k, const std::string& id) {
+  return visit_kind(k, [&]<class R>(std::type_identity<R>) {
+    R r{};
+    r.id = id;
+    return AnyRecord{std::move(r)};
+  });
 }
 
 // One record from its contract JSON (a base or stash this store wrote itself), checked
 // like any document against what the store holds.
-std::optional<AnyRecord> parse_one(Entity e, const std::string& json, const KnownRecords& known) {
+std::optional<AnyRecord> parse_one(RecordKind k, const std::string& json, const KnownRecords& known) {
   std::string doc = "{\"";
-  doc += list_of(e);
+  doc += list_name(k);
   doc += "\":[" + json + "]}";
   ParsedDocument d = parse_document(doc, &known);
   if (!d.ok()) return std::nullopt;
-  const Book& b = d.book;
-  switch (e) {
-    case Entity::manager: if (!b.managers.empty()) return b.managers[0]; break;
-    case Entity::customer: if (!b.customers.empty()) return b.customers[0]; break;
-    case Entity::case_: if (!b.cases.empty()) return b.cases[0]; break;
-    case Entity::promise: if (!b.promises.empty()) return b.promises[0]; break;
-    case Entity::exception: if (!b.exceptions.empty()) return b.exceptions[0]; break;
-    case Entity::touchpoint: if (!b.touchpoints.empty()) return b.touchpoints[0]; break;
-    case Entity::scheduled: if (!b.scheduled.empty()) return b.scheduled[0]; break;
-    case Entity::suggestion_decision: if (!b.decisions.empty()) return b.decisions[0]; break;
-  }
-  return std::nullopt;
+  return visit_kind(k, [&]<class R>(std::type_identity<R>) -> std::optional<AnyRecord> {
+    const auto& list = d.book.*RecordInfo<R>::book;
+    if (list.empty()) return std::nullopt;
+    return AnyRecord{list.front()};
+  });
 }
 
-// Every record table with its change-log entity name, children first.
-constexpr std::pair<const char*, const char*> kTables[] = {
-    {"suggestion_decisions", "suggestion_decision"}, {"scheduled", "scheduled"}, {"touchpoints", "touchpoint"},
-    {"exceptions", "exception"},   {"promises", "promise"},   {"cases", "case"},
-    {"customers", "customer"},     {"managers", "manager"}};
+// Every kind, children first: deleting in this order keeps each foreign key.
+std::array<RecordKind, kRecordKindCount> children_first() {
+  auto kinds = all_record_kinds();
+  std::reverse(kinds.begin(), kinds.end());
+  return kinds;
+}
 
 }  // namespace
 
@@ -120,7 +89,7 @@ Result<std::vector<OutboxEntry>> Store::outbox(std::size_t limit) {
     while (q->step()) {
       OutboxEntry e;
       e.seq = q->integer(0);
-      e.entity = parse_Entity(q->view(1)).value_or(Entity::manager);
+      e.entity = parse_RecordKind(q->view(1)).value_or(RecordKind::manager);
       e.id = q->text(2);
       e.op = q->text(3);
       e.record = q->opt_text(4);
@@ -149,14 +118,14 @@ struct Applier {
   const Stamp& who;
   RemoteApplied out;
 
-  bool pending(Entity e, std::string_view id) {
+  bool pending(RecordKind e, std::string_view id) {
     Using q(s.stmt("SELECT 1 FROM change_log WHERE synced = 0 AND entity = ?1 AND entity_id = ?2 LIMIT 1"));
     q->bind(1, to_string(e));
     q->bind(2, id);
     return q->step();
   }
 
-  void set_base(Entity e, const std::string& id, const std::string& customer, std::int64_t seq) {
+  void set_base(RecordKind e, const std::string& id, const std::string& customer, std::int64_t seq) {
     Using q(s.stmt(
         "INSERT INTO replica_base (entity, id, customer, seq, stash) VALUES (?1, ?2, ?3, ?4, NULL) "
         "ON CONFLICT(entity, id) DO UPDATE SET customer = excluded.customer, seq = excluded.seq, stash = NULL"));
@@ -169,7 +138,7 @@ struct Applier {
 
   // Keeps the server's version (or "the server has none": "") for when the record's
   // unsent changes have been answered.
-  void stash(Entity e, const std::string& id, const std::string& customer, std::int64_t seq,
+  void stash(RecordKind e, const std::string& id, const std::string& customer, std::int64_t seq,
              const std::string& body) {
     Using q(s.stmt(
         "INSERT INTO replica_base (entity, id, customer, seq, stash) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -183,7 +152,7 @@ struct Applier {
     q->run();
   }
 
-  void drop_base(Entity e, std::string_view id) {
+  void drop_base(RecordKind e, std::string_view id) {
     Using q(s.stmt("DELETE FROM replica_base WHERE entity = ?1 AND id = ?2"));
     q->bind(1, to_string(e));
     q->bind(2, id);
@@ -199,11 +168,11 @@ struct Applier {
     }
   }
 
-  void erase(Entity e, const std::string& id, bool elsewhere = true) {
+  void erase(RecordKind e, const std::string& id, bool elsewhere = true) {
     // Whose record it was, read before it goes: a deleted message changes its customer.
-    std::string customer = e == Entity::customer ? id : std::string();
-    if (e != Entity::customer && e != Entity::manager) {
-      Using q(s.stmt("SELECT customer FROM " + std::string(list_of(e)) + " WHERE id = ?1"));
+    std::string customer = e == RecordKind::customer ? id : std::string();
+    if (e != RecordKind::customer && e != RecordKind::manager) {
+      Using q(s.stmt("SELECT customer FROM " + std::string(list_name(e)) + " WHERE id = ?1"));
       q->bind(1, id);
       if (q->step()) customer = q->text(0);
     }
@@ -214,7 +183,7 @@ struct Applier {
 
   // The record's last unsent change was just answered: put the server's version in
   // place if one was held back.
-  void settle(Entity e, const std::string& id) {
+  void settle(RecordKind e, const std::string& id) {
     if (pending(e, id)) return;
     std::optional<std::string> stashed;
     {
@@ -238,7 +207,7 @@ struct Applier {
 
   void ack(const RemoteAck& a) {
     std::optional<std::string> base;
-    std::string customer = a.entity == Entity::customer ? a.id : std::string();
+    std::string customer = a.entity == RecordKind::customer ? a.id : std::string();
     {
       Using q(s.stmt("SELECT base, COALESCE(json_extract(record, '$.customer'), json_extract(base, '$.customer'), '') "
                      "FROM change_log WHERE seq = ?1"));
@@ -288,9 +257,9 @@ struct Applier {
   void remove_customer(const std::string& customer) {
     std::optional<std::string> owner = s.owner_of(customer);
     if (owner) {
-      for (const auto& [table, entity] : kTables) {
-        if (std::string_view(entity) == "customer") break;  // the children come first
-        Using q(s.stmt(std::string("DELETE FROM ") + table + " WHERE owner = ?1 AND customer = ?2"));
+      for (RecordKind k : children_first()) {
+        if (k == RecordKind::customer) break;  // the records about the customer, then the customer
+        Using q(s.stmt("DELETE FROM " + std::string(list_name(k)) + " WHERE owner = ?1 AND customer = ?2"));
         q->bind(1, *owner);
         q->bind(2, customer);
         q->run();
@@ -335,10 +304,10 @@ struct Applier {
 
   // Everything goes but the records with unsent changes (their answers are coming).
   void clear_all() {
-    for (const auto& [table, entity] : kTables) {
-      Using q(s.stmt(std::string("DELETE FROM ") + table +
+    for (RecordKind k : children_first()) {
+      Using q(s.stmt("DELETE FROM " + std::string(list_name(k)) +
                      " WHERE id NOT IN (SELECT entity_id FROM change_log WHERE synced = 0 AND entity = ?1)"));
-      q->bind(1, entity);
+      q->bind(1, to_string(k));
       q->run();
     }
     s.db.exec("DELETE FROM replica_base");
@@ -392,7 +361,7 @@ Result<RemoteApplied> Store::apply_remote(const RemoteBatch& batch, const Stamp&
       std::stable_sort(records.begin(), records.end(),
                        [](const RemoteRecord* x, const RemoteRecord* y) { return x->record.index() < y->record.index(); });
       for (const RemoteRecord* r : records) {
-        const Entity e = entity_of(r->record);
+        const RecordKind e = kind_of(r->record);
         const std::string& id = record_id(r->record);
         if (a.pending(e, id)) {
           // Held back; the base stays the seq the unsent changes were made from (0 keeps

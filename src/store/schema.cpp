@@ -20,6 +20,11 @@ namespace cockpit::schema {
 //    are reassigned or become former, they are not deleted in normal use.
 //  - Foreign keys hold references; rows are changed by upsert (ON CONFLICT DO UPDATE),
 //    never by INSERT OR REPLACE, which would delete and re-insert under the keys.
+//  - A record table's columns are its kind's field list (domain/fields.hpp), plus
+//    `owner` on the records about a customer. The CREATE TABLEs below are history: a new
+//    field is one line in the field list plus one step at the end here, e.g.
+//      ALTER TABLE promises ADD COLUMN reminded_at INTEGER;
+//    A test opens a fresh store and compares every table's columns with its field list.
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> steps = {
       // 0 -> 1: the contract's records.
@@ -193,6 +198,13 @@ CREATE TABLE sync_notices (
   detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail)),
   dismissed INTEGER NOT NULL DEFAULT 0
 );
+)sql",
+      // 3 -> 4: one name per kind of record (domain/record_kind.hpp). The device wrote
+      // "suggestion_decision" where the sync protocol and the server say "decision".
+      R"sql(
+UPDATE change_log SET entity = 'decision' WHERE entity = 'suggestion_decision';
+UPDATE replica_base SET entity = 'decision' WHERE entity = 'suggestion_decision';
+UPDATE sync_notices SET entity = 'decision' WHERE entity = 'suggestion_decision';
 )sql",
   };
   return steps;

@@ -25,30 +25,6 @@ using sql::Stmt;
 using sql::Using;
 using tables::Table;
 
-namespace {
-
-constexpr std::pair<Entity, std::string_view> kEntities[] = {
-    {Entity::manager, "manager"},     {Entity::customer, "customer"},
-    {Entity::case_, "case"},          {Entity::promise, "promise"},
-    {Entity::exception, "exception"}, {Entity::touchpoint, "touchpoint"},
-    {Entity::scheduled, "scheduled"}, {Entity::suggestion_decision, "suggestion_decision"},
-};
-
-
-}  // namespace
-
-std::string_view to_string(Entity e) {
-  for (const auto& [k, name] : kEntities)
-    if (k == e) return name;
-  return "?";
-}
-
-std::optional<Entity> parse_Entity(std::string_view s) {
-  for (const auto& [k, name] : kEntities)
-    if (name == s) return k;
-  return std::nullopt;
-}
-
 // ---------------------------------------------------------------- [SECTION] Impl
 
 namespace store_detail {
@@ -130,14 +106,7 @@ Result<Book> Store::export_all() {
     Book b;
     Impl& s = *impl_;
     return s.reading([&]() -> Result<Book> {
-      s.read_all(b.managers);
-      s.read_all(b.customers);
-      s.read_all(b.cases);
-      s.read_all(b.promises);
-      s.read_all(b.exceptions);
-      s.read_all(b.touchpoints);
-      s.read_all(b.scheduled);
-      s.read_all(b.decisions);
+      for_each_kind([&]<class R>(std::type_identity<R>) { s.read_all(b.*RecordInfo<R>::book); });
       return std::move(b);
     });
   });
@@ -151,23 +120,15 @@ Result<Book> Store::load_slice(std::string_view manager_id) {
       s.read_unordered(b.managers);
       auto me = std::find_if(b.managers.begin(), b.managers.end(), [&](const Manager& m) { return m.id == manager_id; });
       if (me == b.managers.end()) return Error{"unknown manager \"" + std::string(manager_id) + "\""};
-      if (me->role == Role::lead) {
-        s.read_unordered(b.customers);
-        s.read_unordered(b.cases);
-        s.read_unordered(b.promises);
-        s.read_unordered(b.exceptions);
-        s.read_unordered(b.touchpoints);
-        s.read_unordered(b.scheduled);
-        s.read_unordered(b.decisions);
-      } else {
-        s.read_owned(manager_id, b.customers);
-        s.read_owned(manager_id, b.cases);
-        s.read_owned(manager_id, b.promises);
-        s.read_owned(manager_id, b.exceptions);
-        s.read_owned(manager_id, b.touchpoints);
-        s.read_owned(manager_id, b.scheduled);
-        s.read_owned(manager_id, b.decisions);
-      }
+      const bool everyone = me->role == Role::lead;
+      for_each_kind([&]<class R>(std::type_identity<R>) {
+        if constexpr (!std::is_same_v<R, Manager>) {
+          if (everyone)
+            s.read_unordered(b.*RecordInfo<R>::book);
+          else
+            s.read_owned(manager_id, b.*RecordInfo<R>::book);
+        }
+      });
       return Result<Book>(std::move(b));
     });
   });
@@ -216,7 +177,7 @@ Result<bool> Store::put(const Touchpoint& r, const Stamp& who) { return put_one(
 Result<bool> Store::put(const Scheduled& r, const Stamp& who) { return put_one(*impl_, r, who); }
 Result<bool> Store::put(const SuggestionDecision& r, const Stamp& who) { return put_one(*impl_, r, who); }
 
-Result<bool> Store::remove(Entity kind, std::string_view id, const Stamp& who) {
+Result<bool> Store::remove(RecordKind kind, std::string_view id, const Stamp& who) {
   Impl& s = *impl_;
   return guarded([&]() -> Result<bool> {
     return s.atomic([&]() -> bool { return s.remove_any(kind, id, who, LogMode::local_edit); });
@@ -228,8 +189,8 @@ Result<ImportSummary> Store::import_document(const Book& b, const Stamp& who) {
   // A big document dirties more pages than the usual cache holds; spilled mid-way they
   // are written to the journal twice. Room for all of them while it runs (the cache only
   // grows as pages are touched), the usual size afterwards.
-  const std::size_t records = b.managers.size() + b.customers.size() + b.cases.size() + b.promises.size() +
-                              b.exceptions.size() + b.touchpoints.size() + b.scheduled.size() + b.decisions.size();
+  std::size_t records = 0;
+  for_each_kind([&]<class R>(std::type_identity<R>) { records += (b.*RecordInfo<R>::book).size(); });
   struct Cache {
     Impl& s;
     std::int64_t saved = 0;
@@ -249,18 +210,10 @@ Result<ImportSummary> Store::import_document(const Book& b, const Stamp& who) {
   return guarded([&]() -> Result<ImportSummary> {
     return s.atomic([&]() -> Result<ImportSummary> {
       ImportSummary sum;
-      auto apply = [&](const auto& list) {
-        for (const auto& r : list) ++(s.put_row(r, who) ? sum.changed : sum.unchanged);
-      };
-      // Parents before children, so every foreign key holds at each step.
-      apply(b.managers);
-      apply(b.customers);
-      apply(b.cases);
-      apply(b.promises);
-      apply(b.exceptions);
-      apply(b.touchpoints);
-      apply(b.scheduled);
-      apply(b.decisions);
+      // Parents before children (the kinds' order), so every foreign key holds at each step.
+      for_each_kind([&]<class R>(std::type_identity<R>) {
+        for (const auto& r : b.*RecordInfo<R>::book) ++(s.put_row(r, who) ? sum.changed : sum.unchanged);
+      });
       return sum;
     });
   });
@@ -362,7 +315,7 @@ Result<std::vector<Change>> Store::changes(std::int64_t after_seq, std::size_t l
       Change c;
       c.seq = q->integer(0);
       c.change_id = q->text(1);
-      c.entity = parse_Entity(q->view(2)).value_or(Entity::manager);
+      c.entity = parse_RecordKind(q->view(2)).value_or(RecordKind::manager);
       c.entity_id = q->text(3);
       c.op = q->text(4);
       c.record = q->opt_text(5);

@@ -43,11 +43,6 @@ struct OpenOptions {
   int cache_mb = 64;
 };
 
-// The kinds of record, as named in the change log's `entity` column.
-enum class Entity { manager, customer, case_, promise, exception, touchpoint, scheduled, suggestion_decision };
-std::string_view to_string(Entity e);  // "manager", …, "case", …, "suggestion_decision"
-std::optional<Entity> parse_Entity(std::string_view s);
-
 // Who makes a change and when: stored with each change-log and audit row.
 struct Stamp {
   std::string actor;  // a manager id, or e.g. "import", "system:demo"
@@ -58,7 +53,7 @@ struct Stamp {
 struct Change {
   std::int64_t seq = 0;    // local order, increasing
   std::string change_id;   // 32 hex digits (128 random bits): unique across devices
-  Entity entity = Entity::manager;
+  RecordKind entity = RecordKind::manager;
   std::string entity_id;
   std::string op;          // "upsert" | "delete"
   std::optional<std::string> record;  // contract JSON after the change; nullopt for delete
@@ -81,7 +76,7 @@ struct AuditEntry {
 // A change waiting in the outbox, with what a push needs to send only its fields.
 struct OutboxEntry {
   std::int64_t seq = 0;                // the change's number: its mutation id
-  Entity entity = Entity::manager;
+  RecordKind entity = RecordKind::manager;
   std::string id, op;                  // op: "upsert" | "delete"
   std::optional<std::string> record;   // contract JSON after the change (upsert)
   std::optional<std::string> base;     // before it, when it edited an existing record
@@ -108,7 +103,7 @@ enum class AckStatus {
 };
 struct RemoteAck {
   std::int64_t change_seq = 0;         // the outbox entry (mutation id)
-  Entity entity = Entity::manager;
+  RecordKind entity = RecordKind::manager;
   std::string id;
   AckStatus status = AckStatus::applied;
   std::int64_t seq = 0;                // applied: the record's server seq now
@@ -127,7 +122,7 @@ struct RemoteBatch {
   std::vector<RemoteAck> acks;
   bool full = false;                         // the whole share: every other record goes
   std::vector<RemoteRecord> records;         // the server's versions
-  std::vector<std::pair<Entity, std::string>> deletions;
+  std::vector<std::pair<RecordKind, std::string>> deletions;
   std::vector<std::string> removed_customers;  // left this identity's view: everything about them goes
   std::optional<std::int64_t> cursor;        // stored as replica value "cursor"
   std::vector<SyncNotice> notices;           // conflicts and refusals to keep
@@ -191,7 +186,7 @@ class Store {
   Result<bool> put(const SuggestionDecision& r, const Stamp& who);
   // Deletes one record and logs it. Result: true when it existed. Fails (changing
   // nothing) while other records still refer to it.
-  Result<bool> remove(Entity kind, std::string_view id, const Stamp& who);
+  Result<bool> remove(RecordKind kind, std::string_view id, const Stamp& who);
 
   // One record by id; nullopt when there is none.
   Result<std::optional<Manager>> get_manager(std::string_view id);

@@ -121,7 +121,7 @@ struct Store::Impl {
     }
   }
 
-  void log_change(Entity e, std::string_view id, std::string_view op, const std::optional<std::string>& record,
+  void log_change(RecordKind e, std::string_view id, std::string_view op, const std::optional<std::string>& record,
                   const Stamp& who, const std::optional<std::string>& base = std::nullopt) {
     Using q(stmt(
         "INSERT INTO change_log (change_id, entity, entity_id, op, record, at, actor, base) "
@@ -156,7 +156,7 @@ struct Store::Impl {
     if constexpr (std::is_same_v<R, Customer>) {
       if (old_owner && *old_owner != r.owner) move_records(r.id, *old_owner, r.owner);
     }
-    if (mode != LogMode::remote) log_change(Table<R>::entity, r.id, "upsert", to_json(r), who, base);
+    if (mode != LogMode::remote) log_change(Table<R>::kind, r.id, "upsert", to_json(r), who, base);
     return true;
   }
 
@@ -170,18 +170,22 @@ struct Store::Impl {
   // A reassigned customer's records follow them to the new owner's range. The records
   // themselves do not change (owner is not part of them): nothing is logged for them.
   void move_records(std::string_view customer, std::string_view from, std::string_view to) {
-    for (const char* table : {"cases", "promises", "exceptions", "touchpoints", "scheduled", "suggestion_decisions"}) {
-      Using q(stmt(std::string("UPDATE ") + table + " SET owner = ?1 WHERE owner = ?2 AND customer = ?3"));
-      q->bind(1, to);
-      q->bind(2, from);
-      q->bind(3, customer);
-      q->run();
-    }
+    for_each_kind([&]<class R>(std::type_identity<R>) {
+      if constexpr (Table<R>::owned) {
+        static const std::string sql =
+            "UPDATE " + std::string(Table<R>::name) + " SET owner = ?1 WHERE owner = ?2 AND customer = ?3";
+        Using q(stmt(sql));
+        q->bind(1, to);
+        q->bind(2, from);
+        q->bind(3, customer);
+        q->run();
+      }
+    });
   }
 
   template <typename R>
   bool remove_row(std::string_view id, const Stamp& who, LogMode mode = LogMode::local_edit) {
-    static const std::string sql = std::string("DELETE FROM ") + Table<R>::name + " WHERE id = ?1";
+    static const std::string sql = "DELETE FROM " + std::string(Table<R>::name) + " WHERE id = ?1";
     std::optional<std::string> base;
     if (mode == LogMode::local_edit)
       if (auto old = get<R>(id)) base = to_json(*old);
@@ -191,28 +195,18 @@ struct Store::Impl {
       q->run();
     }
     if (db.changes() == 0) return false;
-    if (mode != LogMode::remote) log_change(Table<R>::entity, id, "delete", std::nullopt, who, base);
+    if (mode != LogMode::remote) log_change(Table<R>::kind, id, "delete", std::nullopt, who, base);
     return true;
   }
 
-  bool remove_any(Entity kind, std::string_view id, const Stamp& who, LogMode mode) {
-    switch (kind) {
-      case Entity::manager: return remove_row<Manager>(id, who, mode);
-      case Entity::customer: return remove_row<Customer>(id, who, mode);
-      case Entity::case_: return remove_row<Case>(id, who, mode);
-      case Entity::promise: return remove_row<Promise>(id, who, mode);
-      case Entity::exception: return remove_row<Exception>(id, who, mode);
-      case Entity::touchpoint: return remove_row<Touchpoint>(id, who, mode);
-      case Entity::scheduled: return remove_row<Scheduled>(id, who, mode);
-      case Entity::suggestion_decision: return remove_row<SuggestionDecision>(id, who, mode);
-    }
-    return false;
+  bool remove_any(RecordKind kind, std::string_view id, const Stamp& who, LogMode mode) {
+    return visit_kind(kind, [&]<class R>(std::type_identity<R>) { return remove_row<R>(id, who, mode); });
   }
 
   template <typename R>
   std::optional<R> get(std::string_view id) {
     static const std::string sql =
-        "SELECT " + tables::column_list<R>() + " FROM " + Table<R>::name + " WHERE id = ?1";
+        "SELECT " + tables::column_list<R>() + " FROM " + std::string(Table<R>::name) + " WHERE id = ?1";
     Using q(stmt(sql));
     q->bind(1, id);
     if (!q->step()) return std::nullopt;
@@ -239,9 +233,9 @@ struct Store::Impl {
   // a 10,000-row vector by doubling costs more (page faults, moves) than the count.
   template <typename R>
   void read_owned(std::string_view owner, std::vector<R>& out) {
-    static const std::string count_sql = std::string("SELECT count(*) FROM ") + Table<R>::name + " WHERE owner = ?1";
+    static const std::string count_sql = "SELECT count(*) FROM " + std::string(Table<R>::name) + " WHERE owner = ?1";
     static const std::string sql =
-        "SELECT " + tables::column_list<R>() + " FROM " + Table<R>::name + " WHERE owner = ?1";
+        "SELECT " + tables::column_list<R>() + " FROM " + std::string(Table<R>::name) + " WHERE owner = ?1";
     {
       Using q(stmt(count_sql));
       q->bind(1, owner);
@@ -253,7 +247,7 @@ struct Store::Impl {
   // Every row, in storage order (cheaper than sorting for a lead's slice).
   template <typename R>
   void read_unordered(std::vector<R>& out) {
-    static const std::string sql = "SELECT " + tables::column_list<R>() + " FROM " + Table<R>::name;
+    static const std::string sql = "SELECT " + tables::column_list<R>() + " FROM " + std::string(Table<R>::name);
     read_rows(sql, out);
   }
 

@@ -1,7 +1,10 @@
 #include "store/synthetic.hpp"
 
 #include <cstdio>
+#include <span>
 #include <string>
+
+#include "domain/enums.hpp"
 
 namespace cockpit {
 namespace {
@@ -25,6 +28,10 @@ class Rng {
   const T& pick(const T (&a)[N]) {
     return a[next() % N];
   }
+  template <typename T>
+  const T& pick(std::span<const T> a) {
+    return a[next() % a.size()];
+  }
 
  private:
   std::uint64_t s_;
@@ -43,10 +50,7 @@ constexpr const char* kLast[] = {"Meyer", "Rossi", "Novak", "Jensen", "Garcia", 
 constexpr const char* kWaitingOn[] = {"billing", "warehouse", "logistics", "legal", "used cars", "underwriting"};
 constexpr const char* kExceptionKind[] = {"address_change", "payment_method", "wrong_item", "split_delivery",
                                           "documents_held"};
-constexpr Channel kPreferred[] = {Channel::email, Channel::phone, Channel::sms, Channel::letter};
 constexpr Channel kChannels[] = {Channel::email, Channel::phone, Channel::sms, Channel::chat, Channel::portal};
-constexpr CaseKind kCaseKinds[] = {CaseKind::order, CaseKind::quote, CaseKind::policy, CaseKind::trade_in,
-                                   CaseKind::support, CaseKind::other};
 constexpr PromiseKind kPromiseKinds[] = {PromiseKind::delivery, PromiseKind::payment, PromiseKind::callback,
                                          PromiseKind::refund, PromiseKind::document};
 constexpr TouchKind kSystemKinds[] = {TouchKind::order_confirmation, TouchKind::status_update,
@@ -87,7 +91,7 @@ Book generate_book(const SyntheticSpec& spec) {
     c.stage = stage_roll < 85 ? Stage::active : stage_roll < 95 ? Stage::prospect : Stage::former;
     c.email = c.id + "@mail.example";
     c.phone = "+49 30 " + std::to_string(1000000 + i);
-    c.preferred_channel = rng.pick(kPreferred);
+    c.preferred_channel = rng.pick(kPreferredChannels);
     c.since = now - rng.range(30, 1500) * kDay;
     if (c.stage == Stage::former) c.former_at = now - rng.range(1, 60) * kDay;
     b.customers.push_back(c);
@@ -97,7 +101,7 @@ Book generate_book(const SyntheticSpec& spec) {
       Case cs;
       cs.id = "k-" + c.id.substr(2) + "-" + std::to_string(k);
       cs.customer = c.id;
-      cs.kind = rng.pick(kCaseKinds);
+      cs.kind = rng.pick(enum_values<CaseKind>()).first;  // any kind
       cs.title = "Case " + std::to_string(k) + " of " + c.name;
       cs.opened_at = now - rng.range(5, 200) * kDay;
       const auto roll = rng.range(0, 99);

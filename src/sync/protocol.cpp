@@ -9,21 +9,6 @@ namespace cockpit::sync {
 
 namespace {
 
-struct KindNames {
-  RecordKind kind;
-  std::string_view singular, list;
-};
-constexpr std::array<KindNames, 8> kKindNames{{
-    {RecordKind::manager, "manager", "managers"},
-    {RecordKind::customer, "customer", "customers"},
-    {RecordKind::case_, "case", "cases"},
-    {RecordKind::promise, "promise", "promises"},
-    {RecordKind::exception, "exception", "exceptions"},
-    {RecordKind::touchpoint, "touchpoint", "touchpoints"},
-    {RecordKind::scheduled, "scheduled", "scheduled"},
-    {RecordKind::decision, "decision", "suggestion_decisions"},
-}};
-
 // Small typed readers: each returns false and sets `err` (prefixed with the path).
 bool get_int(const json& o, const char* key, std::int64_t& out, std::string& err,
              const std::string& path, bool required = true) {
@@ -71,7 +56,7 @@ bool get_record_ref(const json& c, const std::string& where, RecordKind& kind, s
   const std::string path = where + ".";
   std::string name;
   if (!get_str(c, "kind", name, err, path, 32)) return false;
-  auto k = parse_record_kind(name);
+  auto k = parse_RecordKind(name);
   if (!k) {
     err = path + "kind: unknown \"" + name + "\"";
     return false;
@@ -105,7 +90,7 @@ Decoded<Mutation> decode_mutation_at(const json& j, const PushLimits& limits, co
     return d;
   }
   if (!get_str(j, "record_kind", record_kind, d.error, path + ".", 32)) return d;
-  auto rk = parse_record_kind(record_kind);
+  auto rk = parse_RecordKind(record_kind);
   if (!rk) {
     d.error = path + ".record_kind: unknown record kind \"" + record_kind + "\"";
     return d;
@@ -144,24 +129,6 @@ json conflict_json(const Conflict& c) {
 }
 
 }  // namespace
-
-std::string_view to_string(RecordKind k) {
-  for (const auto& n : kKindNames)
-    if (n.kind == k) return n.singular;
-  return "?";
-}
-
-std::optional<RecordKind> parse_record_kind(std::string_view s) {
-  for (const auto& n : kKindNames)
-    if (n.singular == s) return n.kind;
-  return std::nullopt;
-}
-
-std::string_view list_name(RecordKind k) {
-  for (const auto& n : kKindNames)
-    if (n.kind == k) return n.list;
-  return "?";
-}
 
 std::string_view to_string(MutationKind k) {
   switch (k) {

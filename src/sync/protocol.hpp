@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/record_kind.hpp"
 #include "domain/records.hpp"
 
 namespace cockpit::sync {
@@ -24,19 +25,6 @@ using json = nlohmann::json;
 // "server_too_old" and keeps its outbox until the server is upgraded.
 constexpr int kSchemaVersion = 1;
 constexpr int kMinClientSchema = 1;
-
-// The record kinds of the contract plus Cockpit's suggestion decisions.
-enum class RecordKind { manager, customer, case_, promise, exception, touchpoint, scheduled, decision };
-inline constexpr RecordKind kAllKinds[] = {RecordKind::manager,   RecordKind::customer,
-                                           RecordKind::case_,     RecordKind::promise,
-                                           RecordKind::exception, RecordKind::touchpoint,
-                                           RecordKind::scheduled, RecordKind::decision};
-
-// Singular wire name: "customer", "case", …, "decision".
-std::string_view to_string(RecordKind k);
-std::optional<RecordKind> parse_record_kind(std::string_view s);
-// The contract document's list name: "customers", …, "suggestion_decisions".
-std::string_view list_name(RecordKind k);
 
 // upsert: set fields; reassign: give a customer to another manager (a lead only);
 // remove ("delete" on the wire): take a record away — what undo does to a message or a

@@ -5,6 +5,7 @@
 #include "sync/protocol.hpp"
 
 using namespace cockpit::sync;
+using cockpit::RecordKind;
 
 TEST_CASE("push request round-trips through JSON") {
   PushRequest r;

@@ -34,14 +34,6 @@ inline json contract(const AnyRecord& r) {
   return json::parse(std::visit([](const auto& x) { return to_json(x); }, r));
 }
 
-inline sync::RecordKind kind_of(const AnyRecord& r) {
-  constexpr sync::RecordKind kinds[] = {sync::RecordKind::manager,   sync::RecordKind::customer,
-                                        sync::RecordKind::case_,     sync::RecordKind::promise,
-                                        sync::RecordKind::exception, sync::RecordKind::touchpoint,
-                                        sync::RecordKind::scheduled, sync::RecordKind::decision};
-  return kinds[r.index()];
-}
-
 // What a device holds, for the parsers' reference checks.
 struct Known final : MemoryKnownRecords {
   Known() {

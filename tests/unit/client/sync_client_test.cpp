@@ -141,7 +141,7 @@ struct FakeServer {
     std::int64_t seq;
     json body;
   };
-  std::map<std::pair<sync::RecordKind, std::string>, Row> records;
+  std::map<std::pair<RecordKind, std::string>, Row> records;
   std::vector<sync::Deletion> tombstones;
   std::int64_t cursor = 0;
   std::vector<sync::PushRequest> pushes;  // as received
@@ -518,7 +518,7 @@ TEST_CASE("sync client: 413 halves the batch; a single change the server still c
   std::vector<std::size_t> sizes;
   for (const auto& s : d.http.sent_to("/api/push")) sizes.push_back(json::parse(s.req.body)["mutations"].size());
   CHECK(sizes == std::vector<std::size_t>{4, 2, 2});
-  for (int i = 0; i < 4; ++i) CHECK(d.server.records.count({sync::RecordKind::touchpoint, "t-n" + std::to_string(i)}));
+  for (int i = 0; i < 4; ++i) CHECK(d.server.records.count({RecordKind::touchpoint, "t-n" + std::to_string(i)}));
   CHECK(d.sync.status().error.empty());
   CHECK(d.sync.status().notices == 0);
 
@@ -534,7 +534,7 @@ TEST_CASE("sync client: 413 halves the batch; a single change the server still c
   REQUIRE(poll_until(d.sync, [&] { return d.store.outbox_size().value() == 0; }));
   CHECK_FALSE(d.store.get_touchpoint("t-huge").value());
   CHECK(d.store.get_touchpoint("t-fine").value());
-  CHECK(d.server.records.count({sync::RecordKind::touchpoint, "t-fine"}));
+  CHECK(d.server.records.count({RecordKind::touchpoint, "t-fine"}));
   CHECK(d.sync.status().notices == 1);
   auto ns = d.store.notices().value();
   REQUIRE(ns.size() == 1);
@@ -563,9 +563,9 @@ TEST_CASE("sync client: 400 for one mutation: that one is undone with a notice, 
   };
   d.sync.nudge();
   REQUIRE(poll_until(d.sync, [&] { return d.store.outbox_size().value() == 0; }));
-  CHECK(d.server.records.count({sync::RecordKind::touchpoint, "t-a"}));
-  CHECK(d.server.records.count({sync::RecordKind::touchpoint, "t-c"}));
-  CHECK_FALSE(d.server.records.count({sync::RecordKind::touchpoint, "t-bad"}));
+  CHECK(d.server.records.count({RecordKind::touchpoint, "t-a"}));
+  CHECK(d.server.records.count({RecordKind::touchpoint, "t-c"}));
+  CHECK_FALSE(d.server.records.count({RecordKind::touchpoint, "t-bad"}));
   CHECK_FALSE(d.store.get_touchpoint("t-bad").value());
   CHECK(d.store.get_touchpoint("t-a").value());
   CHECK(d.store.get_touchpoint("t-c").value());
@@ -592,7 +592,7 @@ TEST_CASE("sync client: a 400 about the push as a whole undoes nothing: it is re
   d.sync.nudge();
   REQUIRE(poll_until(d.sync, [&] { return d.store.outbox_size().value() == 0; }));
   CHECK(refusals == 0);
-  CHECK(d.server.records.count({sync::RecordKind::touchpoint, "t-a"}));
+  CHECK(d.server.records.count({RecordKind::touchpoint, "t-a"}));
   CHECK(d.store.get_touchpoint("t-a").value());  // kept, not undone
   CHECK(d.store.notices().value().empty());
 }
@@ -740,7 +740,7 @@ TEST_CASE("sync client: stop cancels what is in flight; start again picks up the
   CHECK(d.http.sent_to("/api/push").empty());
   d.sync.start(kT0);
   REQUIRE(poll_until(d.sync, [&] { return d.store.outbox_size().value() == 0; }));
-  CHECK(d.server.records[{sync::RecordKind::promise, "p-1"}].body["text"] == "Offline edit");
+  CHECK(d.server.records[{RecordKind::promise, "p-1"}].body["text"] == "Offline edit");
   REQUIRE(d.server.pushes.size() == 1);
   CHECK(*d.server.pushes[0].since == d.server.cursor - 1);
 }

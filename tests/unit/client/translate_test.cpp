@@ -17,7 +17,7 @@ namespace {
 OutboxEntry entry(std::int64_t seq, const AnyRecord& after, std::optional<AnyRecord> before, std::int64_t base_seq) {
   OutboxEntry e;
   e.seq = seq;
-  e.entity = static_cast<Entity>(after.index());
+  e.entity = static_cast<RecordKind>(after.index());
   e.id = record_id(after);
   e.op = "upsert";
   e.record = contract(after).dump();
@@ -99,12 +99,12 @@ TEST_CASE("to_mutation sends only the fields an edit changed, all of a created r
   auto d = to_mutation(deletion(42, touchpoint("t-1", "c-1"), 77));
   REQUIRE(d);
   CHECK(d->kind == sync::MutationKind::remove);
-  CHECK(d->record_kind == sync::RecordKind::touchpoint);
+  CHECK(d->record_kind == RecordKind::touchpoint);
   CHECK(d->record_id == "t-1");
   CHECK(d->base_seq == 77);
   CHECK(d->fields == json::object());
   CHECK(sync::to_json(*d)["kind"] == "delete");
-  // Every entity maps to its wire kind (a suggestion decision is a "decision").
+  // Every kind has one wire name (a suggestion decision is a "decision").
   SuggestionDecision dec;
   dec.id = "d-1";
   dec.customer = "c-1";
@@ -112,9 +112,9 @@ TEST_CASE("to_mutation sends only the fields an edit changed, all of a created r
   dec.by = "m-anna";
   auto dm = to_mutation(entry(43, dec, std::nullopt, 0));
   REQUIRE(dm);
-  CHECK(dm->record_kind == sync::RecordKind::decision);
-  CHECK(client::entity_of(sync::RecordKind::decision) == Entity::suggestion_decision);
-  for (auto k : sync::kAllKinds) CHECK(client::record_kind_of(client::entity_of(k)) == k);
+  CHECK(dm->record_kind == RecordKind::decision);
+  CHECK(to_string(RecordKind::decision) == "decision");
+  for (auto k : all_record_kinds()) CHECK(parse_RecordKind(to_string(k)) == k);
   // An unreadable stored record is an error naming the change, not a crash.
   OutboxEntry bad = entry(44, status, before, 3);
   bad.record = "{not json";
@@ -154,7 +154,7 @@ TEST_CASE("acks_of: results matched by mutation id, conflicts and refusals becom
   REQUIRE_MESSAGE(out.error.empty(), out.error);
   REQUIRE(out.acks.size() == 5);
   CHECK(out.acks[0].change_seq == 5);
-  CHECK(out.acks[0].entity == Entity::promise);
+  CHECK(out.acks[0].entity == RecordKind::promise);
   CHECK(out.acks[0].id == "p-1");
   CHECK(out.acks[0].status == AckStatus::applied);
   CHECK(out.acks[0].seq == 50);
@@ -164,7 +164,7 @@ TEST_CASE("acks_of: results matched by mutation id, conflicts and refusals becom
   CHECK(out.acks[1].id == "t-new");
   CHECK(out.acks[2].status == AckStatus::settled);
   CHECK(out.acks[3].status == AckStatus::applied);
-  CHECK(out.acks[3].entity == Entity::touchpoint);
+  CHECK(out.acks[3].entity == RecordKind::touchpoint);
   CHECK_FALSE(out.acks[3].record);  // deleted on the server
   CHECK(out.acks[4].status == AckStatus::refused);
 
@@ -179,7 +179,7 @@ TEST_CASE("acks_of: results matched by mutation id, conflicts and refusals becom
   CHECK(json::parse(c.detail) == json{{"field", "due_at"},
                                       {"yours", "2026-11-24T09:00:00.000Z"},
                                       {"theirs", "2026-11-26T09:00:00.000Z"}});
-  CHECK(c.message == describe_conflict(a5.conflicts[0], sync::RecordKind::promise, "p-1"));
+  CHECK(c.message == describe_conflict(a5.conflicts[0], RecordKind::promise, "p-1"));
   const SyncNotice& r = out.notices[1];
   CHECK(r.kind == "refused");
   CHECK(r.code == "not_owner");
@@ -239,13 +239,13 @@ TEST_CASE("batch_of: a pull as one checked batch") {
   x9.summary = "Card declined";
   x9.raised_at = kT0;
   x9.waiting_on = "customer";
-  pull.changes = {{sync::RecordKind::promise, "p-9", 83, contract(p9)},
-                  {sync::RecordKind::case_, "k-9", 82, contract(k9)},
-                  {sync::RecordKind::exception, "k-9", 84, contract(x9)},
-                  {sync::RecordKind::customer, "c-9", 81, contract(c9)},
-                  {sync::RecordKind::manager, "m-ben", 80, json{{"id", "m-ben"}, {"name", "Ben B."}, {"role", "manager"}}}};
+  pull.changes = {{RecordKind::promise, "p-9", 83, contract(p9)},
+                  {RecordKind::case_, "k-9", 82, contract(k9)},
+                  {RecordKind::exception, "k-9", 84, contract(x9)},
+                  {RecordKind::customer, "c-9", 81, contract(c9)},
+                  {RecordKind::manager, "m-ben", 80, json{{"id", "m-ben"}, {"name", "Ben B."}, {"role", "manager"}}}};
   pull.removed = {{"c-2", 85, "reassigned", "m-ben"}};
-  pull.deleted = {{sync::RecordKind::touchpoint, "t-1", 86}, {sync::RecordKind::decision, "d-1", 87}};
+  pull.deleted = {{RecordKind::touchpoint, "t-1", 86}, {RecordKind::decision, "d-1", 87}};
   auto out = batch_of(pull, known);
   REQUIRE_MESSAGE(out.error.empty(), out.error);
   const RemoteBatch& b = out.batch;
@@ -265,8 +265,8 @@ TEST_CASE("batch_of: a pull as one checked batch") {
   }
   CHECK(joined(b.removed_customers) == "c-2");
   REQUIRE(b.deletions.size() == 2);
-  CHECK(b.deletions[0] == std::pair<Entity, std::string>{Entity::touchpoint, "t-1"});
-  CHECK(b.deletions[1] == std::pair<Entity, std::string>{Entity::suggestion_decision, "d-1"});
+  CHECK(b.deletions[0] == std::pair<RecordKind, std::string>{RecordKind::touchpoint, "t-1"});
+  CHECK(b.deletions[1] == std::pair<RecordKind, std::string>{RecordKind::decision, "d-1"});
   CHECK(b.acks.empty());
   CHECK(b.notices.empty());
 
@@ -292,16 +292,16 @@ TEST_CASE("batch_of refuses a record that refers to nothing known, or breaks the
   json bad_enum = contract(touchpoint("t-y", "c-1"));
   bad_enum["channel"] = "pigeon";
   const Row rows[] = {
-      {"a customer the device has never heard of", {sync::RecordKind::touchpoint, "t-x", 3, orphan}, "t-x"},
-      {"a case of another customer", {sync::RecordKind::promise, "p-x", 3, wrong_case}, "p-x"},
-      {"a value outside the contract", {sync::RecordKind::touchpoint, "t-y", 3, bad_enum}, "pigeon"},
+      {"a customer the device has never heard of", {RecordKind::touchpoint, "t-x", 3, orphan}, "t-x"},
+      {"a case of another customer", {RecordKind::promise, "p-x", 3, wrong_case}, "p-x"},
+      {"a value outside the contract", {RecordKind::touchpoint, "t-y", 3, bad_enum}, "pigeon"},
   };
   for (const auto& row : rows) {
     const std::string name = row.name;
     CAPTURE(name);
     sync::PullResponse pull;
     pull.cursor = 9;
-    pull.changes = {{sync::RecordKind::customer, "c-1", 1, contract(customer("c-1", "m-anna"))}, row.change};
+    pull.changes = {{RecordKind::customer, "c-1", 1, contract(customer("c-1", "m-anna"))}, row.change};
     auto out = batch_of(pull, known);
     CAPTURE(out.error);
     CHECK(out.error.rfind("the server sent a record this device cannot read: ", 0) == 0);
@@ -312,19 +312,19 @@ TEST_CASE("batch_of refuses a record that refers to nothing known, or breaks the
 TEST_CASE("describe_conflict reads as a sentence with both values") {
   struct Row {
     sync::Conflict c;
-    sync::RecordKind kind;
+    RecordKind kind;
     const char* id;
     std::vector<std::string> contains;
   };
   const std::string long_text(200, 'x');
   const Row rows[] = {
-      {{"due_at", "2026-12-01T17:00:00Z", "2026-11-28T17:00:00Z"}, sync::RecordKind::promise, "p-1",
+      {{"due_at", "2026-12-01T17:00:00Z", "2026-11-28T17:00:00Z"}, RecordKind::promise, "p-1",
        {"Your change to the due date of promise p-1", "(2026-12-01 17:00 UTC)", "replaced 2026-11-28 17:00 UTC",
         "set on another device", "Put it back"}},
-      {{"subject", "Hello", "Good day"}, sync::RecordKind::touchpoint, "t-1",
+      {{"subject", "Hello", "Good day"}, RecordKind::touchpoint, "t-1",
        {"of touchpoint t-1", "(\"Hello\")", "replaced \"Good day\""}},
-      {{"case", nullptr, "k-1"}, sync::RecordKind::promise, "p-1", {"(nothing)", "\"k-1\""}},
-      {{"text", long_text, "short"}, sync::RecordKind::decision, "d-1", {"of decision d-1", "...\")"}},
+      {{"case", nullptr, "k-1"}, RecordKind::promise, "p-1", {"(nothing)", "\"k-1\""}},
+      {{"text", long_text, "short"}, RecordKind::decision, "d-1", {"of decision d-1", "...\")"}},
   };
   for (const auto& row : rows) {
     const std::string s = describe_conflict(row.c, row.kind, row.id);
@@ -335,9 +335,9 @@ TEST_CASE("describe_conflict reads as a sentence with both values") {
   // Both times are in it, in UTC (the client layer knows no time zone); a date alone
   // (the end of that day) reads as the date.
   const std::string d = describe_conflict({"due_at", "2026-12-01T17:00:00.000Z", "2026-11-28T17:00:00+01:00"},
-                                          sync::RecordKind::promise, "p-1");
+                                          RecordKind::promise, "p-1");
   CHECK(d.find("2026-12-01 17:00 UTC") != std::string::npos);
   CHECK(d.find("2026-11-28 16:00 UTC") != std::string::npos);
-  const std::string e = describe_conflict({"due_at", "2026-12-04", "2026-12-02T09:30:00Z"}, sync::RecordKind::promise, "p-1");
+  const std::string e = describe_conflict({"due_at", "2026-12-04", "2026-12-02T09:30:00Z"}, RecordKind::promise, "p-1");
   CHECK(e.find("(2026-12-04)") != std::string::npos);
 }

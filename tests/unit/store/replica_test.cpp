@@ -213,8 +213,7 @@ TEST_CASE("replica: a version-2 database is upgraded, keeping everything, with t
   }
   {
     Store s = open_store(path);
-    CHECK(s.schema_version() == 3);
-    CHECK(Store::latest_schema_version() == 3);
+    CHECK(s.schema_version() == Store::latest_schema_version());
     CHECK(s.get_manager("m-old").value().value().name == "Old Manager");
     CHECK(s.get_customer("c-old").value().value().name == "Old Customer");
     CHECK(s.audit().value().size() == 1);
@@ -225,7 +224,7 @@ TEST_CASE("replica: a version-2 database is upgraded, keeping everything, with t
     // The old unsent change is in the outbox, with no base (it was logged before bases).
     auto out = s.outbox().value();
     REQUIRE(out.size() == 1);
-    CHECK(out[0].entity == Entity::customer);
+    CHECK(out[0].entity == RecordKind::customer);
     CHECK(out[0].id == "c-old");
     CHECK(out[0].op == "upsert");
     CHECK(out[0].record == std::optional<std::string>("{\"id\":\"c-old\"}"));
@@ -267,8 +266,57 @@ TEST_CASE("replica: a version-2 database is upgraded, keeping everything, with t
   // Partial: only unsent rows are in it (the pull's "is this record pending?" stays small).
   CHECK(count("SELECT count(*) FROM sqlite_master WHERE name='change_log_pending' AND sql LIKE '%WHERE synced = 0%'") ==
         1);
-  CHECK(count("PRAGMA user_version") == 3);
+  CHECK(count("PRAGMA user_version") == Store::latest_schema_version());
   sqlite3_close(db);
+}
+
+// ---------------------------------------------------------------- migration 4
+
+TEST_CASE("replica: a version-3 database's \"suggestion_decision\" rows become \"decision\", the kind's one name") {
+  const auto path = fresh_db("v3.db");
+  {
+    // What a version-3 device holds: a decision synced once (its base), edited since
+    // (an unsent change), and a notice about it.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const std::string v3 =
+        schema::migrations()[0] + schema::migrations()[1] + schema::migrations()[2] +
+        "PRAGMA application_id = " + std::to_string(schema::kApplicationId) + "; PRAGMA user_version = 3;" +
+        "INSERT INTO managers VALUES ('m-anna', 'Anna', '', 'manager');"
+        "INSERT INTO customers VALUES ('c-1', 'One', 'm-anna', 'active', '', '', 'email', 0, NULL);"
+        "INSERT INTO suggestion_decisions VALUES ('d-1', 'key', 'c-1', 'dismissed', 5, NULL, 'seen', 'm-anna', "
+        "'m-anna');"
+        "INSERT INTO replica_base (entity, id, customer, seq) VALUES ('suggestion_decision', 'd-1', 'c-1', 41);"
+        "INSERT INTO change_log (change_id, entity, entity_id, op, record, at, actor) VALUES "
+        "  ('00000000000000000000000000000001', 'suggestion_decision', 'd-1', 'upsert', "
+        "   '{\"id\":\"d-1\"}', 6, 'm-anna');"
+        "INSERT INTO sync_notices (at, kind, entity, entity_id, message) VALUES "
+        "  (7, 'refused', 'suggestion_decision', 'd-1', 'Not applied.');";
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, v3.c_str(), nullptr, nullptr, &err);
+    INFO((err ? err : ""));
+    REQUIRE(rc == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  Store s = open_store(path);
+  CHECK(s.schema_version() == Store::latest_schema_version());
+  // The unsent change is a decision's, and still finds its base (the join is on the name).
+  auto out = s.outbox().value();
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].entity == RecordKind::decision);
+  CHECK(out[0].id == "d-1");
+  CHECK(out[0].base_seq == 41);
+  auto log = s.changes(0, 10).value();
+  REQUIRE(log.size() == 1);
+  CHECK(log[0].entity == RecordKind::decision);
+  auto notes = s.notices().value();
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].entity == "decision");
+  // A pull's deletion of it waits for the unsent change, as for any record with one.
+  RemoteBatch gone;
+  gone.deletions = {{RecordKind::decision, "d-1"}};
+  REQUIRE(s.apply_remote(gone, kSync).ok());
+  CHECK(s.get_decision("d-1").value().has_value());
 }
 
 // ---------------------------------------------------------------- the outbox
@@ -286,7 +334,7 @@ TEST_CASE("replica: a local edit is logged with its before-image, an import with
   const Touchpoint created = touchpoint("t-new", "c-1", "Your new date");
   d.edit(created);
   const Touchpoint t2 = d.store.get_touchpoint("t-2").value().value();
-  REQUIRE(d.store.remove(Entity::touchpoint, "t-2", kAnna).value());
+  REQUIRE(d.store.remove(RecordKind::touchpoint, "t-2", kAnna).value());
   Book doc;
   Customer c2 = d.cust("c-2");
   c2.phone = "+49 30 1";
@@ -298,14 +346,14 @@ TEST_CASE("replica: a local edit is logged with its before-image, an import with
   CHECK(d.store.outbox_size().value() == 4);
   for (std::size_t i = 1; i < out.size(); ++i) CHECK(out[i - 1].seq < out[i].seq);  // in order
 
-  CHECK(out[0].entity == Entity::promise);
+  CHECK(out[0].entity == RecordKind::promise);
   CHECK(out[0].id == "p-1");
   CHECK(out[0].op == "upsert");
   CHECK(out[0].record == std::optional<std::string>(to_json(p)));
   CHECK(out[0].base == std::optional<std::string>(to_json(before)));  // edited an existing record
   CHECK(out[0].base_seq == d.seq["p-1"]);
 
-  CHECK(out[1].entity == Entity::touchpoint);
+  CHECK(out[1].entity == RecordKind::touchpoint);
   CHECK(out[1].id == "t-new");
   CHECK(out[1].record == std::optional<std::string>(to_json(created)));
   CHECK_FALSE(out[1].base);  // created: no before-image
@@ -317,7 +365,7 @@ TEST_CASE("replica: a local edit is logged with its before-image, an import with
   CHECK(out[2].base == std::optional<std::string>(to_json(t2)));
   CHECK(out[2].base_seq == d.seq["t-2"]);
 
-  CHECK(out[3].entity == Entity::customer);
+  CHECK(out[3].entity == RecordKind::customer);
   CHECK(out[3].id == "c-2");
   CHECK_FALSE(out[3].base);  // an import has no before-image
   CHECK(out[3].base_seq == d.seq["c-2"]);
@@ -375,7 +423,7 @@ TEST_CASE("replica: an applied ack puts the server's version in place and makes 
   CHECK(d.store.outbox_size().value() == 0);
 
   // A delete the server applied: nothing comes back, the record stays gone.
-  REQUIRE(d.store.remove(Entity::touchpoint, "t-2", kAnna).value());
+  REQUIRE(d.store.remove(RecordKind::touchpoint, "t-2", kAnna).value());
   auto del = d.outbox();
   REQUIRE(del.size() == 1);
   auto gone = d.apply(acks({applied(del[0], std::nullopt, 52)}));
@@ -457,7 +505,7 @@ TEST_CASE("replica: a refused change is undone") {
        [](Device& d) { d.edit(touchpoint("t-new", "c-1")); },
        [](Device& d) { CHECK_FALSE(d.has_touchpoint("t-new")); }, true, "t-new"},
       {"a deleted record comes back",
-       [](Device& d) { REQUIRE(d.store.remove(Entity::touchpoint, "t-2", kAnna).value()); },
+       [](Device& d) { REQUIRE(d.store.remove(RecordKind::touchpoint, "t-2", kAnna).value()); },
        [](Device& d) { CHECK(d.store.get_touchpoint("t-2").value() == touchpoint("t-2", "c-2")); }, false, "t-2"},
   };
   int i = 0;
@@ -568,7 +616,7 @@ TEST_CASE("replica: a customer that left the view goes with every record of thei
   p.text = "Mine";
   d.edit(p);                                   // an edit of a record of c-1
   d.edit(touchpoint("t-new", "c-1"));          // a record created for c-1
-  REQUIRE(d.store.remove(Entity::suggestion_decision, "d-1", kAnna).value());  // a deletion of one
+  REQUIRE(d.store.remove(RecordKind::decision, "d-1", kAnna).value());  // a deletion of one
   Customer c1 = d.cust("c-1");
   c1.phone = "+49 1";
   d.edit(c1);                                  // and of the customer itself
@@ -627,8 +675,8 @@ TEST_CASE("replica: deletions remove records, except one with a change still uns
   s.status = ScheduledStatus::cancelled;
   d.edit(s);
   RemoteBatch pull;
-  pull.deletions = {{Entity::touchpoint, "t-2"}, {Entity::suggestion_decision, "d-1"}, {Entity::scheduled, "s-1"},
-                    {Entity::touchpoint, "t-never-here"}};
+  pull.deletions = {{RecordKind::touchpoint, "t-2"}, {RecordKind::decision, "d-1"}, {RecordKind::scheduled, "s-1"},
+                    {RecordKind::touchpoint, "t-never-here"}};
   pull.cursor = 80;
   auto done = d.apply(pull);
   CHECK_FALSE(d.has_touchpoint("t-2"));
@@ -718,7 +766,7 @@ TEST_CASE("replica: a batch that breaks a reference at commit changes nothing at
   RemoteBatch b;
   b.acks = {applied(out[0], mine, 90)};
   b.records = {RemoteRecord{c2, 91}, RemoteRecord{bad, 92}};
-  b.deletions = {{Entity::touchpoint, "t-2"}};
+  b.deletions = {{RecordKind::touchpoint, "t-2"}};
   b.removed_customers = {"c-nobody"};
   b.cursor = 92;
   b.notices = {notice("conflict", "p-1", "Your change replaced another")};
@@ -805,7 +853,7 @@ TEST_CASE("replica: RemoteApplied says exactly what changed, parents first") {
   // Children before parents on purpose: the store writes parents first.
   pull.records = {RemoteRecord{t3, 200}, RemoteRecord{k1, d.seq["k-1"]}, RemoteRecord{c2, 201},
                   RemoteRecord{ben, 202}};
-  pull.deletions = {{Entity::touchpoint, "t-1"}};
+  pull.deletions = {{RecordKind::touchpoint, "t-1"}};
   pull.cursor = 202;
   auto done = d.apply(pull);
   CHECK_FALSE(done.reload);

@@ -178,7 +178,7 @@ TEST_CASE("importing the same document twice changes nothing, not even the chang
   CHECK(third->changed == 1);
   auto log = s.changes(logged, 100).value();
   REQUIRE(log.size() == 1);
-  CHECK(log[0].entity == Entity::promise);
+  CHECK(log[0].entity == RecordKind::promise);
   CHECK(log[0].entity_id == edited.promises[0].id);
   CHECK(log[0].op == "upsert");
   REQUIRE(log[0].record);
@@ -198,7 +198,7 @@ TEST_CASE("change ids are 128-bit hex and unique") {
     CHECK(c.change_id.find_first_not_of("0123456789abcdef") == std::string::npos);
     ids.insert(c.change_id);
     // The logged JSON is the record in contract form.
-    if (c.entity == Entity::touchpoint) {
+    if (c.entity == RecordKind::touchpoint) {
       REQUIRE(c.record);
       auto doc = parse_document("{\"touchpoints\":[" + *c.record + "]}", &s.known());
       CHECK(doc.ok());
@@ -303,7 +303,7 @@ TEST_CASE("remove: logged, refused while referenced") {
   Store s = open_ok(fresh("remove.db"));
   REQUIRE(s.import_document(demo_book(), kWho).ok());
   const auto logged = change_count(s);
-  auto gone = s.remove(Entity::touchpoint, "t-chairs-1", kWho);
+  auto gone = s.remove(RecordKind::touchpoint, "t-chairs-1", kWho);
   REQUIRE(gone.ok());
   CHECK(*gone);
   CHECK_FALSE(s.get_touchpoint("t-chairs-1").value().has_value());
@@ -311,9 +311,9 @@ TEST_CASE("remove: logged, refused while referenced") {
   REQUIRE(log.size() == 1);
   CHECK(log[0].op == "delete");
   CHECK_FALSE(log[0].record);
-  CHECK(s.remove(Entity::touchpoint, "t-chairs-1", kWho).value() == false);
+  CHECK(s.remove(RecordKind::touchpoint, "t-chairs-1", kWho).value() == false);
 
-  auto busy = s.remove(Entity::customer, "c-hoffmann", kWho);  // still has cases, promises…
+  auto busy = s.remove(RecordKind::customer, "c-hoffmann", kWho);  // still has cases, promises…
   CHECK_FALSE(busy.ok());
   CHECK(s.get_customer("c-hoffmann").value().has_value());
   CHECK(change_count(s) == logged + 1);
