@@ -207,6 +207,9 @@ struct RecordInfo<Scheduled> {
       field("subject", &Scheduled::subject),
       field("status", &Scheduled::status, {.optional = true, .own = true}),
       field("decision_note", &Scheduled::decision_note, {.optional = true, .own = true}),
+      field("asked_at", &Scheduled::asked_at, {.own = true, .omit_when_absent = true}),
+      field("asked_by", &Scheduled::asked_by, {.own = true, .omit_when_absent = true}),
+      field("asked_via", &Scheduled::asked_via, {.own = true, .omit_when_absent = true}),
   };
   static constexpr std::array rules{Rule<Scheduled>{"direction", scheduled_goes_out}};
 };

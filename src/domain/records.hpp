@@ -109,6 +109,12 @@ struct Scheduled {
   // Cockpit's additions: the manager's decision on a held message.
   ScheduledStatus status = ScheduledStatus::pending;
   std::string decision_note;
+  // Cockpit's additions, set by the server only: the first time the message's sender
+  // asked the guard before sending it (POST /api/guard/check), which integration asked
+  // and how ("check": the sender's own call; "relay": the mail relay's milter). Never
+  // asked: the sender does not ask, so a hold does not stop it.
+  std::optional<Time> asked_at;
+  std::optional<std::string> asked_by, asked_via;
   bool operator==(const Scheduled&) const = default;
 };
 

@@ -6,7 +6,10 @@
 #include <map>
 
 #include "server/auth.hpp"
+#include "server/config.hpp"
+#include "server/guard_plan.hpp"
 #include "server/record_check.hpp"
+#include "server/webhook_sign.hpp"
 #include "server/storage.hpp"
 
 namespace cockpit::server {
@@ -60,6 +63,12 @@ bool read_password(std::string& pw) {
     return false;
   }
   return true;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
 }
 
 }  // namespace
@@ -123,15 +132,87 @@ int admin_reset_password(const std::vector<std::string>& args) {
 int admin_add_integration(const std::vector<std::string>& args) {
   std::map<std::string, std::string> a;
   if (!parse_args(args, a, {}) || !need(a, {"db", "name"})) return 2;
+  const auto scopes = split_list(a.count("scopes") ? a["scopes"] : "ingest");
+  for (const auto& s : scopes)
+    if (s != "ingest" && s != "check" && s != "feed") {
+      std::fprintf(stderr, "--scopes: \"%s\" is not a scope (ingest, check, feed)\n", s.c_str());
+      return 2;
+    }
+  if (scopes.empty()) {
+    std::fprintf(stderr, "--scopes: name at least one of ingest, check, feed\n");
+    return 2;
+  }
   if (!auth_init()) return 2;
   auto storage = open_sqlite_storage(a["db"]);
   const std::string token = new_token();
-  storage->add_integration(Integration{a["name"], token_hash(token), now_utc()});
-  storage->audit(AuditEntry{0, "admin", "admin", "integration " + a["name"], "add-integration", ""});
+  storage->add_integration(Integration{a["name"], token_hash(token), now_utc(), scopes});
+  storage->audit(AuditEntry{0, "admin", "admin", "integration " + a["name"], "add-integration (" + join(scopes) + ")", ""});
   storage->close();
   // Shown once: only its hash is stored.
   std::printf("%s\n", token.c_str());
   std::fprintf(stderr, "integration \"%s\" added; the token above is shown only once\n", a["name"].c_str());
+  return 0;
+}
+
+int admin_add_webhook(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> a;
+  if (!parse_args(args, a, {}) || !need(a, {"db", "url"})) return 2;
+  if (a["url"].rfind("http://", 0) != 0 && a["url"].rfind("https://", 0) != 0) {
+    std::fprintf(stderr, "--url: an http:// or https:// address\n");
+    return 2;
+  }
+  WebhookEndpoint w;
+  w.url = a["url"];
+  w.events = a.count("events") ? split_list(a["events"]) : guard_event_types();
+  for (const auto& e : w.events)
+    if (std::find(guard_event_types().begin(), guard_event_types().end(), e) == guard_event_types().end()) {
+      std::fprintf(stderr, "--events: \"%s\" is not an event (%s)\n", e.c_str(), join(guard_event_types()).c_str());
+      return 2;
+    }
+  if (!auth_init()) return 2;
+  w.id = "wh_" + new_token().substr(0, 12);
+  w.secret = new_webhook_secret();
+  w.created = now_utc();
+  auto storage = open_sqlite_storage(a["db"]);
+  storage->add_webhook(w);
+  storage->audit(AuditEntry{0, "admin", "admin", "webhook " + w.id, "add-webhook " + w.url, ""});
+  storage->close();
+  // The secret is shown once, like a token; the endpoint checks signatures with it.
+  std::printf("%s %s\n", w.id.c_str(), w.secret.c_str());
+  std::fprintf(stderr, "webhook %s added for %s (events %s); its signing secret above is shown only once\n",
+               w.id.c_str(), w.url.c_str(), join(w.events).c_str());
+  return 0;
+}
+
+int admin_webhooks(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> a;
+  if (!parse_args(args, a, {}) || !need(a, {"db"})) return 2;
+  auto storage = open_sqlite_storage(a["db"]);
+  std::printf("endpoints:\n");
+  for (const auto& w : storage->webhooks())
+    std::printf("  %s %s events=%s %s\n", w.id.c_str(), w.url.c_str(), join(w.events).c_str(),
+                w.disabled_at ? ("DISABLED " + w.disabled_reason).c_str() : "active");
+  std::printf("recent deliveries (newest first):\n");
+  for (const auto& d : storage->recent_deliveries(50))
+    std::printf("  %s %s %s %s attempts=%d last_status=%d%s%s\n", format_time(d.created).c_str(), d.webhook.c_str(),
+                d.msg_id.c_str(), d.event.c_str(), d.attempts, d.last_status, d.state == "pending" ? " next=" : " ",
+                d.state == "pending" ? format_time(d.next_at).c_str() : d.state.c_str());
+  storage->close();
+  return 0;
+}
+
+int admin_remove_webhook(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> a;
+  if (!parse_args(args, a, {}) || !need(a, {"db", "id"})) return 2;
+  auto storage = open_sqlite_storage(a["db"]);
+  const bool removed = storage->remove_webhook(a["id"]);
+  if (removed) storage->audit(AuditEntry{0, "admin", "admin", "webhook " + a["id"], "remove-webhook", ""});
+  storage->close();
+  if (!removed) {
+    std::fprintf(stderr, "no webhook %s\n", a["id"].c_str());
+    return 1;
+  }
+  std::printf("webhook %s removed; its pending deliveries are dropped\n", a["id"].c_str());
   return 0;
 }
 

@@ -10,6 +10,10 @@ namespace cockpit::server {
 // `args`: everything after the subcommand. Returns the process exit code.
 int admin_add_manager(const std::vector<std::string>& args);
 int admin_reset_password(const std::vector<std::string>& args);
-int admin_add_integration(const std::vector<std::string>& args);
+int admin_add_integration(const std::vector<std::string>& args);  // --scopes ingest,check,feed
+// Webhooks of the guard (src/server/GUARD.md): add prints the id and signing secret once.
+int admin_add_webhook(const std::vector<std::string>& args);
+int admin_webhooks(const std::vector<std::string>& args);
+int admin_remove_webhook(const std::vector<std::string>& args);
 
 }  // namespace cockpit::server

@@ -3,7 +3,8 @@
 // is in). In this order:
 //  1. the path: valid UTF-8, no control characters (400 bad_path);
 //  2. credentials, for routes that need them (router.hpp's Access): a session or an
-//     integration token, or 401 without reading the body;
+//     integration token, or 401 without reading the body; an integration token without
+//     the route's scope gets 403 missing_scope;
 //  3. the rate limit: per identity once known, per address before that; a token that
 //     resolves to nobody counts against its address (a made-up token gets no fresh bucket);
 //  4. the body's limit: max-body with credentials, max-body-unauthenticated without.
@@ -57,8 +58,7 @@ Admission ServerApp::admit(Request& req) {
       break;
     }
     case Access::integration: {
-      const std::string token = bearer(req);
-      auto integration = token.empty() ? std::nullopt : storage_.integration(token_hash(token));
+      auto integration = integrations_.resolve(bearer(req));
       if (!integration) {
         a.refuse = refuse_stranger(
             req, Response::error(401, "an integration token is required (Authorization: Bearer …)", "",
@@ -66,9 +66,19 @@ Admission ServerApp::admit(Request& req) {
         return a;
       }
       req.identity = "integration:" + integration->name;
-      bucket = "i:" + integration->name;
+      const std::string scope = router_.scope(req);
+      if (!scope.empty() && !integration->may(scope)) {
+        a.refuse = Response::error(403,
+                                   "integration \"" + integration->name + "\" lacks the scope \"" + scope +
+                                       "\" (cockpit-server add-integration --scopes)",
+                                   "", "missing_scope");
+        return a;
+      }
+      // Systems that send ask before every message: their own, larger budget.
+      int retry = 0;
+      if (!integration_limiter_.take("i:" + integration->name, retry)) a.refuse = rate_limited(retry);
       a.max_body = cfg_.max_body;
-      break;
+      return a;
     }
   }
   int retry = 0;

@@ -5,14 +5,8 @@
 namespace cockpit::server {
 
 Response ServerApp::ingest(Request& req) {
-  const std::string token = bearer(req);
-  auto integration = token.empty() ? std::nullopt : storage_.integration(token_hash(token));
-  if (!integration) {
-    storage_.audit(AuditEntry{0, "denied", "-", "ingest", "no valid integration token", req.peer_ip});
-    return Response::error(401, "an integration token is required (Authorization: Bearer …)", "", "sign_in_required");
-  }
-  const std::string actor = "integration:" + integration->name;
-  req.identity = actor;
+  // admit() resolved the token and checked its scope on the headers.
+  const std::string actor = req.identity;
   if (req.header("content-type").rfind("application/json", 0) != 0)
     return Response::error(415, "expected Content-Type: application/json", "", "unsupported_media_type");
   IngestOutcome out = ingest_document(storage_, req.body, actor, req.peer_ip);

@@ -8,14 +8,6 @@ namespace cockpit::server {
 
 namespace {
 
-// A non-negative integer argument, or nullopt when it is anything else.
-std::optional<std::int64_t> int_arg(const Request& req, const std::string& name, std::int64_t fallback) {
-  const std::string v = req.arg(name);
-  if (v.empty()) return fallback;
-  if (v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  return std::strtoll(v.c_str(), nullptr, 10);
-}
-
 // The client's schema on GET requests: the X-Cockpit-Schema header or ?schema=.
 std::optional<int> schema_of(const Request& req) {
   std::string v = req.header("x-cockpit-schema");

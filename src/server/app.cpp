@@ -3,15 +3,20 @@
 
 namespace cockpit::server {
 
-ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage)
+ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const GuardSettings& guard,
+                     AskRecorder* asks)
     : cfg_(cfg),
       storage_(storage),
       sessions_(storage),
+      integrations_(storage),
       limiter_(cfg.rate, cfg.burst),
+      integration_limiter_(cfg.integration_rate, cfg.integration_burst),
       sign_in_throttle_(SignInLimits{cfg.sign_in_rate, cfg.sign_in_burst, cfg.sign_in_address_rate,
                                      cfg.sign_in_address_burst, cfg.sign_in_free_failures, cfg.sign_in_max_delay_s}),
       files_(cfg.app_dir),
-      live_(storage.cursor(), std::chrono::seconds(cfg.heartbeat_s), cfg.live_per_session) {
+      live_(storage.cursor(), std::chrono::seconds(cfg.heartbeat_s), cfg.live_per_session),
+      guard_(guard),
+      asks_(asks) {
   auto bind = [this](Response (ServerApp::*fn)(Request&)) { return [this, fn](Request& r) { return (this->*fn)(r); }; };
   router_.add("GET", "/api/health", Access::open, [this](Request&) {
     return Response::json(200, nlohmann::json{{"ok", true}, {"schema_version", sync::kSchemaVersion},
@@ -23,7 +28,11 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage)
   router_.add("POST", "/api/push", Access::session, bind(&ServerApp::push));
   router_.add("GET", "/api/pull", Access::session, bind(&ServerApp::pull));
   router_.add("GET", "/api/live", Access::session, bind(&ServerApp::live_wait));
-  router_.add("POST", "/api/ingest", Access::integration, bind(&ServerApp::ingest));
+  router_.add("POST", "/api/ingest", Access::integration, bind(&ServerApp::ingest), "ingest");
+  router_.add("POST", "/api/guard/check", Access::integration, bind(&ServerApp::guard_check), "check");
+  router_.add("GET", "/api/guard/verdicts", Access::integration, bind(&ServerApp::guard_verdicts), "feed");
+  router_.add("GET", "/api/guard/suppressions", Access::integration, bind(&ServerApp::guard_suppressions), "feed");
+  router_.add("GET", "/api/guard/policy", Access::integration, bind(&ServerApp::guard_policy));
 }
 
 // Called once the body is in: admit() has already checked credentials and rate limits.

@@ -5,13 +5,16 @@
 // Handlers are spread over files by job: app.cpp (routing, identity, request-body
 // checks), admission.cpp (what is decided on the headers, before any body: credentials,
 // rate limits, body limits, the headers every answer carries), api_session.cpp,
-// api_sync.cpp (push, pull, live), api_ingest.cpp. The limits: src/server/LIMITS.md.
+// api_sync.cpp (push, pull, live), api_ingest.cpp, api_guard.cpp (the guard's check,
+// feed and suppression list: src/server/GUARD.md). The limits: src/server/LIMITS.md.
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "server/auth.hpp"
+#include "server/ask_recorder.hpp"
 #include "server/config.hpp"
+#include "server/guard_apply.hpp"
 #include "server/headers.hpp"
 #include "server/http.hpp"
 #include "server/json_limits.hpp"
@@ -28,7 +31,10 @@ inline constexpr const char* kSessionCookie = "cockpit_session";
 
 class ServerApp {
  public:
-  ServerApp(const ServerConfig& cfg, ServerStorage& storage);
+  // `guard`: the guard's settings (install_guard() is the caller's: it hooks the storage);
+  // `asks`: where first asks are recorded (nullptr: not recorded).
+  ServerApp(const ServerConfig& cfg, ServerStorage& storage, const GuardSettings& guard = {},
+            AskRecorder* asks = nullptr);
   Response handle(Request& req);
   // admission.cpp: called by the HTTP layer with the headers, before the body.
   Admission admit(Request& req);
@@ -55,16 +61,24 @@ class ServerApp {
   std::string read_pull(const sync::Identity& who, std::int64_t since);
   // api_ingest.cpp
   Response ingest(Request& req);
+  // api_guard.cpp
+  Response guard_check(Request& req);
+  Response guard_verdicts(Request& req);
+  Response guard_suppressions(Request& req);
+  Response guard_policy(Request& req);
 
   const ServerConfig cfg_;
   ServerStorage& storage_;
   Sessions sessions_;
-  RateLimiter limiter_;
+  IntegrationTokens integrations_;
+  RateLimiter limiter_, integration_limiter_;
   SignInThrottle sign_in_throttle_;
   Router router_;
   StaticFiles files_;
   Live live_;
   JsonLimits json_limits_;
+  GuardSettings guard_;
+  AskRecorder* asks_;
 };
 
 }  // namespace cockpit::server

@@ -96,4 +96,22 @@ void Sessions::end(const std::string& token) {
   storage_.delete_session(h);
 }
 
+std::optional<Integration> IntegrationTokens::resolve(const std::string& token) {
+  if (token.empty() || token.size() > 200) return std::nullopt;
+  const std::string h = token_hash(token);
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(h);
+    if (it != cache_.end() && now - it->second.cached < kSessionCacheFor) return it->second.integration;
+  }
+  auto found = storage_.integration(h);
+  std::lock_guard lock(mu_);
+  // Made-up tokens are cached too (an attacker's guesses must not each reach the
+  // database), so the map is bounded.
+  if (cache_.size() > 10'000) cache_.clear();
+  cache_[h] = Entry{found, now};
+  return found;
+}
+
 }  // namespace cockpit::server

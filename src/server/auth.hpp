@@ -57,4 +57,22 @@ class Sessions {
   std::unordered_map<std::string, Entry> cache_;
 };
 
+// Integration tokens, cached like sessions: a pre-send check comes thousands of times a
+// second and must not touch the database for its token. A token added or changed by
+// the admin command (another process) is seen within kSessionCacheFor.
+class IntegrationTokens {
+ public:
+  explicit IntegrationTokens(ServerStorage& storage) : storage_(storage) {}
+  std::optional<Integration> resolve(const std::string& token);
+
+ private:
+  struct Entry {
+    std::optional<Integration> integration;  // nullopt: no such token (cached too, briefly)
+    std::chrono::steady_clock::time_point cached;
+  };
+  ServerStorage& storage_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> cache_;
+};
+
 }  // namespace cockpit::server

@@ -11,9 +11,15 @@
 #include <string>
 #include <vector>
 
+#include <curl/curl.h>
+
+#include "domain/enums.hpp"
 #include "server/admin.hpp"
 #include "server/app.hpp"
+#include "server/ask_recorder.hpp"
 #include "server/demo.hpp"
+#include "server/guard_apply.hpp"
+#include "server/webhook_sender.hpp"
 
 namespace cockpit::server {
 
@@ -28,9 +34,22 @@ constexpr const char* kUsage =
     "                 [--idle-timeout SECONDS] [--live-per-session N] [--sign-in-rate R] [--sign-in-burst B]\n"
     "                 [--sign-in-address-rate R] [--sign-in-address-burst B] [--sign-in-free-failures N]\n"
     "                 [--sign-in-max-delay SECONDS]   (the limits: src/server/LIMITS.md)\n"
+    "                 [--as-of TIME] [--guard-safe-kinds KIND,...] [--integration-rate R] [--integration-burst B]\n"
+    "                 [--webhook-retry-ms MS] [--webhook-give-up-hours H] [--webhook-timeout-ms MS]\n"
+    "                 (the guard: src/server/GUARD.md)\n"
     "  cockpit-server add-manager --db FILE --id ID --name NAME --email EMAIL --role manager|lead --password-stdin\n"
     "  cockpit-server reset-password --db FILE --id ID --password-stdin   (ends the manager's sessions within 5 s)\n"
-    "  cockpit-server add-integration --db FILE --name NAME     (prints the token once)\n";
+    "  cockpit-server add-integration --db FILE --name NAME [--scopes ingest,check,feed]   (prints the token once)\n"
+    "  cockpit-server add-webhook --db FILE --url URL [--events message.held,...]   (prints id and secret once)\n"
+    "  cockpit-server webhooks --db FILE          (endpoints and recent deliveries)\n"
+    "  cockpit-server remove-webhook --db FILE --id ID\n";
+
+GuardSettings guard_settings(const ServerConfig& cfg) {
+  GuardSettings g;
+  if (!cfg.as_of.empty()) g.as_of = parse_time(cfg.as_of);
+  g.safe_kinds = split_list(cfg.guard_safe_kinds);
+  return g;
+}
 
 int serve(const std::vector<std::string>& args) {
   ServerConfig cfg;
@@ -51,20 +70,33 @@ int serve(const std::vector<std::string>& args) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread: webhooks use libcurl
 
+  const GuardSettings guard = guard_settings(cfg);
   std::unique_ptr<ServerStorage> storage;
+  std::unique_ptr<WebhookSender> webhooks;
   try {
     storage = open_sqlite_storage(cfg.db, cfg.synchronous_full);
+    webhooks = std::make_unique<WebhookSender>(
+        *storage, RetryPolicy{cfg.webhook_retry_ms, 6 * kHour, Time{cfg.webhook_give_up_hours} * kHour},
+        Time{cfg.webhook_timeout_ms});
+    install_guard(*storage, guard, [w = webhooks.get()] { w->wake(); });
     if (cfg.demo && !storage->has_records() && !install_demo(*storage, error)) {
       std::fprintf(stderr, "cockpit-server: demo: %s\n", error.c_str());
       return 1;
     }
+    decide_everything_once(*storage, guard);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cockpit-server: %s\n", e.what());
     return 1;
   }
 
-  ServerApp app(cfg, *storage);
+  std::unique_ptr<ServerApp> app_ptr;
+  AskRecorder asks(*storage, [&app_ptr](std::int64_t cursor, const Affected& who) {
+    if (app_ptr) app_ptr->live().notify(cursor, who);
+  });
+  app_ptr = std::make_unique<ServerApp>(cfg, *storage, guard, &asks);
+  ServerApp& app = *app_ptr;
   HttpOptions opts;
   opts.bind = cfg.bind;
   opts.port = cfg.port;
@@ -89,6 +121,7 @@ int serve(const std::vector<std::string>& args) {
     for (const auto& l : demo_logins())
       if (storage->account(l.id)) std::printf("  %s %s %s\n", l.id.c_str(), l.role.c_str(), l.password.c_str());
   }
+  if (guard.as_of) std::printf("the guard decides as of %s (--as-of), not the clock\n", format_time(*guard.as_of).c_str());
   std::fflush(stdout);
 
   int sig = 0;
@@ -96,6 +129,8 @@ int serve(const std::vector<std::string>& args) {
   std::fprintf(stderr, "cockpit-server: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   app.live().stop();
   http.stop(10000);
+  asks.stop();
+  webhooks->stop();
   storage->close();
   std::fprintf(stderr, "cockpit-server: stopped cleanly\n");
   return 0;
@@ -111,6 +146,9 @@ int server_main(int argc, char** argv) {
   if (cmd == "add-manager") return admin_add_manager(args);
   if (cmd == "reset-password") return admin_reset_password(args);
   if (cmd == "add-integration") return admin_add_integration(args);
+  if (cmd == "add-webhook") return admin_add_webhook(args);
+  if (cmd == "webhooks") return admin_webhooks(args);
+  if (cmd == "remove-webhook") return admin_remove_webhook(args);
   if (cmd == "help" || cmd == "-h" || cmd == "--help") {
     std::printf("%s", kUsage);
     return 0;

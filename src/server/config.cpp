@@ -9,6 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/enums.hpp"
+#include "domain/time.hpp"
+
 namespace cockpit::server {
 
 namespace {
@@ -86,6 +89,23 @@ const std::map<std::string, Setter>& settings() {
          set_unsigned(c.pull_page, v);
          if (c.pull_page == 0) throw std::out_of_range("pull-page");
        }},
+      {"integration-rate", [](ServerConfig& c, const std::string& v) { set_number(c.integration_rate, v); }},
+      {"integration-burst", [](ServerConfig& c, const std::string& v) { set_number(c.integration_burst, v); }},
+      {"as-of",
+       [](ServerConfig& c, const std::string& v) {
+         if (!parse_time(v)) throw std::invalid_argument(v);
+         c.as_of = v;
+       }},
+      {"guard-safe-kinds",
+       [](ServerConfig& c, const std::string& v) {
+         for (const auto& k : split_list(v))
+           if (!parse_TouchKind(k)) throw std::invalid_argument(k);
+         c.guard_safe_kinds = v;
+       }},
+      {"webhook-retry-ms", [](ServerConfig& c, const std::string& v) { set_unsigned(c.webhook_retry_ms, v); }},
+      {"webhook-give-up-hours",
+       [](ServerConfig& c, const std::string& v) { set_unsigned(c.webhook_give_up_hours, v); }},
+      {"webhook-timeout-ms", [](ServerConfig& c, const std::string& v) { set_unsigned(c.webhook_timeout_ms, v); }},
       {"synchronous",
        [](ServerConfig& c, const std::string& v) {
          if (v != "full" && v != "normal") throw std::invalid_argument(v);
@@ -156,6 +176,15 @@ bool load_file(const std::string& path, ServerConfig& c, std::string& err) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_list(const std::string& v) {
+  std::vector<std::string> out;
+  std::stringstream ss(v);
+  std::string part;
+  while (std::getline(ss, part, ','))
+    if (!trim(part).empty()) out.push_back(trim(part));
+  return out;
+}
 
 bool load_config(const std::vector<std::string>& args, ServerConfig& cfg, std::string& error) {
   // Pass 1: the config file, so the flags (pass 2) override it wherever they appear.

@@ -23,6 +23,17 @@ struct ServerConfig {
   unsigned idle_timeout_s = 30;                 // a silent connection is closed (parked polls excepted)
   unsigned live_per_session = 4;                // live polls one session may have parked
   double rate = 100, burst = 200;               // requests/s per identity, or per address before sign-in
+  // Requests/s per integration token: a sender asks before every message it sends.
+  double integration_rate = 20000, integration_burst = 40000;
+  // The guard (src/server/GUARD.md): a fixed clock for tests and demos (--as-of TIME;
+  // empty: the wall clock), the kinds a sender may send without an answer, webhook
+  // delivery (first retry after webhook-retry-ms, doubling, with jitter, for at most
+  // webhook-give-up-hours; each attempt waits at most webhook-timeout-ms).
+  std::string as_of;
+  std::string guard_safe_kinds;  // comma-separated TouchKind spellings
+  unsigned webhook_retry_ms = 5000;
+  unsigned webhook_give_up_hours = 72;
+  unsigned webhook_timeout_ms = 10000;
   double sign_in_rate = 0.2, sign_in_burst = 10;  // sign-in attempts per address and manager id
   double sign_in_address_rate = 0.5, sign_in_address_burst = 50;  // failed sign-ins per address, any id
   unsigned sign_in_free_failures = 5;  // failures of one account before its exponential delay starts
@@ -34,6 +45,9 @@ struct ServerConfig {
   std::size_t pull_page = 20000;
   bool log = true;
 };
+
+// "a, b,c" → {"a", "b", "c"} (empty parts dropped).
+std::vector<std::string> split_list(const std::string& v);
 
 // Parses `args` (argv without the program name and subcommand). False: `error` says why.
 bool load_config(const std::vector<std::string>& args, ServerConfig& cfg, std::string& error);

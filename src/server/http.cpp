@@ -351,4 +351,11 @@ void HttpServer::stop(int grace_ms) {
   MHD_stop_daemon(d);
 }
 
+std::optional<std::int64_t> int_arg(const Request& req, const std::string& name, std::int64_t fallback) {
+  const std::string v = req.arg(name);
+  if (v.empty()) return fallback;
+  if (v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::strtoll(v.c_str(), nullptr, 10);
+}
+
 }  // namespace cockpit::server

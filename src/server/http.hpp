@@ -42,6 +42,10 @@ struct Request {
   }
 };
 
+// A non-negative integer query argument (`fallback` when absent), or nullopt when it is
+// anything else.
+std::optional<std::int64_t> int_arg(const Request& req, const std::string& name, std::int64_t fallback);
+
 class Deferred;
 
 struct Response {

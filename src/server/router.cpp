@@ -2,8 +2,8 @@
 
 namespace cockpit::server {
 
-void Router::add(const std::string& method, const std::string& path, Access access, Handler h) {
-  routes_[path][method] = Route{access, std::move(h)};
+void Router::add(const std::string& method, const std::string& path, Access access, Handler h, std::string scope) {
+  routes_[path][method] = Route{access, std::move(h), std::move(scope)};
 }
 
 const Router::Route* Router::find(const Request& req) const {
@@ -17,6 +17,11 @@ const Router::Route* Router::find(const Request& req) const {
 Access Router::access(const Request& req) const {
   const Route* r = find(req);
   return r ? r->access : Access::open;
+}
+
+std::string Router::scope(const Request& req) const {
+  const Route* r = find(req);
+  return r ? r->scope : std::string();
 }
 
 std::optional<Response> Router::dispatch(Request& req) const {

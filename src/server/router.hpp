@@ -20,16 +20,21 @@ enum class Access {
 
 class Router {
  public:
-  void add(const std::string& method, const std::string& path, Access access, Handler h);
+  // `scope`: for integration routes, the scope the token must carry (storage.hpp's
+  // Integration: ingest, check, feed).
+  void add(const std::string& method, const std::string& path, Access access, Handler h, std::string scope = "");
   // nullopt: no route for this path at all.
   std::optional<Response> dispatch(Request& req) const;
   // What the route of this request needs; open for anything without a route of its own.
   Access access(const Request& req) const;
+  // The integration scope the route of this request needs ("" for none).
+  std::string scope(const Request& req) const;
 
  private:
   struct Route {
     Access access;
     Handler handler;
+    std::string scope;
   };
   const Route* find(const Request& req) const;
   std::map<std::string, std::map<std::string, Route>> routes_;  // path → method → route

@@ -39,6 +39,10 @@ class Stmt {
     return *this;
   }
   Stmt& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Stmt& bind_null(int i) {
+    check(sqlite3_bind_null(s_, i));
+    return *this;
+  }
 
   // true: a row is ready; false: done.
   bool step() {
@@ -52,6 +56,7 @@ class Stmt {
     }
   }
 
+  sqlite3_stmt* raw() const { return s_; }
   std::int64_t i64(int col) const { return sqlite3_column_int64(s_, col); }
   std::string text(int col) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));

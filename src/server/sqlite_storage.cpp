@@ -20,6 +20,7 @@
 #include <mutex>
 
 #include "server/sqlite_db.hpp"
+#include "server/sqlite_guard.hpp"
 #include "server/storage.hpp"
 
 namespace cockpit::server {
@@ -97,9 +98,38 @@ std::int64_t max_seq(Db& db) {
 }
 
 // ============================================================ [SECTION] Transaction (StorageTxn)
+// Integration scopes are kept as "a,b,c".
+std::string join_scopes(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+std::vector<std::string> split_scopes(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= s.size()) {
+    const auto comma = s.find(',', at);
+    const std::string part = s.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (!part.empty()) out.push_back(part);
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  return out;
+}
+
+// Adds a column that a later version of the schema brought, once.
+void ensure_column(Db& db, const char* table_info_sql, const std::string& column, const char* alter_sql) {
+  auto s = db.prep(table_info_sql);
+  while (s.step())
+    if (s.text(1) == column) return;
+  db.exec(alter_sql);
+}
+
 class SqliteTxn final : public StorageTxn {
  public:
-  SqliteTxn(Db& db, std::mutex& mu) : lock_(mu), db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  SqliteTxn(Db& db, std::mutex& mu, const TxnHooks& hooks) : lock_(mu), db_(db), hooks_(hooks) {
+    db_.exec("BEGIN IMMEDIATE");
+  }
   ~SqliteTxn() override {
     if (!done_) {
       try {
@@ -165,6 +195,7 @@ class SqliteTxn final : public StorageTxn {
                             const std::string& client) override {
     const std::string kind = kind_str(r.kind);
     const std::int64_t seq = next_seq(kind, r, actor, client);
+    if (!r.customer.empty()) touched_.insert(r.customer);
     r.rec.seq = seq;
     for (const auto& f : changed) r.rec.fields[f] = sync::FieldStamp{seq, client};
     db_.prep("INSERT INTO records(kind, id, customer, seq, body, fields) VALUES(?,?,?,?,?,?) "
@@ -192,6 +223,7 @@ class SqliteTxn final : public StorageTxn {
   std::int64_t delete_record(const StoredRecord& r, const std::string& actor, const std::string& client) override {
     const std::string kind = kind_str(r.kind);
     const std::int64_t seq = next_seq(kind, r, actor, client);
+    if (!r.customer.empty()) touched_.insert(r.customer);
     db_.prep("DELETE FROM records WHERE kind=? AND id=?").bind(1, kind).bind(2, r.id).run();
     db_.prep("INSERT INTO tombstones(seq, kind, id, customer) VALUES(?,?,?,?)")
         .bind(1, seq)
@@ -247,13 +279,65 @@ class SqliteTxn final : public StorageTxn {
   std::int64_t cursor() override { return max_seq(db_); }
 
   void commit() override {
+    if (hooks_.before_commit) hooks_.before_commit(*this);
     db_.exec("COMMIT");
     done_ = true;
+    if (hooks_.after_commit) hooks_.after_commit();
+  }
+
+  // ---- the guard
+  std::vector<StoredRecord> customer_records(const std::string& customer) override {
+    // The customer record first: the others refer to it.
+    auto s = db_.prep(
+        "SELECT kind, id, seq, body, fields FROM records WHERE customer=? ORDER BY kind<>'customer', kind<>'case'");
+    s.bind(1, customer);
+    std::vector<StoredRecord> out;
+    while (s.step()) {
+      StoredRecord r{kind_of(s.view(0)), s.text(1), customer, {}};
+      r.rec.seq = s.i64(2);
+      r.rec.body = sync::json::parse(s.view(3));
+      r.rec.fields = sync::stamps_from_json(sync::json::parse(s.view(4)));
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+  std::optional<std::pair<std::string, Time>> change_by(std::int64_t seq) override {
+    auto s = db_.prep("SELECT actor, at FROM changes WHERE seq=?");
+    if (!s.bind(1, seq).step()) return std::nullopt;
+    return std::pair{s.text(0), s.i64(1)};
+  }
+  std::vector<VerdictRow> verdicts_of(const std::string& customer) override {
+    return sqlite_guard::verdicts_of(db_, customer);
+  }
+  std::optional<VerdictRow> verdict(const std::string& scheduled) override {
+    return sqlite_guard::verdict(db_, scheduled);
+  }
+  void put_verdict(VerdictRow& v) override { sqlite_guard::put_verdict(db_, v); }
+  void drop_verdict(const std::string& scheduled) override { sqlite_guard::drop_verdict(db_, scheduled); }
+  std::vector<WebhookEndpoint> active_webhooks() override { return sqlite_guard::webhooks(db_, true); }
+  void enqueue_delivery(const Delivery& d) override { sqlite_guard::enqueue_delivery(db_, d); }
+  std::optional<std::string> customer_by_email(const std::string& email) override {
+    return sqlite_guard::customer_by_email(db_, email);
+  }
+  std::vector<std::string> all_customers() override {
+    auto s = db_.prep("SELECT id FROM records WHERE kind='customer' ORDER BY id");
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+  std::optional<std::string> meta(const std::string& key) override {
+    auto s = db_.prep("SELECT value FROM meta WHERE key=?");
+    if (!s.bind(1, key).step()) return std::nullopt;
+    return s.text(0);
+  }
+  void put_meta(const std::string& key, const std::string& value) override {
+    db_.prep("INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)").bind(1, key).bind(2, value).run();
   }
 
  private:
   std::unique_lock<std::mutex> lock_;
   Db& db_;
+  const TxnHooks& hooks_;
   bool done_ = false;
 };
 
@@ -265,11 +349,77 @@ class SqliteStorage final : public ServerStorage {
     writer_->exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     writer_->exec("PRAGMA foreign_keys=ON");
     writer_->exec(kSchema);
+    // Step 2: the guard's tables, and scopes on integration tokens (a token made before
+    // scopes existed could only ingest, and keeps exactly that).
+    writer_->exec(sqlite_guard::kSchema);
+    ensure_column(*writer_, "PRAGMA table_info(integrations)", "scopes",
+                  "ALTER TABLE integrations ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest'");
     reader_ = std::make_unique<Db>(path, true);
+    guard_reader_ = std::make_unique<Db>(path, true);
   }
   ~SqliteStorage() override { close(); }
 
-  std::unique_ptr<StorageTxn> begin() override { return std::make_unique<SqliteTxn>(*writer_, write_mu_); }
+  std::unique_ptr<StorageTxn> begin() override { return std::make_unique<SqliteTxn>(*writer_, write_mu_, hooks_); }
+  void set_hooks(TxnHooks hooks) override {
+    std::lock_guard lock(write_mu_);
+    hooks_ = std::move(hooks);
+  }
+
+  // The guard's reads have a connection of their own: a pre-send check must not wait
+  // behind a pull of a whole share on the reader.
+  std::optional<VerdictRow> verdict(const std::string& scheduled) override {
+    std::lock_guard lock(guard_mu_);
+    return sqlite_guard::verdict(*guard_reader_, scheduled);
+  }
+  std::vector<VerdictRow> verdict_changes(std::int64_t since, std::size_t limit) override {
+    std::lock_guard lock(guard_mu_);
+    return sqlite_guard::verdict_changes(*guard_reader_, since, limit);
+  }
+  std::int64_t verdict_cursor() override {
+    std::lock_guard lock(guard_mu_);
+    return sqlite_guard::verdict_cursor(*guard_reader_);
+  }
+  std::vector<Suppression> suppressions() override {
+    std::lock_guard lock(guard_mu_);
+    return sqlite_guard::suppressions(*guard_reader_);
+  }
+  std::optional<std::string> customer_by_email(const std::string& email) override {
+    std::lock_guard lock(guard_mu_);
+    return sqlite_guard::customer_by_email(*guard_reader_, email);
+  }
+
+  void add_webhook(const WebhookEndpoint& w) override {
+    std::lock_guard lock(write_mu_);
+    sqlite_guard::add_webhook(*writer_, w);
+  }
+  std::vector<WebhookEndpoint> webhooks() override {
+    std::lock_guard lock(write_mu_);
+    return sqlite_guard::webhooks(*writer_, false);
+  }
+  bool remove_webhook(const std::string& id) override {
+    std::lock_guard lock(write_mu_);
+    return sqlite_guard::remove_webhook(*writer_, id);
+  }
+  void disable_webhook(const std::string& id, const std::string& reason) override {
+    std::lock_guard lock(write_mu_);
+    sqlite_guard::disable_webhook(*writer_, id, reason);
+  }
+  std::vector<Delivery> due_deliveries(Time now, std::size_t limit) override {
+    std::lock_guard lock(write_mu_);
+    return sqlite_guard::due_deliveries(*writer_, now, limit);
+  }
+  std::optional<Time> next_delivery_at() override {
+    std::lock_guard lock(write_mu_);
+    return sqlite_guard::next_delivery_at(*writer_);
+  }
+  void update_delivery(const Delivery& d) override {
+    std::lock_guard lock(write_mu_);
+    sqlite_guard::update_delivery(*writer_, d);
+  }
+  std::vector<Delivery> recent_deliveries(std::size_t limit) override {
+    std::lock_guard lock(write_mu_);
+    return sqlite_guard::recent_deliveries(*writer_, limit);
+  }
 
   // ============================================================ [SECTION] Pull (read_since)
   PullData read_since(const Scope& scope, std::int64_t since, std::size_t page) override {
@@ -485,17 +635,18 @@ class SqliteStorage final : public ServerStorage {
   }
   void add_integration(const Integration& i) override {
     std::lock_guard lock(write_mu_);
-    writer_->prep("INSERT INTO integrations(token_hash, name, created) VALUES(?,?,?)")
+    writer_->prep("INSERT INTO integrations(token_hash, name, created, scopes) VALUES(?,?,?,?)")
         .bind(1, i.token_hash)
         .bind(2, i.name)
         .bind(3, i.created)
+        .bind(4, join_scopes(i.scopes))
         .run();
   }
   std::optional<Integration> integration(const std::string& token_hash) override {
     std::lock_guard lock(write_mu_);
-    auto s = writer_->prep("SELECT name, created FROM integrations WHERE token_hash=?");
+    auto s = writer_->prep("SELECT name, created, scopes FROM integrations WHERE token_hash=?");
     if (!s.bind(1, token_hash).step()) return std::nullopt;
-    return Integration{s.text(0), token_hash, s.i64(1)};
+    return Integration{s.text(0), token_hash, s.i64(1), split_scopes(s.text(2))};
   }
   void audit(const AuditEntry& e) override {
     std::lock_guard lock(write_mu_);
@@ -511,8 +662,9 @@ class SqliteStorage final : public ServerStorage {
   }
 
   void close() override {
-    std::scoped_lock lock(write_mu_, read_mu_);
+    std::scoped_lock lock(write_mu_, read_mu_, guard_mu_);
     reader_.reset();
+    guard_reader_.reset();
     if (writer_) {
       // Fold the WAL back into the main file so a copy of the .db alone is complete.
       try {
@@ -524,8 +676,9 @@ class SqliteStorage final : public ServerStorage {
   }
 
  private:
-  std::mutex write_mu_, read_mu_;
-  std::unique_ptr<Db> writer_, reader_;
+  std::mutex write_mu_, read_mu_, guard_mu_;
+  std::unique_ptr<Db> writer_, reader_, guard_reader_;
+  TxnHooks hooks_;
 };
 
 }  // namespace

@@ -11,7 +11,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/document.hpp"
@@ -38,9 +41,74 @@ struct Session {
   Time created = 0, expires = 0;
 };
 
+// An upstream system's token. Scopes say what it may do: "ingest" (POST /api/ingest),
+// "check" (the guard's pre-send check), "feed" (the verdict feed and suppression list).
 struct Integration {
   std::string name, token_hash;
   Time created = 0;
+  std::vector<std::string> scopes;
+  bool may(std::string_view scope) const {
+    for (const auto& s : scopes)
+      if (s == scope) return true;
+    return false;
+  }
+};
+
+// ---- the guard on the server (guard_apply.hpp decides; these are what it keeps)
+
+// A scheduled message's standing: may_go and held are the guard's verdicts on a pending
+// message; released and cancelled are a manager's decisions.
+enum class GuardState { may_go, held, released, cancelled };
+std::string_view to_string(GuardState s);
+std::optional<GuardState> parse_GuardState(std::string_view s);
+
+struct VerdictRow {
+  std::string scheduled, customer, kind, sender;
+  GuardState state = GuardState::may_go;
+  std::vector<std::string> reasons;       // hold reasons (held only), the engine's order
+  std::optional<std::string> decided_by;  // released/cancelled: the manager (or actor) who decided
+  std::optional<Time> decided_at;
+  std::int64_t cursor = 0;  // the verdict feed's sequence number of this state
+  Time at = 0;              // when the server reached this state
+  bool same_standing(const VerdictRow& o) const {
+    return state == o.state && reasons == o.reasons && decided_by == o.decided_by && decided_at == o.decided_at &&
+           kind == o.kind && sender == o.sender;
+  }
+};
+
+// One line of the suppression list: a customer with held messages, and their kinds.
+struct Suppression {
+  std::string customer, email;
+  std::vector<std::string> kinds;
+};
+
+struct WebhookEndpoint {
+  std::string id, url, secret;  // secret: "whsec_" + base64 of the HMAC key
+  std::vector<std::string> events;
+  Time created = 0;
+  std::optional<Time> disabled_at;
+  std::string disabled_reason;
+};
+
+// One event to one endpoint. `msg_id` is the Standard Webhooks `webhook-id`: the same
+// on every attempt, so a receiver drops repeats.
+struct Delivery {
+  std::int64_t id = 0;
+  std::string webhook, msg_id, event, body;
+  Time created = 0, next_at = 0;
+  int attempts = 0;
+  std::string state = "pending";  // pending, delivered, failed (gave up), dropped (endpoint disabled)
+  int last_status = 0;            // the last HTTP status (0: no answer)
+  std::string last_error;
+  std::optional<Time> done_at;
+};
+
+class StorageTxn;
+// Run by every read-write transaction: before_commit inside it (the guard re-decides the
+// customers it touched), after_commit once it is durable (wake the webhook sender).
+struct TxnHooks {
+  std::function<void(StorageTxn&)> before_commit;
+  std::function<void()> after_commit;
 };
 
 struct AuditEntry {
@@ -113,7 +181,31 @@ class StorageTxn : public KnownRecords {
 
   virtual void audit(const AuditEntry& e) = 0;
   virtual std::int64_t cursor() = 0;
+  // Runs the before-commit hook, commits, then the after-commit hook.
   virtual void commit() = 0;
+
+  // ---- the guard
+  // The customers whose records this transaction wrote or deleted.
+  const std::set<std::string>& touched() const { return touched_; }
+  // Every record of one customer (its customer record first).
+  virtual std::vector<StoredRecord> customer_records(const std::string& customer) = 0;
+  // Who made the change with this seq, and when (for a manager's release or cancel).
+  virtual std::optional<std::pair<std::string, Time>> change_by(std::int64_t seq) = 0;
+  virtual std::vector<VerdictRow> verdicts_of(const std::string& customer) = 0;
+  virtual std::optional<VerdictRow> verdict(const std::string& scheduled) = 0;
+  // Stores v as the message's standing and logs it in the feed; sets v.cursor.
+  virtual void put_verdict(VerdictRow& v) = 0;
+  // The message is gone (its record was deleted): no standing, nothing in the feed.
+  virtual void drop_verdict(const std::string& scheduled) = 0;
+  virtual std::vector<WebhookEndpoint> active_webhooks() = 0;
+  virtual void enqueue_delivery(const Delivery& d) = 0;
+  virtual std::optional<std::string> customer_by_email(const std::string& email) = 0;
+  virtual std::vector<std::string> all_customers() = 0;
+  virtual std::optional<std::string> meta(const std::string& key) = 0;
+  virtual void put_meta(const std::string& key, const std::string& value) = 0;
+
+ protected:
+  std::set<std::string> touched_;
 };
 
 class ServerStorage {
@@ -144,6 +236,27 @@ class ServerStorage {
   virtual void delete_sessions_of(const std::string& manager_id) = 0;
   virtual void add_integration(const Integration& i) = 0;
   virtual std::optional<Integration> integration(const std::string& token_hash) = 0;
+
+  // ---- the guard's standing, read outside any write (pre-send checks, the feed)
+  virtual void set_hooks(TxnHooks hooks) = 0;
+  virtual std::optional<VerdictRow> verdict(const std::string& scheduled) = 0;
+  // Feed entries after `since`, oldest first, at most `limit`.
+  virtual std::vector<VerdictRow> verdict_changes(std::int64_t since, std::size_t limit) = 0;
+  virtual std::int64_t verdict_cursor() = 0;
+  virtual std::vector<Suppression> suppressions() = 0;
+  virtual std::optional<std::string> customer_by_email(const std::string& email) = 0;
+
+  // ---- webhooks (admin commands and the sender thread)
+  virtual void add_webhook(const WebhookEndpoint& w) = 0;
+  virtual std::vector<WebhookEndpoint> webhooks() = 0;  // all, disabled ones too
+  virtual bool remove_webhook(const std::string& id) = 0;
+  virtual void disable_webhook(const std::string& id, const std::string& reason) = 0;
+  // Pending deliveries due at `now`, oldest first, at most `limit`.
+  virtual std::vector<Delivery> due_deliveries(Time now, std::size_t limit) = 0;
+  // When the next pending delivery is due (nullopt: none pending).
+  virtual std::optional<Time> next_delivery_at() = 0;
+  virtual void update_delivery(const Delivery& d) = 0;
+  virtual std::vector<Delivery> recent_deliveries(std::size_t limit) = 0;  // newest first
 
   // ---- audit
   virtual void audit(const AuditEntry& e) = 0;

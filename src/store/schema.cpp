@@ -206,6 +206,13 @@ UPDATE change_log SET entity = 'decision' WHERE entity = 'suggestion_decision';
 UPDATE replica_base SET entity = 'decision' WHERE entity = 'suggestion_decision';
 UPDATE sync_notices SET entity = 'decision' WHERE entity = 'suggestion_decision';
 )sql",
+      // 4 -> 5: whether a scheduled message's sender asked the guard before sending
+      // (set by the server, src/server/GUARD.md).
+      R"sql(
+ALTER TABLE scheduled ADD COLUMN asked_at INTEGER;
+ALTER TABLE scheduled ADD COLUMN asked_by TEXT;
+ALTER TABLE scheduled ADD COLUMN asked_via TEXT;
+)sql",
   };
   return steps;
 }

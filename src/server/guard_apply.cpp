@@ -1,0 +1,162 @@
+#include "server/guard_apply.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+
+#include "domain/document.hpp"
+#include "domain/record_kind.hpp"
+#include "engine/index.hpp"
+
+namespace cockpit::server {
+
+using nlohmann::json;
+
+namespace {
+
+// One customer's stored records as a Book, through the contract's own reader (the
+// stored bodies are canonical contract records). The KnownRecords of the transaction
+// answer for managers.
+Book customer_book(StorageTxn& txn, const std::vector<StoredRecord>& records) {
+  std::string lists[kRecordKindCount];
+  for (const StoredRecord& r : records) {
+    std::string& list = lists[static_cast<std::size_t>(r.kind)];
+    list += list.empty() ? "[" : ",";
+    list += r.rec.body.dump();
+  }
+  std::string doc = "{";
+  for (std::size_t k = 0; k < kRecordKindCount; ++k) {
+    if (lists[k].empty()) continue;
+    if (doc.size() > 1) doc += ",";
+    doc += "\"" + std::string(list_name(static_cast<RecordKind>(k))) + "\":" + lists[k] + "]";
+  }
+  doc += "}";
+  ParsedDocument parsed = parse_document(doc, &txn);
+  if (!parsed.ok())
+    throw std::runtime_error("guard: stored records of a customer do not read back: " + parsed.errors.front());
+  return std::move(parsed.book);
+}
+
+// Who released or cancelled a message, and when: the change that last set its status.
+void fill_decision(StorageTxn& txn, const std::vector<StoredRecord>& records, VerdictRow& row) {
+  if (row.state != GuardState::released && row.state != GuardState::cancelled) return;
+  for (const StoredRecord& r : records) {
+    if (r.kind != RecordKind::scheduled || r.id != row.scheduled) continue;
+    auto stamp = r.rec.fields.find("status");
+    const std::int64_t seq = stamp != r.rec.fields.end() ? stamp->second.seq : r.rec.seq;
+    if (auto by = txn.change_by(seq)) {
+      row.decided_by = by->first;
+      row.decided_at = by->second;
+    }
+    return;
+  }
+}
+
+std::string event_body(const std::string& type, const VerdictRow& v, Time at) {
+  return json{{"type", type}, {"timestamp", format_time(at)}, {"data", standing_json(v)}}.dump();
+}
+
+bool subscribed(const WebhookEndpoint& w, const std::string& type) {
+  return std::find(w.events.begin(), w.events.end(), type) != w.events.end();
+}
+
+// Applies one customer's changes; returns how many standings changed and whether a
+// webhook delivery was queued.
+std::pair<std::size_t, bool> apply_changes(StorageTxn& txn, GuardChanges& changes,
+                                           std::vector<WebhookEndpoint>* hooks) {
+  const Time wall = now_utc();
+  bool queued = false;
+  for (const std::string& id : changes.drop) txn.drop_verdict(id);
+  for (VerdictRow& row : changes.put) {
+    row.at = wall;
+    txn.put_verdict(row);
+    for (const GuardEvent& e : changes.events) {
+      if (e.scheduled != row.scheduled) continue;
+      if (hooks->empty()) break;
+      const std::string body = event_body(e.type, row, wall);
+      for (const WebhookEndpoint& w : *hooks) {
+        if (!subscribed(w, e.type)) continue;
+        Delivery d;
+        d.webhook = w.id;
+        d.msg_id = "msg_" + std::to_string(row.cursor);
+        d.event = e.type;
+        d.body = body;
+        d.created = d.next_at = wall;
+        txn.enqueue_delivery(d);
+        queued = true;
+      }
+    }
+  }
+  return {changes.put.size() + changes.drop.size(), queued};
+}
+
+std::pair<std::size_t, bool> redecide_queued(StorageTxn& txn, const std::vector<std::string>& customers,
+                                             const GuardSettings& settings) {
+  std::size_t changed = 0;
+  bool queued = false;
+  std::optional<std::vector<WebhookEndpoint>> hooks;
+  const Time now = settings.now();
+  for (const std::string& customer : customers) {
+    const auto records = txn.customer_records(customer);
+    std::vector<VerdictRow> after;
+    if (!records.empty() && records.front().kind == RecordKind::customer) {
+      const Book book = customer_book(txn, records);
+      const CustomerRecords r = index_customer(book, customer, now);
+      after = plan_standings(r.scheduled, guard_customer(r, settings.engine));
+      for (VerdictRow& row : after) fill_decision(txn, records, row);
+    }
+    GuardChanges changes = plan_guard_changes(txn.verdicts_of(customer), after);
+    if (changes.put.empty() && changes.drop.empty()) continue;
+    if (!hooks) hooks = txn.active_webhooks();
+    auto [n, q] = apply_changes(txn, changes, &*hooks);
+    changed += n;
+    queued |= q;
+  }
+  return {changed, queued};
+}
+
+}  // namespace
+
+json standing_json(const VerdictRow& v) {
+  json j{{"scheduled", v.scheduled},
+         {"customer", v.customer},
+         {"kind", v.kind},
+         {"sender", v.sender},
+         {"verdict", to_string(verdict_for(v.state))},
+         {"state", to_string(v.state)},
+         {"reasons", v.reasons},
+         {"decided_by", v.decided_by ? json(*v.decided_by) : json()},
+         {"decided_at", v.decided_at ? json(format_time(*v.decided_at)) : json()},
+         {"cursor", v.cursor}};
+  return j;
+}
+
+std::size_t redecide(StorageTxn& txn, const std::vector<std::string>& customers, const GuardSettings& settings) {
+  return redecide_queued(txn, customers, settings).first;
+}
+
+void install_guard(ServerStorage& storage, const GuardSettings& settings, std::function<void()> wake) {
+  // Set by before_commit, read by after_commit of the same transaction (one writer at a
+  // time: the storage serializes read-write transactions).
+  auto queued = std::make_shared<std::atomic<bool>>(false);
+  TxnHooks hooks;
+  hooks.before_commit = [settings, queued](StorageTxn& txn) {
+    if (txn.touched().empty()) return;
+    const std::vector<std::string> customers(txn.touched().begin(), txn.touched().end());
+    if (redecide_queued(txn, customers, settings).second) queued->store(true);
+  };
+  hooks.after_commit = [queued, wake = std::move(wake)] {
+    if (queued->exchange(false) && wake) wake();
+  };
+  storage.set_hooks(std::move(hooks));
+}
+
+void decide_everything_once(ServerStorage& storage, const GuardSettings& settings) {
+  auto txn = storage.begin();
+  if (txn->meta("guard_decided") == "1") return;
+  redecide(*txn, txn->all_customers(), settings);
+  txn->put_meta("guard_decided", "1");
+  txn->commit();
+}
+
+}  // namespace cockpit::server
