@@ -235,6 +235,18 @@ const std::vector<vm::ManagerLoad>& AppController::lead(Time now) {
   return lead_;
 }
 
+const std::vector<vm::SenderUse>& AppController::unasking_senders() {
+  if (!session_) {
+    senders_.clear();
+    return senders_;
+  }
+  if (senders_rev_ != revision_) {
+    senders_ = vm::build_unasking_senders(session_->slice(), session_->lists());
+    senders_rev_ = revision_;
+  }
+  return senders_;
+}
+
 const std::vector<std::pair<std::string, std::string>>& AppController::find_customers(const std::string& search,
                                                                                    std::size_t limit) {
   if (!session_) {

@@ -113,6 +113,8 @@ class AppController {
   vm::CustomerListRow today_row(int list_index, const std::string& search) const;
   const vm::CustomerModel& customer(const std::string& id, Time now);
   const std::vector<vm::ManagerLoad>& lead(Time now);
+  // The automated senders that never ask the guard before sending (lead's team view).
+  const std::vector<vm::SenderUse>& unasking_senders();
   // Customers by part of a name or id (the lead's reassign picker), cached per search.
   const std::vector<std::pair<std::string, std::string>>& find_customers(const std::string& search, std::size_t limit);
   const vm::SearchIndex& search_index();
@@ -164,6 +166,8 @@ class AppController {
   std::string customer_id_;
   std::vector<vm::ManagerLoad> lead_;
   std::uint64_t lead_rev_ = 0;
+  std::vector<vm::SenderUse> senders_;
+  std::uint64_t senders_rev_ = 0;
   std::vector<std::pair<std::string, std::string>> found_;
   std::uint64_t found_rev_ = 0;
   std::string found_search_;

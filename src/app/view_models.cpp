@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "domain/enums.hpp"
 
@@ -131,12 +133,14 @@ std::string day_label(Time t, Time now) {
   return buf;
 }
 
-std::string day_time_label(Time t, Time now) {
+std::string clock_label(Time t) {
   const Time in_day = t - day_of(t) * kDay;
   char buf[16];
-  std::snprintf(buf, sizeof buf, ", %02d:%02d", static_cast<int>(in_day / kHour), static_cast<int>(in_day % kHour / kMinute));
-  return day_label(t, now) + buf;
+  std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(in_day / kHour), static_cast<int>(in_day % kHour / kMinute));
+  return buf;
 }
+
+std::string day_time_label(Time t, Time now) { return day_label(t, now) + ", " + clock_label(t); }
 
 std::string relative_label(Time t, Time now) {
   const Time diff = t - now;
@@ -425,6 +429,19 @@ CustomerListRow customer_row(const Book& slice, const Lists& lists, const Search
 
 // ============================================================ Customer
 
+// Whether the sender learns the verdict: it asked the guard (when, how) or never did.
+static std::string asked_label(const Scheduled& s, const Verdict* v, Time now) {
+  if (!s.asked_at) {
+    if (s.status != ScheduledStatus::pending) return "Never asked the guard";
+    return v && v->held() ? "Never asked: the hold does not stop it" : "Never asked the guard";
+  }
+  std::string who = s.asked_by.value_or("its sender");
+  if (s.asked_via == "relay") who = "the mail relay (" + who + ")";
+  std::string out = who + " asked " + relative_label(*s.asked_at, now) + ", " + clock_label(*s.asked_at);
+  if (s.status == ScheduledStatus::pending && v && v->held()) out += " \xE2\x80\x94 held there";
+  return out;
+}
+
 CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_view customer_id, Time now,
                              const Settings& settings) {
   CustomerModel m;
@@ -610,6 +627,8 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
     v.case_title = case_title(slice, s->case_id);
     v.note = s->decision_note;
     v.pending = s->status == ScheduledStatus::pending;
+    v.protected_ = s->asked_at.has_value();
+    v.asked = asked_label(*s, verdict_of(*s), now);
     if (s->status == ScheduledStatus::released) {
       v.verdict = "Released by a manager";
       v.tone = Tone::fine;
@@ -638,6 +657,31 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
 }
 
 // ============================================================ Lead
+
+std::vector<SenderUse> build_unasking_senders(const Book& slice, const Lists& lists) {
+  std::unordered_set<std::string_view> held;
+  for (const Verdict& v : lists.verdicts)
+    if (v.held()) held.insert(v.scheduled);
+  std::map<std::string, SenderUse> by_sender;
+  for (const Scheduled& s : slice.scheduled) {
+    SenderUse& u = by_sender[s.sender];
+    u.sender = s.sender;
+    u.messages++;
+    if (s.asked_at) u.asked++;
+    else if (s.status == ScheduledStatus::pending && held.count(s.id)) u.held_unasked++;
+  }
+  std::vector<SenderUse> out;
+  for (auto& [name, u] : by_sender) {
+    if (u.asked) continue;
+    u.line = plural(u.messages, "message", "messages") + ", none asked";
+    if (u.held_unasked) u.line += " \xC2\xB7 " + plural(u.held_unasked, "held message", "held messages") + " will go anyway";
+    u.tone = u.held_unasked ? Tone::at_risk : Tone::muted;
+    out.push_back(std::move(u));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const SenderUse& a, const SenderUse& b) { return a.held_unasked > b.held_unasked; });
+  return out;
+}
 
 std::vector<ManagerLoad> build_lead(const Book& slice, const Lists& lists, Time now) {
   std::vector<ManagerLoad> out;

@@ -40,6 +40,8 @@ std::string_view tone_word(Tone t);  // "Overdue", "At risk", "Fine", "", ""
 std::string day_label(Time t, Time now);
 // "Fri 20 Nov, 14:05"
 std::string day_time_label(Time t, Time now);
+// "10:02" (UTC, like every time on screen).
+std::string clock_label(Time t);
 // "just now", "5 minutes ago", "in 3 hours", "yesterday", "tomorrow", "3 days ago",
 // "in 2 days", "2 months ago": calendar days (UTC) beyond the same day.
 std::string relative_label(Time t, Time now);
@@ -189,6 +191,10 @@ struct ScheduledView {
   std::string id, subject, kind_label, sender, when, case_title;
   std::string verdict;  // "Held: it asks for a review before …" / "Will go" / "Released" / "Cancelled"
   std::string note;     // the manager's decision note
+  // Whether its sender asks the guard before sending (POST /api/guard/check, or the mail
+  // relay): "shop asked today, 10:02 — held there" / "Never asked: the hold does not stop it".
+  std::string asked;
+  bool protected_ = false;  // the sender asked, so the verdict reaches it
   bool held = false, pending = false;
   Tone tone = Tone::info;
 };
@@ -231,6 +237,20 @@ struct ManagerLoad {
 // Every manager in the slice (a lead's slice: everyone), busiest first: overdue, then
 // exceptions, then customers, then name.
 std::vector<ManagerLoad> build_lead(const Book& slice, const Lists& lists, Time now);
+
+// An automated sender as the guard sees it: how many of its scheduled messages it asked
+// about before sending. A sender that never asks sends held messages anyway.
+struct SenderUse {
+  std::string sender;          // "system:erp"
+  int messages = 0, asked = 0;
+  int held_unasked = 0;        // pending, held, never asked: it will go all the same
+  std::string line;            // "3 messages, none asked \xC2\xB7 1 held that will go anyway"
+  Tone tone = Tone::fine;
+};
+
+// The senders of the slice's scheduled messages that never ask the guard, the ones with
+// held messages first, then by name.
+std::vector<SenderUse> build_unasking_senders(const Book& slice, const Lists& lists);
 
 // Customers whose name or id contains `search`, at most `limit`, by name.
 std::vector<std::pair<std::string, std::string>> find_customers(const Book& slice, std::string_view search,

@@ -1,5 +1,6 @@
 // The guard's API for the systems that send (src/server/GUARD.md):
 //   POST /api/guard/check         (scope check)  may this message go now?
+//   GET  /api/guard/check?…       (scope check)  the same, the message as URL arguments
 //   GET  /api/guard/verdicts      (scope feed)   every change of standing after a cursor
 //   GET  /api/guard/suppressions  (scope feed)   the current holds as a suppression list
 //   GET  /api/guard/policy        (any token)    what a sender does without an answer
@@ -20,8 +21,8 @@ constexpr std::size_t kFeedPage = 1000;
 Response unknown_customer(const CheckMessage& m) {
   const std::string who = m.customer.empty() ? "no customer has the e-mail address \"" + m.email + "\""
                                              : "customer \"" + m.customer + "\" is not known to Cockpit";
-  return Response::error(404, who + ": the guard cannot vouch for this message; hold it", "message.customer",
-                         "unknown_customer");
+  return Response::error(404, who + ": the guard cannot vouch for this message; hold it",
+                         m.customer.empty() ? "message.email" : "message.customer", "unknown_customer");
 }
 
 // The answer to a check: 200 with the standing; with ?strict=1 a hold is 409 and a
@@ -80,7 +81,7 @@ std::variant<VerdictRow, Response> upsert_message(ServerStorage& storage, const 
 
 Response ServerApp::guard_check(Request& req) {
   Response error;
-  auto body = parse_body(req, error);
+  auto body = req.method == "GET" ? std::optional<json>(check_body_from_query(req.query)) : parse_body(req, error);
   if (!body) return error;
   CheckDecode d = decode_check(*body);
   if (!d.request) return Response::error(422, d.error, d.field, "invalid_check");

@@ -30,6 +30,7 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const Guar
   router_.add("GET", "/api/live", Access::session, bind(&ServerApp::live_wait));
   router_.add("POST", "/api/ingest", Access::integration, bind(&ServerApp::ingest), "ingest");
   router_.add("POST", "/api/guard/check", Access::integration, bind(&ServerApp::guard_check), "check");
+  router_.add("GET", "/api/guard/check", Access::integration, bind(&ServerApp::guard_check), "check");
   router_.add("GET", "/api/guard/verdicts", Access::integration, bind(&ServerApp::guard_verdicts), "feed");
   router_.add("GET", "/api/guard/suppressions", Access::integration, bind(&ServerApp::guard_suppressions), "feed");
   router_.add("GET", "/api/guard/policy", Access::integration, bind(&ServerApp::guard_policy));

@@ -59,6 +59,9 @@ CheckDecode decode_message(const json& m) {
   if (bad) return *bad;
   auto email = text(m, "email", false, bad);
   if (bad) return *bad;
+  // An empty one is not given: "" would be looked up as an e-mail address.
+  if (customer && customer->empty()) customer.reset();
+  if (email && email->empty()) email.reset();
   if (!customer && !email) return refuse("message.customer", "missing (give \"customer\" or \"email\")");
   msg.id = *id;
   msg.customer = customer.value_or("");
@@ -110,6 +113,20 @@ CheckDecode decode_check(const json& body) {
 
 std::string scheduled_id_for(const std::string& integration, const std::string& message_id) {
   return integration + ":" + message_id;
+}
+
+json check_body_from_query(const std::map<std::string, std::string>& query) {
+  json body = json::object();
+  if (auto v = query.find("via"); v != query.end()) body["via"] = v->second;
+  if (auto s = query.find("scheduled"); s != query.end()) {
+    body["scheduled"] = s->second;
+    return body;
+  }
+  json m = json::object();
+  for (const char* f : {"id", "customer", "email", "case", "kind", "channel", "sender", "subject", "scheduled_at"})
+    if (auto v = query.find(f); v != query.end()) m[f] = v->second;
+  if (!m.empty()) body["message"] = std::move(m);
+  return body;
 }
 
 }  // namespace cockpit::server

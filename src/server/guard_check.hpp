@@ -5,6 +5,7 @@
 //   {"message": {"id", "customer" | "email", "case"?, "kind", "channel", "sender",
 //                "subject", "scheduled_at"}} the message itself, as the sender has it
 //   "via": "check" (default) or "relay"      who asks: the sender, or the mail relay
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -31,6 +32,12 @@ struct CheckDecode {
 };
 
 CheckDecode decode_check(const nlohmann::json& body);
+
+// The GET form, for senders that can only fetch a URL (an Iterable data feed):
+// ?scheduled=ID, or the message's fields as arguments (id, customer or email, case,
+// kind, channel, sender, subject, scheduled_at), and via. Gives the body decode_check
+// reads; arguments it does not know are left out (strict is the handler's).
+nlohmann::json check_body_from_query(const std::map<std::string, std::string>& query);
 
 // The id of the scheduled record a message of integration `integration` becomes: senders
 // name their own messages, so two senders' ids never collide.

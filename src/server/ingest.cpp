@@ -59,6 +59,7 @@ IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, con
       for (const auto& f : own_fields(kb.kind))
         if (sent && !sent->contains(f) && existing->rec.body.contains(f)) body[f] = existing->rec.body[f];
     }
+    keep_server_fields(kb.kind, body, existing ? &existing->rec.body : nullptr);
     const auto changed = sync::diff_fields(existing ? existing->rec.body : json::object(), body);
     if (changed.empty()) continue;
     if (kb.kind == RecordKind::manager && managers == ManagerRecords::read_only) {

@@ -32,4 +32,14 @@ CheckedRecord check_record(RecordKind kind, const json& body, const KnownRecords
   return out;
 }
 
+void keep_server_fields(RecordKind kind, sync::json& body, const sync::json* stored) {
+  if (kind != RecordKind::scheduled) return;
+  for (const char* f : {"asked_at", "asked_by", "asked_via"}) {
+    if (stored && stored->contains(f))
+      body[f] = (*stored)[f];
+    else
+      body.erase(f);
+  }
+}
+
 }  // namespace cockpit::server

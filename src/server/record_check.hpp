@@ -26,4 +26,9 @@ struct KindBody {
 };
 std::vector<KindBody> canonical_records(const Book& book);
 
+// Fields only the server sets (whether a scheduled message's sender asked the guard):
+// what a device or an ingested document says is replaced by the stored value, or
+// dropped. `stored`: the record's body on the server, null when it is new.
+void keep_server_fields(RecordKind kind, sync::json& body, const sync::json* stored);
+
 }  // namespace cockpit::server

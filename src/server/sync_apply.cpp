@@ -21,18 +21,6 @@ MutationResult refused(std::int64_t id, std::string code, std::string message) {
   return r;
 }
 
-// Fields only the server sets (whether a message's sender asked the guard): a device's
-// value is replaced by the stored one.
-void keep_server_fields(RecordKind kind, json& body, const std::optional<StoredRecord>& existing) {
-  if (kind != RecordKind::scheduled) return;
-  for (const char* f : {"asked_at", "asked_by", "asked_via"}) {
-    if (existing && existing->rec.body.contains(f))
-      body[f] = existing->rec.body[f];
-    else
-      body.erase(f);
-  }
-}
-
 MutationResult apply_one(StorageTxn& txn, const sync::Identity& who, const std::string& client_id,
                          const sync::Mutation& m, Affected& affected, const std::string& ip) {
   auto existing = txn.record(m.record_kind, m.record_id);
@@ -86,7 +74,7 @@ MutationResult apply_one(StorageTxn& txn, const sync::Identity& who, const std::
   }
   auto checked = check_record(m.record_kind, plan.body, txn);
   if (!checked.body) return refused(m.mutation_id, sync::codes::invalid, checked.error);
-  keep_server_fields(m.record_kind, *checked.body, existing);
+  keep_server_fields(m.record_kind, *checked.body, existing ? &existing->rec.body : nullptr);
 
   StoredRecord rec;
   rec.kind = m.record_kind;

@@ -9,6 +9,32 @@
 
 namespace cockpit::ui {
 
+namespace {
+
+// The automated senders that send without asking the guard: their held messages go out
+// anyway, so the lead knows whom to wire up (src/server/GUARD.md).
+void draw_unasking_senders(DrawContext& ctx) {
+  const Palette& p = ctx.colors;
+  const std::vector<vm::SenderUse>& senders = ctx.data.unasking_senders();
+  section_title(ctx, "Senders that never ask the guard", static_cast<int>(senders.size()));
+  if (senders.empty()) {
+    hint(ctx, "Every automated sender asks before it sends: a held message stays held.");
+    return;
+  }
+  hint(ctx, "They send without asking, so a hold does not stop them. Wire them to the guard's check.");
+  for (const vm::SenderUse& u : senders) {
+    dot(tone_color(p, u.tone));
+    ImGui::PushFont(ctx.fonts.strong);
+    ImGui::TextUnformatted(u.sender.c_str());
+    ImGui::PopFont();
+    record_control(ctx.probe, "lead.sender." + u.sender);
+    ImGui::SameLine();
+    ImGui::TextColored(u.held_unasked ? p.at_risk : p.text_muted, "%s", u.line.c_str());
+  }
+}
+
+}  // namespace
+
 void draw_lead(DrawContext& ctx) {
   const Palette& p = ctx.colors;
   UiState& st = ctx.state;
@@ -70,6 +96,9 @@ void draw_lead(DrawContext& ctx) {
     }
     ImGui::EndTable();
   }
+
+  ImGui::Spacing();
+  draw_unasking_senders(ctx);
 
   ImGui::Spacing();
   ImGui::Spacing();

@@ -265,6 +265,46 @@ TEST_CASE("the customer view: the bike, its exceptions, ten identical confirmati
   CHECK(m.items.back().kind == ActionItem::Kind::held);
 }
 
+TEST_CASE("a held message says whether its sender asked the guard, or sends it anyway") {
+  Fixture f;
+  for (Scheduled& s : f.book.scheduled)
+    if (s.id == "s-fairy-review") s.asked_at = kNow - 2 * kHour, s.asked_by = "shop", s.asked_via = "check";
+  f.lists = compute_lists(f.book, "m-anna", kNow, Settings{}, builtin_templates());
+  const CustomerModel fairy = build_customer(f.book, f.lists, "c-fairy", kNow);
+  REQUIRE(fairy.scheduled.size() == 1);
+  CHECK(fairy.scheduled[0].held);
+  CHECK(fairy.scheduled[0].protected_);
+  CHECK(fairy.scheduled[0].asked == "shop asked 2 hours ago, 07:00 \xE2\x80\x94 held there");
+  const CustomerModel bike = build_customer(f.book, f.lists, "c-bike", kNow);
+  REQUIRE(bike.scheduled.size() == 2);
+  CHECK_FALSE(bike.scheduled[0].protected_);
+  CHECK(bike.scheduled[0].asked == "Never asked: the hold does not stop it");
+  // Through the mail relay.
+  for (Scheduled& s : f.book.scheduled)
+    if (s.id == "s-fairy-review") s.asked_via = "relay", s.asked_by = "relay-1";
+  CHECK(build_customer(f.book, f.lists, "c-fairy", kNow).scheduled[0].asked ==
+        "the mail relay (relay-1) asked 2 hours ago, 07:00 \xE2\x80\x94 held there");
+}
+
+TEST_CASE("the team view lists the senders that never ask, those with held messages first") {
+  Fixture f("m-lena");
+  for (Scheduled& s : f.book.scheduled)
+    if (s.sender == "system:shop") s.asked_at = kNow - kHour, s.asked_by = "shop";
+  f.lists = compute_lists(f.book, "m-lena", kNow, Settings{}, builtin_templates());
+  const std::vector<SenderUse> senders = build_unasking_senders(f.book, f.lists);
+  std::vector<std::string> names;
+  for (const SenderUse& u : senders) names.push_back(u.sender);
+  CHECK(std::find(names.begin(), names.end(), "system:shop") == names.end());  // it asks
+  REQUIRE(!senders.empty());
+  CHECK(senders.front().sender == "system:crm");  // three held marketing mails go anyway
+  CHECK(senders.front().held_unasked == 3);
+  CHECK(senders.front().line == "3 messages, none asked \xC2\xB7 3 held messages will go anyway");
+  CHECK(senders.front().tone == Tone::at_risk);
+  const auto erp = std::find(names.begin(), names.end(), "system:erp");
+  REQUIRE(erp != names.end());
+  CHECK(senders[static_cast<std::size_t>(erp - names.begin())].line == "1 message, none asked");
+}
+
 TEST_CASE("slip history says when the customer was not told") {
   Fixture f;
   const CustomerModel m = build_customer(f.book, f.lists, "c-wardrobe", kNow);
