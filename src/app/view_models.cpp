@@ -627,7 +627,7 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
     v.case_title = case_title(slice, s->case_id);
     v.note = s->decision_note;
     v.pending = s->status == ScheduledStatus::pending;
-    v.protected_ = s->asked_at.has_value();
+    v.sender_asked = s->asked_at.has_value();
     v.asked = asked_label(*s, verdict_of(*s), now);
     if (s->status == ScheduledStatus::released) {
       v.verdict = "Released by a manager";

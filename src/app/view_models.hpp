@@ -194,7 +194,7 @@ struct ScheduledView {
   // Whether its sender asks the guard before sending (POST /api/guard/check, or the mail
   // relay): "shop asked today, 10:02 — held there" / "Never asked: the hold does not stop it".
   std::string asked;
-  bool protected_ = false;  // the sender asked, so the verdict reaches it
+  bool sender_asked = false;  // the sender asked, so the verdict reaches it
   bool held = false, pending = false;
   Tone tone = Tone::info;
 };

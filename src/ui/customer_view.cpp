@@ -163,7 +163,7 @@ void draw_actions_column(DrawContext& ctx, const vm::CustomerModel& m) {
     ImGui::SameLine();
     ImGui::TextColored(p.text_muted, "%s \xC2\xB7 %s \xC2\xB7 %s", s.kind_label.c_str(), s.sender.c_str(), s.when.c_str());
     if (!s.asked.empty())
-      ImGui::TextColored(s.held && !s.protected_ ? p.at_risk : p.text_muted, "%s", s.asked.c_str());
+      ImGui::TextColored(s.held && !s.sender_asked ? p.at_risk : p.text_muted, "%s", s.asked.c_str());
     if (!s.note.empty()) ImGui::TextColored(p.text_muted, "Note: %s", s.note.c_str());
     if (s.held) {
       const std::string id = "held." + s.id;

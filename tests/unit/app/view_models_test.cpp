@@ -273,11 +273,11 @@ TEST_CASE("a held message says whether its sender asked the guard, or sends it a
   const CustomerModel fairy = build_customer(f.book, f.lists, "c-fairy", kNow);
   REQUIRE(fairy.scheduled.size() == 1);
   CHECK(fairy.scheduled[0].held);
-  CHECK(fairy.scheduled[0].protected_);
+  CHECK(fairy.scheduled[0].sender_asked);
   CHECK(fairy.scheduled[0].asked == "shop asked 2 hours ago, 07:00 \xE2\x80\x94 held there");
   const CustomerModel bike = build_customer(f.book, f.lists, "c-bike", kNow);
   REQUIRE(bike.scheduled.size() == 2);
-  CHECK_FALSE(bike.scheduled[0].protected_);
+  CHECK_FALSE(bike.scheduled[0].sender_asked);
   CHECK(bike.scheduled[0].asked == "Never asked: the hold does not stop it");
   // Through the mail relay.
   for (Scheduled& s : f.book.scheduled)
