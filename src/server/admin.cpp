@@ -6,6 +6,7 @@
 #include <map>
 
 #include "server/auth.hpp"
+#include "server/comma_list.hpp"
 #include "server/config.hpp"
 #include "server/guard_plan.hpp"
 #include "server/record_check.hpp"
@@ -65,11 +66,6 @@ bool read_password(std::string& pw) {
   return true;
 }
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
 
 }  // namespace
 
@@ -146,7 +142,7 @@ int admin_add_integration(const std::vector<std::string>& args) {
   auto storage = open_sqlite_storage(a["db"]);
   const std::string token = new_token();
   storage->add_integration(Integration{a["name"], token_hash(token), now_utc(), scopes});
-  storage->audit(AuditEntry{0, "admin", "admin", "integration " + a["name"], "add-integration (" + join(scopes) + ")", ""});
+  storage->audit(AuditEntry{0, "admin", "admin", "integration " + a["name"], "add-integration (" + join_list(scopes) + ")", ""});
   storage->close();
   // Shown once: only its hash is stored.
   std::printf("%s\n", token.c_str());
@@ -166,7 +162,7 @@ int admin_add_webhook(const std::vector<std::string>& args) {
   w.events = a.count("events") ? split_list(a["events"]) : guard_event_types();
   for (const auto& e : w.events)
     if (std::find(guard_event_types().begin(), guard_event_types().end(), e) == guard_event_types().end()) {
-      std::fprintf(stderr, "--events: \"%s\" is not an event (%s)\n", e.c_str(), join(guard_event_types()).c_str());
+      std::fprintf(stderr, "--events: \"%s\" is not an event (%s)\n", e.c_str(), join_list(guard_event_types()).c_str());
       return 2;
     }
   if (!auth_init()) return 2;
@@ -180,7 +176,7 @@ int admin_add_webhook(const std::vector<std::string>& args) {
   // The secret is shown once, like a token; the endpoint checks signatures with it.
   std::printf("%s %s\n", w.id.c_str(), w.secret.c_str());
   std::fprintf(stderr, "webhook %s added for %s (events %s); its signing secret above is shown only once\n",
-               w.id.c_str(), w.url.c_str(), join(w.events).c_str());
+               w.id.c_str(), w.url.c_str(), join_list(w.events).c_str());
   return 0;
 }
 
@@ -190,7 +186,7 @@ int admin_webhooks(const std::vector<std::string>& args) {
   auto storage = open_sqlite_storage(a["db"]);
   std::printf("endpoints:\n");
   for (const auto& w : storage->webhooks())
-    std::printf("  %s %s events=%s %s\n", w.id.c_str(), w.url.c_str(), join(w.events).c_str(),
+    std::printf("  %s %s events=%s %s\n", w.id.c_str(), w.url.c_str(), join_list(w.events).c_str(),
                 w.disabled_at ? ("DISABLED " + w.disabled_reason).c_str() : "active");
   std::printf("recent deliveries (newest first):\n");
   for (const auto& d : storage->recent_deliveries(50))

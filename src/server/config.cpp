@@ -177,15 +177,6 @@ bool load_file(const std::string& path, ServerConfig& c, std::string& err) {
 
 }  // namespace
 
-std::vector<std::string> split_list(const std::string& v) {
-  std::vector<std::string> out;
-  std::stringstream ss(v);
-  std::string part;
-  while (std::getline(ss, part, ','))
-    if (!trim(part).empty()) out.push_back(trim(part));
-  return out;
-}
-
 bool load_config(const std::vector<std::string>& args, ServerConfig& cfg, std::string& error) {
   // Pass 1: the config file, so the flags (pass 2) override it wherever they appear.
   for (std::size_t i = 0; i < args.size(); ++i) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+#include "server/comma_list.hpp"
 
 namespace cockpit::server {
 
@@ -45,9 +46,6 @@ struct ServerConfig {
   std::size_t pull_page = 20000;
   bool log = true;
 };
-
-// "a, b,c" → {"a", "b", "c"} (empty parts dropped).
-std::vector<std::string> split_list(const std::string& v);
 
 // Parses `args` (argv without the program name and subcommand). False: `error` says why.
 bool load_config(const std::vector<std::string>& args, ServerConfig& cfg, std::string& error);

@@ -1,5 +1,7 @@
 #include "server/sqlite_guard.hpp"
 
+#include "server/comma_list.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace cockpit::server::sqlite_guard {
@@ -35,23 +37,6 @@ CREATE INDEX IF NOT EXISTS records_customer_email ON records(lower(json_extract(
 
 namespace {
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
-std::vector<std::string> split(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    const auto comma = s.find(',');
-    out.emplace_back(s.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    s.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 VerdictRow read_verdict(const Stmt& s) {
   VerdictRow v;
   v.scheduled = s.text(0);
@@ -59,7 +44,7 @@ VerdictRow read_verdict(const Stmt& s) {
   v.kind = s.text(2);
   v.sender = s.text(3);
   v.state = parse_GuardState(s.view(4)).value_or(GuardState::held);
-  v.reasons = split(s.view(5));
+  v.reasons = split_list(s.view(5));
   if (sqlite3_column_type(s.raw(), 6) != SQLITE_NULL) v.decided_by = s.text(6);
   if (sqlite3_column_type(s.raw(), 7) != SQLITE_NULL) v.decided_at = s.i64(7);
   v.cursor = s.i64(8);
@@ -77,7 +62,7 @@ WebhookEndpoint read_webhook(const Stmt& s) {
   w.id = s.text(0);
   w.url = s.text(1);
   w.secret = s.text(2);
-  w.events = split(s.view(3));
+  w.events = split_list(s.view(3));
   w.created = s.i64(4);
   if (sqlite3_column_type(s.raw(), 5) != SQLITE_NULL) w.disabled_at = s.i64(5);
   w.disabled_reason = s.text(6);
@@ -127,7 +112,7 @@ void put_verdict(Db& db, VerdictRow& v) {
         "INSERT INTO guard_changes(scheduled, customer, kind, sender, state, reasons, decided_by, decided_at, at) "
         "VALUES(?,?,?,?,?,?,?,?,?)");
     s.bind(1, v.scheduled).bind(2, v.customer).bind(3, v.kind).bind(4, v.sender);
-    s.bind(5, to_string(v.state)).bind(6, join(v.reasons));
+    s.bind(5, to_string(v.state)).bind(6, join_list(v.reasons));
     bind_optional(s, 7, v.decided_by);
     bind_optional(s, 8, v.decided_at);
     s.bind(9, v.at).run();
@@ -137,7 +122,7 @@ void put_verdict(Db& db, VerdictRow& v) {
       "INSERT OR REPLACE INTO guard_verdicts(scheduled, customer, kind, sender, state, reasons, decided_by, "
       "decided_at, cursor, at) VALUES(?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, v.scheduled).bind(2, v.customer).bind(3, v.kind).bind(4, v.sender);
-  s.bind(5, to_string(v.state)).bind(6, join(v.reasons));
+  s.bind(5, to_string(v.state)).bind(6, join_list(v.reasons));
   bind_optional(s, 7, v.decided_by);
   bind_optional(s, 8, v.decided_at);
   s.bind(9, v.cursor).bind(10, v.at).run();
@@ -169,7 +154,7 @@ std::vector<Suppression> suppressions(Db& db) {
       "FROM guard_verdicts v LEFT JOIN records r ON r.kind='customer' AND r.id=v.customer "
       "WHERE v.state='held' GROUP BY v.customer ORDER BY v.customer");
   std::vector<Suppression> out;
-  while (s.step()) out.push_back(Suppression{s.text(0), s.text(1), split(s.view(2))});
+  while (s.step()) out.push_back(Suppression{s.text(0), s.text(1), split_list(s.view(2))});
   return out;
 }
 
@@ -198,7 +183,7 @@ void add_webhook(Db& db, const WebhookEndpoint& w) {
       .bind(1, w.id)
       .bind(2, w.url)
       .bind(3, w.secret)
-      .bind(4, join(w.events))
+      .bind(4, join_list(w.events))
       .bind(5, w.created)
       .run();
 }

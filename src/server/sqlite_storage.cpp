@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "server/comma_list.hpp"
 #include "server/sqlite_db.hpp"
 #include "server/sqlite_guard.hpp"
 #include "server/storage.hpp"
@@ -98,25 +99,6 @@ std::int64_t max_seq(Db& db) {
 }
 
 // ============================================================ [SECTION] Transaction (StorageTxn)
-// Integration scopes are kept as "a,b,c".
-std::string join_scopes(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-std::vector<std::string> split_scopes(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at <= s.size()) {
-    const auto comma = s.find(',', at);
-    const std::string part = s.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-    if (!part.empty()) out.push_back(part);
-    if (comma == std::string::npos) break;
-    at = comma + 1;
-  }
-  return out;
-}
-
 // Adds a column that a later version of the schema brought, once.
 void ensure_column(Db& db, const char* table_info_sql, const std::string& column, const char* alter_sql) {
   auto s = db.prep(table_info_sql);
@@ -639,14 +621,14 @@ class SqliteStorage final : public ServerStorage {
         .bind(1, i.token_hash)
         .bind(2, i.name)
         .bind(3, i.created)
-        .bind(4, join_scopes(i.scopes))
+        .bind(4, join_list(i.scopes))  // "ingest,check"
         .run();
   }
   std::optional<Integration> integration(const std::string& token_hash) override {
     std::lock_guard lock(write_mu_);
     auto s = writer_->prep("SELECT name, created, scopes FROM integrations WHERE token_hash=?");
     if (!s.bind(1, token_hash).step()) return std::nullopt;
-    return Integration{s.text(0), token_hash, s.i64(1), split_scopes(s.text(2))};
+    return Integration{s.text(0), token_hash, s.i64(1), split_list(s.view(2))};
   }
   void audit(const AuditEntry& e) override {
     std::lock_guard lock(write_mu_);

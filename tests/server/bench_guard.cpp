@@ -90,9 +90,7 @@ TEST_CASE("bench: the guard on the 10,000-customer book") {
   Server s(db, {"--max-body", "1000000000", "--rate", "0", "--no-log", "--threads", "4",
                 "--max-connections-per-address", "0", "--synchronous", std::getenv("COCKPIT_BENCH_SYNC") ? std::getenv("COCKPIT_BENCH_SYNC") : "full", "--integration-rate", "1000000", "--integration-burst", "1000000"});
   add_managers(s, json::parse(doc), "bench-password");
-  std::string token;
-  REQUIRE(run_admin({"add-integration", "--db", db, "--name", "bench", "--scopes", "ingest,check,feed"}, "", &token) == 0);
-  token.erase(token.find_last_not_of("\r\n") + 1);
+  const std::string token = token_with(s, "bench", "ingest,check,feed");
   auto t0 = Clock::now();
   REQUIRE(ingest(s, token, doc).status == 200);
   std::printf("ingest and decide 10,000 customers: %.0f ms\n", ms_since(t0));

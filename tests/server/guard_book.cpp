@@ -157,6 +157,13 @@ std::vector<json> random_changes(std::mt19937& rng, const LeadReplica& r, Device
   return out;
 }
 
+std::string token_with(const Server& s, const std::string& name, const std::string& scopes) {
+  std::string token;
+  REQUIRE(run_admin({"add-integration", "--db", s.db(), "--name", name, "--scopes", scopes}, "", &token) == 0);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
 void push_all(const Device& d, const std::vector<json>& mutations) {
   for (std::size_t i = 0; i < mutations.size(); i += 200) {
     std::vector<json> page(mutations.begin() + static_cast<std::ptrdiff_t>(i),

@@ -36,6 +36,9 @@ std::size_t require_agreement(const Book& book, const std::map<std::string, json
 // outgoing touchpoint, a message released / cancelled / moved, a customer reassigned.
 std::vector<json> random_changes(std::mt19937& rng, const LeadReplica& r, Device& lead, Time now, int n);
 
+// A new integration token with `scopes` ("check,feed"), via `cockpit-server add-integration`.
+std::string token_with(const Server& s, const std::string& name, const std::string& scopes);
+
 // Pushes mutations in pages; REQUIRE-s every one applied.
 void push_all(const Device& d, const std::vector<json>& mutations);
 

@@ -20,13 +20,6 @@ namespace {
 // set from the wall clock when it loads).
 Time as_of_now() { return now_utc() / kSecond * kSecond; }
 
-std::string token_with(const Server& s, const std::string& name, const std::string& scopes) {
-  std::string token;
-  REQUIRE(run_admin({"add-integration", "--db", s.db(), "--name", name, "--scopes", scopes}, "", &token) == 0);
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-  return token;
-}
-
 HttpReply check(const Server& s, const std::string& token, const json& body, const std::string& query = "") {
   return s.post("/api/guard/check" + query, body, token);
 }

@@ -56,12 +56,6 @@ bool delivered(const std::vector<WebhookDelivery>& all, const std::string& id) {
   return false;
 }
 
-std::string token_with(const Server& s, const std::string& name, const std::string& scopes) {
-  std::string token;
-  REQUIRE(run_admin({"add-integration", "--db", s.db(), "--name", name, "--scopes", scopes}, "", &token) == 0);
-  return trimmed(token);
-}
-
 }  // namespace
 
 TEST_CASE("webhooks: signed, retried with backoff until 200, once per id across a restart, 410 disables") {
