@@ -27,30 +27,29 @@ Response unknown_customer(const CheckMessage& m) {
 
 // The answer to a check: 200 with the standing; with ?strict=1 a hold is 409 and a
 // cancel 410, for senders that only look at the status (an Iterable data feed).
-Response answer(const Request& req, const VerdictRow& v) {
+Response answer(bool strict, const VerdictRow& v) {
   int status = 200;
-  if (req.arg("strict") == "1") {
+  if (strict) {
     if (v.state == GuardState::held) status = 409;
     if (v.state == GuardState::cancelled) status = 410;
   }
   return Response::json(status, standing_json(v)).header("Cache-Control", "no-store");
 }
 
-// The message as a scheduled record: written when new or changed (Cockpit's own fields
-// kept), in one transaction whose commit decides the guard. Returns the standing or an
-// error response.
-std::variant<VerdictRow, Response> upsert_message(ServerStorage& storage, const CheckMessage& m,
-                                                  const std::string& integration, const std::string& via,
-                                                  std::string customer, Affected& affected, std::int64_t& cursor) {
-  auto txn = storage.begin();
-  if (!txn->has_customer(customer)) return unknown_customer(m);
+// The message as a scheduled record, written in `txn` when new or changed (Cockpit's
+// own fields kept); the commit decides the guard. Returns an error response, or nothing
+// (the standing is read after the commit).
+std::optional<Response> write_message(StorageTxn& txn, const CheckMessage& m, const std::string& integration,
+                                      const std::string& via, const std::string& customer, Affected& affected,
+                                      std::int64_t& cursor) {
+  if (!txn.has_customer(customer)) return unknown_customer(m);
   const std::string id = scheduled_id_for(integration, m.id);
   json body = m.body;
   body["id"] = id;
   body["customer"] = customer;
-  auto checked = check_record(RecordKind::scheduled, body, *txn);
+  auto checked = check_record(RecordKind::scheduled, body, txn);
   if (!checked.body) return Response::error(422, checked.error, "message", "invalid_message");
-  auto existing = txn->record(RecordKind::scheduled, id);
+  auto existing = txn.record(RecordKind::scheduled, id);
   if (existing && existing->customer != customer)
     return Response::error(409, "message id \"" + m.id + "\" was already given for another customer", "message.id",
                            "id_conflict");
@@ -67,15 +66,19 @@ std::variant<VerdictRow, Response> upsert_message(ServerStorage& storage, const 
   if (!changed.empty()) {
     StoredRecord rec{RecordKind::scheduled, id, customer, existing ? existing->rec : sync::ServerRecord{}};
     rec.rec.body = std::move(next);
-    txn->write_record(rec, changed, "integration:" + integration, "");
-    if (auto owner = txn->owner_of(customer)) affected.managers.insert(*owner);
+    txn.write_record(rec, changed, "integration:" + integration, "");
+    if (auto owner = txn.owner_of(customer)) affected.managers.insert(*owner);
   }
-  cursor = txn->cursor();
-  txn->commit();  // the guard decides before the commit
-  auto v = txn->verdict(id);
-  if (!v) return Response::error(500, "the guard kept no standing for " + id, "", "internal");
-  return *v;
+  cursor = txn.cursor();
+  return std::nullopt;
 }
+
+// What a message check answers once its write is committed.
+struct MessageOutcome {
+  std::optional<Response> error;
+  Affected affected;
+  std::int64_t cursor = 0;
+};
 
 }  // namespace
 
@@ -93,7 +96,7 @@ Response ServerApp::guard_check(Request& req) {
       return Response::error(404, "no scheduled message \"" + *id + "\": send it as {\"message\": …}, or hold it",
                              "scheduled", "unknown_scheduled");
     if (asks_) asks_->note(Ask{*id, integration, d.request->via, now_utc()});
-    return answer(req, *v);
+    return answer(req.arg("strict") == "1", *v);
   }
   const auto& m = std::get<CheckMessage>(d.request->what);
   std::string customer = m.customer;
@@ -102,12 +105,31 @@ Response ServerApp::guard_check(Request& req) {
     if (!found) return unknown_customer(m);
     customer = *found;
   }
-  Affected affected;
-  std::int64_t cursor = 0;
-  auto out = upsert_message(storage_, m, integration, d.request->via, customer, affected, cursor);
-  if (auto* r = std::get_if<Response>(&out)) return std::move(*r);
-  if (!affected.empty()) live_.notify(cursor, affected);
-  return answer(req, std::get<VerdictRow>(out));
+  // Written in a group with other senders' messages (one commit for all), off this
+  // request thread; without a queue (in-process tools), here.
+  auto outcome = std::make_shared<MessageOutcome>();
+  auto write = [outcome, m, integration, via = d.request->via, customer](StorageTxn& txn) {
+    outcome->error = write_message(txn, m, integration, via, customer, outcome->affected, outcome->cursor);
+  };
+  const std::string id = scheduled_id_for(integration, m.id);
+  auto finish = [this, outcome, id, strict = req.arg("strict") == "1"](std::exception_ptr failed) -> Response {
+    if (failed) return Response::error(500, "the message could not be recorded; hold it", "", "internal");
+    if (outcome->error) return std::move(*outcome->error);
+    if (!outcome->affected.empty()) live_.notify(outcome->cursor, outcome->affected);
+    auto v = storage_.verdict(id);
+    if (!v) return Response::error(500, "the guard kept no standing for " + id, "", "internal");
+    return answer(strict, *v);
+  };
+  if (!writes_) {
+    auto txn = storage_.begin();
+    write(*txn);
+    txn->commit();
+    return finish(nullptr);
+  }
+  Response r;
+  r.deferred = std::make_shared<Deferred>();
+  writes_->in_group({std::move(write), [reply = r.deferred, finish](std::exception_ptr e) { reply->complete(finish(e)); }});
+  return r;
 }
 
 Response ServerApp::guard_verdicts(Request& req) {

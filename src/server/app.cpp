@@ -1,10 +1,12 @@
 // ServerApp: routing, identity, request-body checks.
 #include "server/app.hpp"
 
+#include <cstdio>
+
 namespace cockpit::server {
 
 ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const GuardSettings& guard,
-                     AskRecorder* asks)
+                     AskRecorder* asks, WriteQueue* writes)
     : cfg_(cfg),
       storage_(storage),
       sessions_(storage),
@@ -16,7 +18,8 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const Guar
       files_(cfg.app_dir),
       live_(storage.cursor(), std::chrono::seconds(cfg.heartbeat_s), cfg.live_per_session),
       guard_(guard),
-      asks_(asks) {
+      asks_(asks),
+      writes_(writes) {
   auto bind = [this](Response (ServerApp::*fn)(Request&)) { return [this, fn](Request& r) { return (this->*fn)(r); }; };
   router_.add("GET", "/api/health", Access::open, [this](Request&) {
     return Response::json(200, nlohmann::json{{"ok", true}, {"schema_version", sync::kSchemaVersion},
@@ -25,15 +28,39 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const Guar
   router_.add("POST", "/api/session", Access::open, bind(&ServerApp::sign_in));
   router_.add("DELETE", "/api/session", Access::open, bind(&ServerApp::sign_out));
   router_.add("GET", "/api/me", Access::session, bind(&ServerApp::me));
-  router_.add("POST", "/api/push", Access::session, bind(&ServerApp::push));
+  router_.add("POST", "/api/push", Access::session, offloaded(&ServerApp::push));
   router_.add("GET", "/api/pull", Access::session, bind(&ServerApp::pull));
   router_.add("GET", "/api/live", Access::session, bind(&ServerApp::live_wait));
-  router_.add("POST", "/api/ingest", Access::integration, bind(&ServerApp::ingest), "ingest");
+  router_.add("POST", "/api/ingest", Access::integration, offloaded(&ServerApp::ingest), "ingest");
   router_.add("POST", "/api/guard/check", Access::integration, bind(&ServerApp::guard_check), "check");
   router_.add("GET", "/api/guard/check", Access::integration, bind(&ServerApp::guard_check), "check");
   router_.add("GET", "/api/guard/verdicts", Access::integration, bind(&ServerApp::guard_verdicts), "feed");
   router_.add("GET", "/api/guard/suppressions", Access::integration, bind(&ServerApp::guard_suppressions), "feed");
   router_.add("GET", "/api/guard/policy", Access::integration, bind(&ServerApp::guard_policy));
+}
+
+// A handler that writes runs on the write queue's thread (server/write_queue.hpp); its
+// connection waits suspended and this request thread serves the others.
+Handler ServerApp::offloaded(Response (ServerApp::*fn)(Request&)) {
+  return [this, fn](Request& req) {
+    if (!writes_) return (this->*fn)(req);
+    if (req.identity.empty()) identify(req);  // for the log line, which keeps `req`
+    auto job = std::make_shared<Request>(req);
+    job->body = std::move(req.body);
+    Response r;
+    r.deferred = std::make_shared<Deferred>();
+    writes_->alone([this, fn, job, reply = r.deferred] {
+      Response out;
+      try {
+        out = (this->*fn)(*job);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s %s: %s\n", job->method.c_str(), job->path.c_str(), e.what());
+        out = Response::error(500, "internal error");
+      }
+      reply->complete(std::move(out));
+    });
+    return r;
+  };
 }
 
 // Called once the body is in: admit() has already checked credentials and rate limits.

@@ -24,6 +24,7 @@
 #include "server/sign_in_throttle.hpp"
 #include "server/static_files.hpp"
 #include "server/storage.hpp"
+#include "server/write_queue.hpp"
 
 namespace cockpit::server {
 
@@ -32,9 +33,10 @@ inline constexpr const char* kSessionCookie = "cockpit_session";
 class ServerApp {
  public:
   // `guard`: the guard's settings (install_guard() is the caller's: it hooks the storage);
-  // `asks`: where first asks are recorded (nullptr: not recorded).
+  // `asks`: where first asks are recorded (nullptr: not recorded); `writes`: where
+  // writing requests run, off the request threads (nullptr: on them, in-process tools).
   ServerApp(const ServerConfig& cfg, ServerStorage& storage, const GuardSettings& guard = {},
-            AskRecorder* asks = nullptr);
+            AskRecorder* asks = nullptr, WriteQueue* writes = nullptr);
   Response handle(Request& req);
   // admission.cpp: called by the HTTP layer with the headers, before the body.
   Admission admit(Request& req);
@@ -50,6 +52,7 @@ class ServerApp {
   std::optional<Response> check_origin(const Request& req) const;
   std::optional<Response> check_schema(int client_schema) const;
   std::optional<nlohmann::json> parse_body(const Request& req, Response& error) const;
+  Handler offloaded(Response (ServerApp::*fn)(Request&));
   // api_session.cpp
   Response sign_in(Request& req);
   Response sign_out(Request& req);
@@ -79,6 +82,7 @@ class ServerApp {
   JsonLimits json_limits_;
   GuardSettings guard_;
   AskRecorder* asks_;
+  WriteQueue* writes_;
 };
 
 }  // namespace cockpit::server

@@ -7,10 +7,12 @@ Affected record_asks(StorageTxn& txn, const std::vector<Ask>& asks) {
   for (const Ask& a : asks) {
     auto rec = txn.record(RecordKind::scheduled, a.scheduled);
     if (!rec || rec->rec.body.contains("asked_at")) continue;
+    const bool touched_before = txn.touched().count(rec->customer) > 0;
     rec->rec.body["asked_at"] = format_time(a.at);
     rec->rec.body["asked_by"] = a.by;
     rec->rec.body["asked_via"] = a.via;
     txn.write_record(*rec, {"asked_at", "asked_by", "asked_via"}, "integration:" + a.by, "");
+    if (!touched_before) txn.untouch(rec->customer);  // the guard reads no asked_* field
     if (auto owner = txn.owner_of(rec->customer)) affected.managers.insert(*owner);
   }
   return affected;

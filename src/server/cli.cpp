@@ -95,7 +95,8 @@ int serve(const std::vector<std::string>& args) {
   AskRecorder asks(*storage, [&app_ptr](std::int64_t cursor, const Affected& who) {
     if (app_ptr) app_ptr->live().notify(cursor, who);
   });
-  app_ptr = std::make_unique<ServerApp>(cfg, *storage, guard, &asks);
+  WriteQueue writes(*storage);
+  app_ptr = std::make_unique<ServerApp>(cfg, *storage, guard, &asks, &writes);
   ServerApp& app = *app_ptr;
   HttpOptions opts;
   opts.bind = cfg.bind;
@@ -128,6 +129,7 @@ int serve(const std::vector<std::string>& args) {
   sigwait(&stop_signals, &sig);
   std::fprintf(stderr, "cockpit-server: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   app.live().stop();
+  writes.stop();  // queued writes done and answered; later ones run on the request threads
   http.stop(10000);
   asks.stop();
   webhooks->stop();

@@ -16,7 +16,9 @@ struct ServerConfig {
   std::string db = "cockpit-server.db";
   std::string app_dir;  // the browser build's files; empty: API only
   bool demo = false;
-  unsigned threads = 4;
+  // Request threads. Each serves many connections; one that waits on the database
+  // (a pull reading its snapshot) holds only its own share of them.
+  unsigned threads = 16;
   std::size_t max_body = 8u << 20;           // a request's body with credentials
   std::size_t max_body_unauthenticated = 4096;  // without (sign-in): checked before reading it
   unsigned max_connections = 4000;

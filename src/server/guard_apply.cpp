@@ -17,12 +17,12 @@ namespace {
 // One customer's stored records as a Book, through the contract's own reader (the
 // stored bodies are canonical contract records). The KnownRecords of the transaction
 // answer for managers.
-Book customer_book(StorageTxn& txn, const std::vector<StoredRecord>& records) {
+Book customer_book(StorageTxn& txn, const std::vector<StoredText>& records) {
   std::string lists[kRecordKindCount];
-  for (const StoredRecord& r : records) {
+  for (const StoredText& r : records) {
     std::string& list = lists[static_cast<std::size_t>(r.kind)];
     list += list.empty() ? "[" : ",";
-    list += r.rec.body.dump();
+    list += r.body;
   }
   std::string doc = "{";
   for (std::size_t k = 0; k < kRecordKindCount; ++k) {
@@ -38,12 +38,13 @@ Book customer_book(StorageTxn& txn, const std::vector<StoredRecord>& records) {
 }
 
 // Who released or cancelled a message, and when: the change that last set its status.
-void fill_decision(StorageTxn& txn, const std::vector<StoredRecord>& records, VerdictRow& row) {
+void fill_decision(StorageTxn& txn, const std::vector<StoredText>& records, VerdictRow& row) {
   if (row.state != GuardState::released && row.state != GuardState::cancelled) return;
-  for (const StoredRecord& r : records) {
+  for (const StoredText& r : records) {
     if (r.kind != RecordKind::scheduled || r.id != row.scheduled) continue;
-    auto stamp = r.rec.fields.find("status");
-    const std::int64_t seq = stamp != r.rec.fields.end() ? stamp->second.seq : r.rec.seq;
+    const auto fields = sync::stamps_from_json(json::parse(r.fields));
+    auto stamp = fields.find("status");
+    const std::int64_t seq = stamp != fields.end() ? stamp->second.seq : r.seq;
     if (auto by = txn.change_by(seq)) {
       row.decided_by = by->first;
       row.decided_at = by->second;

@@ -37,6 +37,11 @@ Db::Db(const std::string& path, bool read_only) {
   // Readers and the writer are separate connections; a reader never blocks in WAL,
   // the writer waits for a checkpoint at most this long.
   sqlite3_busy_timeout(db_, 10000);
+  // Pages read through a memory map and a 32 MB cache per connection: a pull or a check
+  // then reads the book without a system call per page (the 10,000-customer book is
+  // about 40 MB).
+  exec("PRAGMA mmap_size=268435456");
+  exec("PRAGMA cache_size=-32768");
 }
 
 Db::~Db() {

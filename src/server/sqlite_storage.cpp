@@ -14,14 +14,16 @@
 // "an acknowledged change is never lost", hence not the default.
 //
 // Concurrency: one writer connection (under write_mu_) for every read-write
-// transaction, and one reader connection (under read_mu_) for pulls: in WAL a reader
-// sees a consistent snapshot and never waits for the writer.
+// transaction; a pool of reader connections (SqliteReaders) for pulls, sessions and
+// tokens, so devices' pulls run side by side and never wait for the writer; and one
+// reader of its own for the guard's pre-send check.
 #include <algorithm>
 #include <mutex>
 
 #include "server/comma_list.hpp"
 #include "server/sqlite_db.hpp"
 #include "server/sqlite_guard.hpp"
+#include "server/sqlite_readers.hpp"
 #include "server/storage.hpp"
 
 namespace cockpit::server {
@@ -39,7 +41,10 @@ CREATE TABLE IF NOT EXISTS records(
   kind TEXT NOT NULL, id TEXT NOT NULL, customer TEXT NOT NULL, seq INTEGER NOT NULL,
   body TEXT NOT NULL, fields TEXT NOT NULL, PRIMARY KEY(kind, id));
 CREATE INDEX IF NOT EXISTS records_by_customer ON records(customer, seq);
-CREATE INDEX IF NOT EXISTS records_by_seq ON records(seq);
+-- By seq with the customer in the index: a pull walks everyone's recent changes and
+-- keeps its manager's without reading the rows of the others.
+CREATE INDEX IF NOT EXISTS records_by_seq_customer ON records(seq, customer);
+DROP INDEX IF EXISTS records_by_seq;
 -- The current owner of each customer (derived from the customer records).
 CREATE TABLE IF NOT EXISTS owners(customer TEXT PRIMARY KEY, owner TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS owners_by_owner ON owners(owner);
@@ -260,6 +265,10 @@ class SqliteTxn final : public StorageTxn {
   void audit(const AuditEntry& e) override { insert_audit(db_, e); }
   std::int64_t cursor() override { return max_seq(db_); }
 
+  void savepoint() override { db_.exec("SAVEPOINT job"); }
+  void keep_savepoint() override { db_.exec("RELEASE job"); }
+  void undo_savepoint() override { db_.exec("ROLLBACK TO job; RELEASE job"); }
+
   void commit() override {
     if (hooks_.before_commit) hooks_.before_commit(*this);
     db_.exec("COMMIT");
@@ -268,19 +277,13 @@ class SqliteTxn final : public StorageTxn {
   }
 
   // ---- the guard
-  std::vector<StoredRecord> customer_records(const std::string& customer) override {
+  std::vector<StoredText> customer_records(const std::string& customer) override {
     // The customer record first: the others refer to it.
     auto s = db_.prep(
         "SELECT kind, id, seq, body, fields FROM records WHERE customer=? ORDER BY kind<>'customer', kind<>'case'");
     s.bind(1, customer);
-    std::vector<StoredRecord> out;
-    while (s.step()) {
-      StoredRecord r{kind_of(s.view(0)), s.text(1), customer, {}};
-      r.rec.seq = s.i64(2);
-      r.rec.body = sync::json::parse(s.view(3));
-      r.rec.fields = sync::stamps_from_json(sync::json::parse(s.view(4)));
-      out.push_back(std::move(r));
-    }
+    std::vector<StoredText> out;
+    while (s.step()) out.push_back(StoredText{kind_of(s.view(0)), s.text(1), s.i64(2), s.text(3), s.text(4)});
     return out;
   }
   std::optional<std::pair<std::string, Time>> change_by(std::int64_t seq) override {
@@ -336,7 +339,7 @@ class SqliteStorage final : public ServerStorage {
     writer_->exec(sqlite_guard::kSchema);
     ensure_column(*writer_, "PRAGMA table_info(integrations)", "scopes",
                   "ALTER TABLE integrations ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest'");
-    reader_ = std::make_unique<Db>(path, true);
+    readers_ = std::make_unique<SqliteReaders>(path, kReaders);
     guard_reader_ = std::make_unique<Db>(path, true);
   }
   ~SqliteStorage() override { close(); }
@@ -405,8 +408,8 @@ class SqliteStorage final : public ServerStorage {
 
   // ============================================================ [SECTION] Pull (read_since)
   PullData read_since(const Scope& scope, std::int64_t since, std::size_t page) override {
-    std::lock_guard lock(read_mu_);
-    Db& db = *reader_;
+    auto lease = readers_->take();
+    Db& db = *lease;
     db.exec("BEGIN");  // one snapshot for the cursor and the rows
     struct Commit {
       Db& db;
@@ -484,10 +487,15 @@ class SqliteStorage final : public ServerStorage {
       take(s);
     }
     {
-      // Changed after `since`: walk the recent changes (few), check the owner.
+      // Changed after `since`: walk the changes of everyone since then and keep the
+      // manager's, or, when the whole book changed more than that (a sender's asks, an
+      // ingest), walk the manager's customers and each one's newer records by index.
       auto s = db.prep(
-          "SELECT r.kind, r.id, r.seq, r.body, r.customer FROM records r CROSS JOIN owners o "
-          "ON o.customer=r.customer WHERE r.seq>? AND o.owner=? ORDER BY r.seq");
+          fewer_changes_than_customers(db, scope.manager, out.cursor - since)
+              ? "SELECT r.kind, r.id, r.seq, r.body, r.customer FROM records r CROSS JOIN owners o "
+                "ON o.customer=r.customer WHERE r.seq>?1 AND o.owner=?2 ORDER BY r.seq"
+              : "SELECT r.kind, r.id, r.seq, r.body, r.customer FROM owners o CROSS JOIN records r "
+                "ON r.customer=o.customer WHERE o.owner=?2 AND r.seq>?1 ORDER BY r.seq");
       s.bind(1, since).bind(2, scope.manager);
       std::sort(gained.begin(), gained.end());
       while (s.step()) {
@@ -513,6 +521,15 @@ class SqliteStorage final : public ServerStorage {
       while (s.step()) out.removed.push_back(OwnerChange{s.i64(0), s.text(1), scope.manager, s.text(2)});
     }
     return out;
+  }
+
+  // Whether walking the `changes` newest records of everyone costs less than probing
+  // each of the manager's customers (one index seek each, about 8 rows' worth).
+  static bool fewer_changes_than_customers(Db& db, const std::string& manager, std::int64_t changes) {
+    if (changes <= 64) return true;
+    auto s = db.prep("SELECT count(*) FROM owners WHERE owner=?");
+    s.bind(1, manager);
+    return s.step() && changes <= 8 * s.i64(0);
   }
 
   // A page must stand on its own: a device stores a promise only with its customer and
@@ -550,19 +567,18 @@ class SqliteStorage final : public ServerStorage {
   }
 
   std::int64_t cursor() override {
-    std::lock_guard lock(read_mu_);
-    return max_seq(*reader_);
+    return max_seq(*readers_->take());
   }
 
   bool has_records() override {
-    std::lock_guard lock(read_mu_);
-    auto s = reader_->prep("SELECT 1 FROM records LIMIT 1");
+    auto db = readers_->take();
+    auto s = db->prep("SELECT 1 FROM records LIMIT 1");
     return s.step();
   }
 
   std::optional<Manager> manager(const std::string& id) override {
-    std::lock_guard lock(read_mu_);
-    auto s = reader_->prep("SELECT body FROM records WHERE kind='manager' AND id=?");
+    auto db = readers_->take();
+    auto s = db->prep("SELECT body FROM records WHERE kind='manager' AND id=?");
     if (!s.bind(1, id).step()) return std::nullopt;
     auto j = sync::json::parse(s.view(0), nullptr, false);
     Manager m;
@@ -601,9 +617,11 @@ class SqliteStorage final : public ServerStorage {
     // Expired sessions go when new ones come: the table stays small without a timer.
     writer_->prep("DELETE FROM sessions WHERE expires<?").bind(1, now_utc()).run();
   }
+  // Sessions and tokens are read on a reader: a device's request does not wait for a
+  // write in progress to learn who it is.
   std::optional<Session> session(const std::string& token_hash) override {
-    std::lock_guard lock(write_mu_);
-    auto s = writer_->prep("SELECT manager_id, created, expires FROM sessions WHERE token_hash=?");
+    auto db = readers_->take();
+    auto s = db->prep("SELECT manager_id, created, expires FROM sessions WHERE token_hash=?");
     if (!s.bind(1, token_hash).step()) return std::nullopt;
     return Session{token_hash, s.text(0), s.i64(1), s.i64(2)};
   }
@@ -625,8 +643,8 @@ class SqliteStorage final : public ServerStorage {
         .run();
   }
   std::optional<Integration> integration(const std::string& token_hash) override {
-    std::lock_guard lock(write_mu_);
-    auto s = writer_->prep("SELECT name, created, scopes FROM integrations WHERE token_hash=?");
+    auto db = readers_->take();
+    auto s = db->prep("SELECT name, created, scopes FROM integrations WHERE token_hash=?");
     if (!s.bind(1, token_hash).step()) return std::nullopt;
     return Integration{s.text(0), token_hash, s.i64(1), split_list(s.view(2))};
   }
@@ -635,8 +653,8 @@ class SqliteStorage final : public ServerStorage {
     insert_audit(*writer_, e);
   }
   std::vector<AuditEntry> audit_log(std::size_t limit) override {
-    std::lock_guard lock(read_mu_);
-    auto s = reader_->prep("SELECT at, kind, actor, subject, detail, ip FROM audit ORDER BY id DESC LIMIT ?");
+    auto db = readers_->take();
+    auto s = db->prep("SELECT at, kind, actor, subject, detail, ip FROM audit ORDER BY id DESC LIMIT ?");
     s.bind(1, static_cast<std::int64_t>(limit));
     std::vector<AuditEntry> out;
     while (s.step()) out.push_back(AuditEntry{s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
@@ -644,8 +662,8 @@ class SqliteStorage final : public ServerStorage {
   }
 
   void close() override {
-    std::scoped_lock lock(write_mu_, read_mu_, guard_mu_);
-    reader_.reset();
+    if (readers_) readers_->close();
+    std::scoped_lock lock(write_mu_, guard_mu_);
     guard_reader_.reset();
     if (writer_) {
       // Fold the WAL back into the main file so a copy of the .db alone is complete.
@@ -658,8 +676,11 @@ class SqliteStorage final : public ServerStorage {
   }
 
  private:
-  std::mutex write_mu_, read_mu_, guard_mu_;
-  std::unique_ptr<Db> writer_, reader_, guard_reader_;
+  // As many readers as request threads commonly run at once on a small machine.
+  static constexpr std::size_t kReaders = 4;
+  std::mutex write_mu_, guard_mu_;
+  std::unique_ptr<Db> writer_, guard_reader_;
+  std::unique_ptr<SqliteReaders> readers_;
   TxnHooks hooks_;
 };
 

@@ -103,6 +103,14 @@ struct Delivery {
   std::optional<Time> done_at;
 };
 
+// A stored record's text: its body and field stamps as JSON text, unparsed.
+struct StoredText {
+  RecordKind kind = RecordKind::customer;
+  std::string id;
+  std::int64_t seq = 0;
+  std::string body, fields;
+};
+
 class StorageTxn;
 // Run by every read-write transaction: before_commit inside it (the guard re-decides the
 // customers it touched), after_commit once it is durable (wake the webhook sender).
@@ -183,12 +191,21 @@ class StorageTxn : public KnownRecords {
   virtual std::int64_t cursor() = 0;
   // Runs the before-commit hook, commits, then the after-commit hook.
   virtual void commit() = 0;
+  // A part of the transaction that can be undone alone (one job of a group commit,
+  // server/write_queue.hpp): begin, then keep it or undo it.
+  virtual void savepoint() = 0;
+  virtual void keep_savepoint() = 0;
+  virtual void undo_savepoint() = 0;
 
   // ---- the guard
   // The customers whose records this transaction wrote or deleted.
   const std::set<std::string>& touched() const { return touched_; }
-  // Every record of one customer (its customer record first).
-  virtual std::vector<StoredRecord> customer_records(const std::string& customer) = 0;
+  // Takes a customer back out of touched() when the only writes were ones no verdict
+  // reads (a sender's first ask, stamped on its message): nothing to re-decide.
+  void untouch(const std::string& customer) { touched_.erase(customer); }
+  // Every record of one customer (its customer record first), as stored: the guard
+  // reads the bodies with the contract's reader and needs no JSON tree of them.
+  virtual std::vector<StoredText> customer_records(const std::string& customer) = 0;
   // Who made the change with this seq, and when (for a manager's release or cancel).
   virtual std::optional<std::pair<std::string, Time>> change_by(std::int64_t seq) = 0;
   virtual std::vector<VerdictRow> verdicts_of(const std::string& customer) = 0;

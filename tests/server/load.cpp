@@ -3,6 +3,8 @@
 #include <curl/curl.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <string_view>
 #include <chrono>
 #include <thread>
 
@@ -14,22 +16,29 @@ using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-size_t sink(char*, size_t s, size_t n, void* ud) {
-  *static_cast<std::size_t*>(ud) += s * n;
+size_t sink(char* data, size_t s, size_t n, void* ud) {
+  static_cast<std::string*>(ud)->append(data, s * n);
   return s * n;
+}
+
+// A pull's answer starts {"cursor":N,…}: the client's next `since`, as a device keeps it.
+std::int64_t cursor_of(const std::string& body, std::int64_t otherwise) {
+  constexpr std::string_view key = "{\"cursor\":";
+  if (body.compare(0, key.size(), key) != 0) return otherwise;
+  return std::strtoll(body.c_str() + key.size(), nullptr, 10);
 }
 
 struct Fast {  // one keep-alive client
   CURL* h = curl_easy_init();
   curl_slist* hdrs = nullptr;
-  std::size_t bytes = 0;
+  std::string body;  // the last answer
   explicit Fast(const std::string& token) {
     hdrs = curl_slist_append(hdrs, ("Authorization: Bearer " + token).c_str());
     hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
     hdrs = curl_slist_append(hdrs, "Expect:");
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &bytes);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   }
   ~Fast() {
@@ -41,14 +50,15 @@ struct Fast {  // one keep-alive client
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     return perform();
   }
-  long post(const std::string& url, const std::string& body) {
+  long post(const std::string& url, const std::string& payload) {
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload.c_str());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
     return perform();
   }
   long perform() {
     long code = 0;
+    body.clear();
     if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     return code;
   }
@@ -57,7 +67,7 @@ struct Fast {  // one keep-alive client
 }  // namespace
 
 LoadResult run_load(const Server& s, const std::vector<std::string>& tokens, const std::string& pid, const std::string& run,
-                    int seconds, int clients) {
+                    int seconds, int clients, double per_client_rate) {
   auto cursor = [&] { return s.get("/api/health").as_json()["cursor"].get<std::int64_t>(); };
   const std::int64_t c0 = cursor();
   std::atomic<long> done{0}, failed{0}, pushes{0};
@@ -67,9 +77,15 @@ LoadResult run_load(const Server& s, const std::vector<std::string>& tokens, con
   for (int i = 0; i < clients; ++i)
     pool.emplace_back([&, i] {
       Fast f(tokens[static_cast<std::size_t>(i) % tokens.size()]);
-      std::int64_t mid = 1;
+      std::int64_t mid = 1, since = c0;
+      const auto period = per_client_rate > 0 ? std::chrono::duration<double>(1.0 / per_client_rate) : std::chrono::duration<double>(0);
+      auto next = Clock::now();
       const std::string client = "load-" + run + "-" + std::to_string(i);
       while (!stop) {
+        if (per_client_rate > 0) {  // paced: a device's request every `period`
+          next += std::chrono::duration_cast<Clock::duration>(period);
+          std::this_thread::sleep_until(next);
+        }
         long code;
         const bool push = mid % 5 == 0;
         if (push) {
@@ -79,7 +95,8 @@ LoadResult run_load(const Server& s, const std::vector<std::string>& tokens, con
                              R"(","fields":{"text":"load )" + client + " " + std::to_string(mid) + R"("},"base_seq":0}]})";
           code = f.post(base_url + "/api/push", body);
         } else {
-          code = f.get(base_url + "/api/pull?since=" + std::to_string(c0));
+          code = f.get(base_url + "/api/pull?since=" + std::to_string(since));
+          if (code == 200) since = cursor_of(f.body, since);
         }
         ++mid;
         (code == 200 ? done : failed)++;

@@ -18,7 +18,9 @@ struct LoadResult {
 // Runs the load for `seconds` with the clients' bearer tokens (round robin); every push
 // edits promise `promise_id` with a new text, so each applied push moves the cursor.
 // `run` names this run's client ids (distinct runs on one server must not share them).
+// Each client pulls from its own cursor, as a device does. `per_client_rate` > 0 paces
+// every client to that many requests per second; 0 sends the next as soon as one returns.
 LoadResult run_load(const Server& s, const std::vector<std::string>& tokens, const std::string& promise_id,
-                    const std::string& run, int seconds, int clients = 100);
+                    const std::string& run, int seconds, int clients = 100, double per_client_rate = 0);
 
 }  // namespace cockpit::test

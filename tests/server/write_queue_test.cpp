@@ -1,0 +1,98 @@
+// The write queue on a real SQLite file: jobs queued while a transaction is in flight
+// share the next commit, and one job's failure undoes only its own writes.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <future>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "server/write_queue.hpp"
+
+using namespace cockpit::server;
+
+namespace {
+
+std::string fresh_db(const char* name) {
+  const std::string path = "/tmp/cockpit-" + std::string(name) + "-" + std::to_string(::getpid()) + ".db";
+  for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
+  return path;
+}
+
+std::optional<std::string> meta_of(ServerStorage& storage, const std::string& key) {
+  auto txn = storage.begin();
+  return txn->meta(key);
+}
+
+}  // namespace
+
+TEST_CASE("write queue: the jobs that wait during a commit share the next one") {
+  auto storage = open_sqlite_storage(fresh_db("write-queue-group"), false);
+  std::atomic<int> commits{0};
+  storage->set_hooks(TxnHooks{nullptr, [&] { commits++; }});
+  WriteQueue queue(*storage);
+  constexpr int kJobs = 50;
+  std::vector<std::promise<void>> done(kJobs);
+  {
+    // Holding the writer: the queue's first group waits for it, the others queue up.
+    auto held = storage->begin();
+    for (int i = 0; i < kJobs; ++i)
+      queue.in_group({[i](StorageTxn& txn) { txn.put_meta("job-" + std::to_string(i), "written"); },
+                      [&done, i](std::exception_ptr e) {
+                        if (e) done[static_cast<std::size_t>(i)].set_exception(e);
+                        else done[static_cast<std::size_t>(i)].set_value();
+                      }});
+    held->commit();
+  }
+  for (auto& d : done) d.get_future().get();
+  // The test's own commit, then at most two groups: the one job taken before the
+  // writer was free, and everything queued behind it.
+  CHECK(commits.load() <= 3);
+  for (int i = 0; i < kJobs; ++i) CHECK(meta_of(*storage, "job-" + std::to_string(i)) == "written");
+}
+
+TEST_CASE("write queue: a job that fails is undone alone, and told") {
+  auto storage = open_sqlite_storage(fresh_db("write-queue-fail"), false);
+  WriteQueue queue(*storage);
+  std::promise<std::string> outcomes[3];
+  auto done = [&](int i) {
+    return [&outcomes, i](std::exception_ptr e) {
+      if (!e) return outcomes[i].set_value("ok");
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& x) {
+        outcomes[i].set_value(x.what());
+      }
+    };
+  };
+  {
+    auto held = storage->begin();  // all three in one group
+    queue.in_group({[](StorageTxn& txn) { txn.put_meta("a", "1"); }, done(0)});
+    queue.in_group({[](StorageTxn& txn) {
+                      txn.put_meta("b", "1");
+                      throw std::runtime_error("job b refused");
+                    },
+                    done(1)});
+    queue.in_group({[](StorageTxn& txn) { txn.put_meta("c", "1"); }, done(2)});
+    held->commit();
+  }
+  CHECK(outcomes[0].get_future().get() == "ok");
+  CHECK(outcomes[1].get_future().get() == "job b refused");
+  CHECK(outcomes[2].get_future().get() == "ok");
+  CHECK(meta_of(*storage, "a") == "1");
+  CHECK_FALSE(meta_of(*storage, "b").has_value());
+  CHECK(meta_of(*storage, "c") == "1");
+}
+
+TEST_CASE("write queue: after stop, jobs run on the caller's thread and nothing is dropped") {
+  auto storage = open_sqlite_storage(fresh_db("write-queue-stop"), false);
+  WriteQueue queue(*storage);
+  queue.stop();
+  bool ran = false;
+  queue.alone([&] { ran = true; });
+  CHECK(ran);
+  bool told = false;
+  queue.in_group({[](StorageTxn& txn) { txn.put_meta("late", "1"); }, [&](std::exception_ptr e) { told = !e; }});
+  CHECK(told);
+  CHECK(meta_of(*storage, "late") == "1");
+}
