@@ -31,7 +31,7 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 TEST_CASE("the shipped templates file is the built-ins") {
   const std::string file = read_asset("assets/templates/messages.json");
   REQUIRE_FALSE(file.empty());
-  CHECK(file == builtin_templates_json());  // keep templates_builtin.cpp in step with the asset
+  CHECK(file == builtin_templates_json());  // compiled in from the asset (cockpit_embed_text)
   const TemplatesOrError r = parse_templates(file);
   REQUIRE_MESSAGE(r.templates, r.error);
   CHECK(r.templates->items.size() == builtin_templates().items.size());
