@@ -98,6 +98,7 @@ const std::map<std::string, Setter, std::less<>>& setters() {
       {"postfix_config", [](MilterConfig& c, std::string_view v) { c.postfix_config = std::string(v); return std::string(); }},
       {"postsuper", [](MilterConfig& c, std::string_view v) { c.postsuper = words(v); return std::string(); }},
       {"postcat", [](MilterConfig& c, std::string_view v) { c.postcat = words(v); return std::string(); }},
+      {"postqueue", [](MilterConfig& c, std::string_view v) { c.postqueue = words(v); return std::string(); }},
       {"sender", [](MilterConfig& c, std::string_view v) -> std::string {
          if (!system_sender(v)) return "must be system:NAME";
          c.sender = std::string(v);
@@ -177,7 +178,8 @@ ConfigParse parse_config(std::string_view text) {
   if (c.server.empty()) missing = "server is required (the cockpit-server URL)";
   else if (c.token.empty() == c.token_file.empty()) missing = "give one of token and token_file";
   else if (c.state_dir.empty()) missing = "state_dir is required (where the queue map is kept)";
-  else if (c.postsuper.empty() || c.postcat.empty()) missing = "postsuper and postcat must name a program";
+  else if (c.postsuper.empty() || c.postcat.empty() || c.postqueue.empty())
+    missing = "postsuper, postcat and postqueue must name a program";
   if (!missing.empty()) {
     out.error = missing;
     return out;

@@ -33,6 +33,7 @@ struct MilterConfig {
   std::string postfix_config = "/etc/postfix";
   std::vector<std::string> postsuper{"/usr/sbin/postsuper"};  // a command: words (e.g. sudo -n …)
   std::vector<std::string> postcat{"/usr/sbin/postcat"};
+  std::vector<std::string> postqueue{"/usr/sbin/postqueue"};  // -i: deliver a released mail now
   std::string sender = "system:relay";  // the check's sender when no rule names one
   std::vector<Rule> rules;
 };

@@ -161,6 +161,7 @@ bool Follower::act(HeldEntry& e, std::int64_t now, bool& finished) {
           log_("queue: " + error);
           return false;
         }
+        if (!error.empty()) log_("queue: " + error);  // released; only the nudge to deliver now failed
         break;
       }
     }

@@ -48,7 +48,13 @@ bool PostfixQueue::postsuper(const char* flag, const std::string& queue_id, std:
 }
 
 bool PostfixQueue::release(const std::string& queue_id, std::string& error) const {
-  return postsuper("-H", queue_id, error);
+  if (!postsuper("-H", queue_id, error)) return false;
+  std::vector<std::string> argv = config_.postqueue;
+  argv.insert(argv.end(), {"-c", config_.postfix_config, "-i", queue_id});
+  // Released either way: without the nudge it goes at the next queue run.
+  const CommandResult r = run_command(argv, kCommandMs);
+  if (r.exit_code != 0) error = "postqueue -i " + queue_id + ": " + (r.error.empty() ? r.err.substr(0, 300) : r.error);
+  return true;
 }
 
 bool PostfixQueue::remove(const std::string& queue_id, std::string& error) const {

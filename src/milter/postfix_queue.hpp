@@ -16,7 +16,9 @@ class PostfixQueue {
   // The queue file with that id; probe.found false when there is none. False + `error`
   // when postcat could not be run.
   bool probe(const std::string& queue_id, QueueFile& out, std::string& error) const;
-  bool release(const std::string& queue_id, std::string& error) const;  // postsuper -H
+  // postsuper -H, then postqueue -i: out of the hold queue and delivered now rather
+  // than at the next run of the deferred queue (queue_run_delay, 5 minutes by default).
+  bool release(const std::string& queue_id, std::string& error) const;
   bool remove(const std::string& queue_id, std::string& error) const;   // postsuper -d
 
  private:
