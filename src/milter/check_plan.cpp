@@ -31,7 +31,7 @@ nlohmann::json message_body(const MessageFacts& f, const std::string& kind, cons
 
 }  // namespace
 
-Plan plan_checks(const MessageFacts& f, const MilterConfig& config, Time now) {
+Plan plan_checks(const MessageFacts& f, const std::string& key, const MilterConfig& config, Time now) {
   if (!f.problem.empty()) return refuse(f.problem);
   std::string kind, sender = config.sender;
   if (f.kind) {
@@ -55,7 +55,7 @@ Plan plan_checks(const MessageFacts& f, const MilterConfig& config, Time now) {
   const nlohmann::json base = message_body(f, kind, sender, now);
   if (f.customer) {
     nlohmann::json m = base;
-    m["id"] = check_id(f.message_id, "");
+    m["id"] = check_id(key, "");
     m["customer"] = *f.customer;
     p.checks.push_back({"", {{"via", "relay"}, {"message", std::move(m)}}});
     return p;
@@ -67,7 +67,7 @@ Plan plan_checks(const MessageFacts& f, const MilterConfig& config, Time now) {
       return refuse("more than " + std::to_string(config.max_recipients) +
                     " recipients in one guarded mail: send one mail per customer");
     nlohmann::json m = base;
-    m["id"] = check_id(f.message_id, r);
+    m["id"] = check_id(key, r);
     m["email"] = clean_utf8(r);
     p.checks.push_back({r, {{"via", "relay"}, {"message", std::move(m)}}});
   }

@@ -29,7 +29,7 @@ struct Plan {
   std::vector<PlannedCheck> checks;
 };
 
-// `facts.message_id` must be set (the shell makes one up for a mail without one).
-Plan plan_checks(const MessageFacts& facts, const MilterConfig& config, Time now);
+// `key`: what names the mail's records (record_key in message_key.hpp).
+Plan plan_checks(const MessageFacts& facts, const std::string& key, const MilterConfig& config, Time now);
 
 }  // namespace cockpit::milter

@@ -60,6 +60,19 @@ std::string made_up_message_id(const MessageFacts& f) {
   return "cockpit." + fingerprint(seed) + "@milter.invalid";
 }
 
+std::string record_key(const MessageFacts& f, std::string_view queue_id) {
+  const std::string& id = f.message_id;
+  if (id.empty()) return made_up_message_id(f);
+  // Postfix's own: 14 digits of time, ".", the queue id, "@".
+  if (!queue_id.empty() && id.size() > 16 + queue_id.size() && id[14] == '.' &&
+      id.compare(15, queue_id.size(), queue_id) == 0 && id[15 + queue_id.size()] == '@') {
+    bool digits = true;
+    for (int i = 0; i < 14; ++i) digits = digits && id[static_cast<std::size_t>(i)] >= '0' && id[static_cast<std::size_t>(i)] <= '9';
+    if (digits) return made_up_message_id(f);
+  }
+  return id;
+}
+
 std::string check_id(std::string_view message_id, std::string_view recipient) {
   std::string id = part(message_id, 400);
   if (!recipient.empty()) {

@@ -18,6 +18,11 @@ std::string normalize_message_id(std::string_view raw);
 // same From, Date, Subject and envelope, so a resend is still the same record.
 std::string made_up_message_id(const MessageFacts& facts);
 
+// What names the mail's scheduled records: its Message-ID, unless it has none or the
+// one it has was made by Postfix for this very queue id ("20261120140203.4F2A91C03B@
+// relay.example", new at every resend): then made_up_message_id.
+std::string record_key(const MessageFacts& facts, std::string_view queue_id);
+
 // The check's message.id: the Message-ID, then "/" and the recipient in lower case when
 // given. Parts that are long or hold anything but visible ASCII become a hash ("h" and 32
 // hex digits), so the id is always at most 800 bytes of visible ASCII.

@@ -13,7 +13,7 @@ RelayResult Relay::on_message(MessageFacts facts, const std::string& queue_id) {
     facts.message_id = made_up_message_id(facts);
     out.add_message_id = "<" + facts.message_id + ">";
   }
-  const Plan plan = plan_checks(facts, config_, now_utc());
+  const Plan plan = plan_checks(facts, record_key(facts, queue_id), config_, now_utc());
   if (plan.kind == Plan::Kind::pass) return out;
   if (plan.kind == Plan::Kind::refuse) {
     out.decision.action = Action::reject;
