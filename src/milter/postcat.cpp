@@ -25,7 +25,8 @@ std::string_view section(std::string_view line, QueueFile& out) {
   if (space == std::string_view::npos) return inner;
   const std::string_view where = inner.substr(space + 1);
   const auto slash = where.find('/');
-  if (slash != std::string_view::npos && !out.probe.found) {
+  if (slash == std::string_view::npos) return inner;  // a section line without "queue/ID"
+  if (!out.probe.found) {
     out.probe.found = true;
     out.probe.queue = std::string(where.substr(0, slash));
     out.queue_id = std::string(where.substr(slash + 1));
