@@ -11,29 +11,11 @@
 namespace cockpit::vm {
 namespace {
 
-constexpr const char* kWeekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-std::int64_t day_of(Time t) { return t >= 0 ? t / kDay : (t - kDay + 1) / kDay; }
-
-char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string folded(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = fold(c);
-  return out;
-}
-
 template <typename T>
 const T* find_id(const std::vector<T>& list, std::string_view id) {
   for (const T& x : list)
     if (x.id == id) return &x;
   return nullptr;
-}
-
-std::string plural(std::int64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 std::string clip(std::string s, std::size_t n) {
@@ -97,175 +79,6 @@ std::string due_status(const Promise& p, Time now, Time due_soon_window) {
 }
 
 }  // namespace
-
-// ============================================================ Labels
-
-Tone tone_of(Severity s) {
-  switch (s) {
-    case Severity::overdue: return Tone::overdue;
-    case Severity::at_risk: return Tone::at_risk;
-    case Severity::fine: return Tone::fine;
-  }
-  return Tone::fine;
-}
-
-std::string_view tone_word(Tone t) {
-  switch (t) {
-    case Tone::overdue: return "Overdue";
-    case Tone::at_risk: return "At risk";
-    case Tone::fine: return "Fine";
-    default: return "";
-  }
-}
-
-std::string day_label(Time t, Time now) {
-  std::int64_t y, ny;
-  unsigned m, d, nm, nd;
-  const std::int64_t days = day_of(t);
-  civil_from_days(days, y, m, d);
-  civil_from_days(day_of(now), ny, nm, nd);
-  const int wd = static_cast<int>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday
-  char buf[48];
-  if (y == ny)
-    std::snprintf(buf, sizeof buf, "%s %u %s", kWeekdays[wd], d, kMonths[m - 1]);
-  else
-    std::snprintf(buf, sizeof buf, "%s %u %s %lld", kWeekdays[wd], d, kMonths[m - 1], static_cast<long long>(y));
-  return buf;
-}
-
-std::string clock_label(Time t) {
-  const Time in_day = t - day_of(t) * kDay;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(in_day / kHour), static_cast<int>(in_day % kHour / kMinute));
-  return buf;
-}
-
-std::string day_time_label(Time t, Time now) { return day_label(t, now) + ", " + clock_label(t); }
-
-std::string relative_label(Time t, Time now) {
-  const Time diff = t - now;
-  const Time mag = diff < 0 ? -diff : diff;
-  const bool past = diff < 0;
-  auto say = [&](std::string amount) { return past ? amount + " ago" : "in " + amount; };
-  if (mag < kMinute) return "just now";
-  if (mag < kHour) return say(plural(mag / kMinute, "minute", "minutes"));
-  const std::int64_t days = day_of(t) - day_of(now);
-  if (days == 0) return say(plural(mag / kHour, "hour", "hours"));
-  if (days == -1) return "yesterday";
-  if (days == 1) return "tomorrow";
-  const std::int64_t n = days < 0 ? -days : days;
-  if (n < 60) return say(plural(n, "day", "days"));
-  if (n < 730) return say(plural(n / 30, "month", "months"));
-  return say(plural(n / 365, "year", "years"));
-}
-
-std::string when_label(Time t, Time now) { return relative_label(t, now) + " \xC2\xB7 " + day_label(t, now); }
-
-std::string days_text(std::int64_t n) { return plural(n, "day", "days"); }
-
-std::string_view stage_label(Stage s) {
-  switch (s) {
-    case Stage::prospect: return "Prospect";
-    case Stage::active: return "Active";
-    case Stage::former: return "Former";
-  }
-  return "";
-}
-
-std::string_view channel_label(Channel c) {
-  switch (c) {
-    case Channel::email: return "Email";
-    case Channel::phone: return "Phone";
-    case Channel::sms: return "SMS";
-    case Channel::chat: return "Chat";
-    case Channel::letter: return "Letter";
-    case Channel::portal: return "Portal";
-    case Channel::in_person: return "In person";
-  }
-  return "";
-}
-
-std::string_view promise_kind_label(PromiseKind k) {
-  switch (k) {
-    case PromiseKind::delivery: return "Delivery";
-    case PromiseKind::payment: return "Payment";
-    case PromiseKind::callback: return "Call back";
-    case PromiseKind::refund: return "Refund";
-    case PromiseKind::document: return "Document";
-    case PromiseKind::other: return "Promise";
-  }
-  return "";
-}
-
-std::string_view touch_kind_label(TouchKind k) {
-  switch (k) {
-    case TouchKind::order_confirmation: return "Order confirmation";
-    case TouchKind::status_update: return "Status update";
-    case TouchKind::review_request: return "Review request";
-    case TouchKind::renewal_notice: return "Renewal notice";
-    case TouchKind::marketing: return "Marketing";
-    case TouchKind::welcome: return "Welcome";
-    case TouchKind::cancellation_confirmation: return "Cancellation confirmation";
-    case TouchKind::legal_notice: return "Legal notice";
-    case TouchKind::payment_request: return "Payment request";
-    case TouchKind::apology: return "Apology";
-    case TouchKind::question: return "Question";
-    case TouchKind::complaint: return "Complaint";
-    case TouchKind::other: return "Message";
-  }
-  return "";
-}
-
-std::string_view suggestion_kind_label(SuggestionKind k) {
-  switch (k) {
-    case SuggestionKind::promise_overdue: return "Overdue promise";
-    case SuggestionKind::promise_due_soon: return "Due soon";
-    case SuggestionKind::exception_update: return "Exception update";
-    case SuggestionKind::fulfilment_followup: return "Follow-up";
-    case SuggestionKind::closing_message: return "Closing message";
-    case SuggestionKind::held_message_replacement: return "Instead of a held message";
-  }
-  return "";
-}
-
-std::string_view hold_reason_label(HoldReason r) {
-  switch (r) {
-    case HoldReason::before_fulfilment: return "before fulfilment";
-    case HoldReason::former_customer: return "former customer";
-    case HoldReason::duplicate: return "duplicate";
-    case HoldReason::open_exception: return "open exception";
-    case HoldReason::frequency_cap: return "too many in 24 h";
-  }
-  return "";
-}
-
-std::string hold_reasons_label(const std::vector<HoldReason>& reasons) {
-  std::string out;
-  for (HoldReason r : reasons) {
-    if (!out.empty()) out += ", ";
-    out += hold_reason_label(r);
-  }
-  return out;
-}
-
-std::string humanize(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c == '_' || c == '-') c = ' ';
-  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
-  return out;
-}
-
-bool contains_folded(std::string_view hay, std::string_view needle) {
-  if (needle.empty()) return true;
-  if (needle.size() > hay.size()) return false;
-  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    std::size_t k = 0;
-    while (k < needle.size() && fold(hay[i + k]) == fold(needle[k])) ++k;
-    if (k == needle.size()) return true;
-  }
-  return false;
-}
 
 std::string manager_name(const Book& slice, std::string_view id) {
   const Manager* m = find_id(slice.managers, id);
@@ -442,11 +255,10 @@ static std::string asked_label(const Scheduled& s, const Verdict* v, Time now) {
   return out;
 }
 
-CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_view customer_id, Time now,
-                             const Settings& settings) {
-  CustomerModel m;
-  const Customer* c = find_id(slice.customers, customer_id);
-  if (!c) return m;
+// The customer screen, one section at a time (each fills its part of `m`).
+namespace {
+
+void add_header(CustomerModel& m, const Book& slice, const Lists& lists, const Customer* c, Time now) {
   m.found = true;
   m.id = c->id;
   m.name = c->name;
@@ -465,6 +277,9 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
     m.tone = tone_of(r->worst);
   }
 
+}
+
+void add_cases(CustomerModel& m, const Book& slice, const Customer* c, Time now) {
   for (const Case& k : slice.cases) {
     if (k.customer != c->id) continue;
     std::string status = k.status == CaseStatus::open        ? "open"
@@ -473,6 +288,9 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
     m.cases.emplace_back(k.id, humanize(to_string(k.kind)) + " \xC2\xB7 " + k.title + " \xC2\xB7 " + status);
   }
 
+}
+
+void add_suggestions(CustomerModel& m, const Book& slice, const Lists& lists, const Customer* c) {
   // Suggestions, in the lists' order (most urgent first).
   for (const Suggestion& s : lists.suggestions) {
     if (s.customer != c->id) continue;
@@ -497,6 +315,9 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
     m.suggestions.push_back(std::move(v));
   }
 
+}
+
+void add_promises(CustomerModel& m, const Book& slice, const Customer* c, Time now, const Settings& settings) {
   // Promises: open ones by due date (overdue first, naturally), then the rest newest first.
   std::vector<const Promise*> ps;
   for (const Promise& p : slice.promises)
@@ -528,6 +349,9 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
     m.promises.push_back(std::move(v));
   }
 
+}
+
+void add_exceptions(CustomerModel& m, const Book& slice, const Customer* c, Time now) {
   std::vector<const Exception*> xs;
   for (const Exception& x : slice.exceptions)
     if (x.customer == c->id) xs.push_back(&x);
@@ -554,6 +378,9 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
     m.exceptions.push_back(std::move(v));
   }
 
+}
+
+void add_timeline(CustomerModel& m, const Book& slice, const Customer* c, Time now, const Settings& settings) {
   // Timeline, with identical automated messages grouped as noise.
   const std::vector<TimelineEntry> tl = timeline(slice, std::string(c->id), now, settings);
   // Sent automated messages with the same kind and subject: how many, and whether the
@@ -599,6 +426,9 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
     m.timeline.push_back(std::move(v));
   }
 
+}
+
+void add_scheduled(CustomerModel& m, const Book& slice, const Lists& lists, const Customer* c, Time now) {
   // Scheduled messages with their verdicts: pending held first, pending allowed, decided.
   std::vector<const Scheduled*> ss;
   for (const Scheduled& s : slice.scheduled)
@@ -646,6 +476,10 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
     m.scheduled.push_back(std::move(v));
   }
 
+}
+
+// What the keyboard walks through: suggestions, then open promises and exceptions, then held messages.
+void add_action_items(CustomerModel& m) {
   for (std::size_t i = 0; i < m.suggestions.size(); ++i) m.items.push_back({ActionItem::Kind::suggestion, static_cast<int>(i)});
   for (std::size_t i = 0; i < m.promises.size(); ++i)
     if (m.promises[i].open) m.items.push_back({ActionItem::Kind::promise, static_cast<int>(i)});
@@ -653,6 +487,23 @@ CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_
     if (m.exceptions[i].open) m.items.push_back({ActionItem::Kind::exception, static_cast<int>(i)});
   for (std::size_t i = 0; i < m.scheduled.size(); ++i)
     if (m.scheduled[i].held) m.items.push_back({ActionItem::Kind::held, static_cast<int>(i)});
+}
+
+}  // namespace
+
+CustomerModel build_customer(const Book& slice, const Lists& lists, std::string_view customer_id, Time now,
+                             const Settings& settings) {
+  CustomerModel m;
+  const Customer* c = find_id(slice.customers, customer_id);
+  if (!c) return m;
+  add_header(m, slice, lists, c, now);
+  add_cases(m, slice, c, now);
+  add_suggestions(m, slice, lists, c);
+  add_promises(m, slice, c, now, settings);
+  add_exceptions(m, slice, c, now);
+  add_timeline(m, slice, c, now, settings);
+  add_scheduled(m, slice, lists, c, now);
+  add_action_items(m);
   return m;
 }
 

@@ -422,55 +422,64 @@ class SqliteStorage final : public ServerStorage {
     } end{db};
     PullData out;
     out.cursor = max_seq(db);
-    auto take = [&](Stmt& s) {
-      while (s.step()) out.records.push_back(RecordRow{kind_of(s.view(0)), s.text(1), s.i64(2), s.text(3)});
-    };
-    auto tombstones = [&](Stmt& s) {
-      while (s.step()) out.deleted.push_back(sync::Deletion{kind_of(s.view(0)), s.text(1), s.i64(2)});
-    };
-    if (scope.everything) {
-      // One row past the page tells whether more follow.
-      auto s = db.prep("SELECT kind, id, seq, body, customer FROM records WHERE seq>? ORDER BY seq LIMIT ?");
-      s.bind(1, since).bind(2, page == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(page) + 1);
-      // The customers the page's records belong to, and of those, the ones whose
-      // records may point to a case (a customer or a case points to no case).
-      std::vector<std::string> customers, case_users;
-      while (s.step()) {
-        const RecordKind k = kind_of(s.view(0));
-        if (page > 0 && out.records.size() == page) {  // the one past the page
-          out.more = true;
-          break;
-        }
-        out.records.push_back(RecordRow{k, s.text(1), s.i64(2), s.text(3)});
-        if (k == RecordKind::manager || k == RecordKind::customer) continue;
-        customers.push_back(s.text(4));
-        if (k != RecordKind::case_) case_users.push_back(s.text(4));
+    if (scope.everything) read_everything(db, since, page, out);
+    else read_share(db, scope.manager, since, out);
+    return out;
+  }
+
+  static void take_rows(Stmt& s, PullData& out) {
+    while (s.step()) out.records.push_back(RecordRow{kind_of(s.view(0)), s.text(1), s.i64(2), s.text(3)});
+  }
+  static void take_tombstones(Stmt& s, PullData& out) {
+    while (s.step()) out.deleted.push_back(sync::Deletion{kind_of(s.view(0)), s.text(1), s.i64(2)});
+  }
+
+  // A lead's pull: every record after `since`, in pages.
+  static void read_everything(Db& db, std::int64_t since, std::size_t page, PullData& out) {
+    // One row past the page tells whether more follow.
+    auto s = db.prep("SELECT kind, id, seq, body, customer FROM records WHERE seq>? ORDER BY seq LIMIT ?");
+    s.bind(1, since).bind(2, page == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(page) + 1);
+    // The customers the page's records belong to, and of those, the ones whose
+    // records may point to a case (a customer or a case points to no case).
+    std::vector<std::string> customers, case_users;
+    while (s.step()) {
+      const RecordKind k = kind_of(s.view(0));
+      if (page > 0 && out.records.size() == page) {  // the one past the page
+        out.more = true;
+        break;
       }
-      if (out.more) {
-        out.cursor = out.records.back().seq;
-        add_parents(db, out, std::move(customers), std::move(case_users));
-      }
-      if (since > 0) {
-        // Only those up to the page's cursor: the later ones come with the next page.
-        auto t = db.prep("SELECT kind, id, seq FROM tombstones WHERE seq>? AND seq<=? ORDER BY seq");
-        t.bind(1, since).bind(2, out.cursor);
-        tombstones(t);
-      }
-      return out;
+      out.records.push_back(RecordRow{k, s.text(1), s.i64(2), s.text(3)});
+      if (k == RecordKind::manager || k == RecordKind::customer) continue;
+      customers.push_back(s.text(4));
+      if (k != RecordKind::case_) case_users.push_back(s.text(4));
     }
+    if (out.more) {
+      out.cursor = out.records.back().seq;
+      add_parents(db, out, std::move(customers), std::move(case_users));
+    }
+    if (since > 0) {
+      // Only those up to the page's cursor: the later ones come with the next page.
+      auto t = db.prep("SELECT kind, id, seq FROM tombstones WHERE seq>? AND seq<=? ORDER BY seq");
+      t.bind(1, since).bind(2, out.cursor);
+      take_tombstones(t, out);
+    }
+  }
+
+  // A manager's pull: the managers, and their own customers' records after `since`.
+  static void read_share(Db& db, const std::string& manager, std::int64_t since, PullData& out) {
     {
       auto s = db.prep("SELECT kind, id, seq, body FROM records WHERE kind='manager' AND seq>?");
       s.bind(1, since);
-      take(s);
+      take_rows(s, out);
     }
     if (since == 0) {
       // The whole share: walk the manager's customers, then each one's records.
       auto s = db.prep(
           "SELECT r.kind, r.id, r.seq, r.body FROM owners o CROSS JOIN records r "
           "ON r.customer=o.customer WHERE o.owner=? AND r.kind<>'manager'");
-      s.bind(1, scope.manager);
-      take(s);
-      return out;
+      s.bind(1, manager);
+      take_rows(s, out);
+      return;
     }
     // Customers that came into scope after `since`: all their records, whatever their seq.
     std::vector<std::string> gained;
@@ -478,25 +487,31 @@ class SqliteStorage final : public ServerStorage {
       auto s = db.prep(
           "SELECT DISTINCT c.customer FROM owner_changes c JOIN owners o ON o.customer=c.customer "
           "WHERE c.new_owner=?1 AND c.seq>?2 AND o.owner=?1");
-      s.bind(1, scope.manager).bind(2, since);
+      s.bind(1, manager).bind(2, since);
       while (s.step()) gained.push_back(s.text(0));
     }
     for (const auto& c : gained) {
       auto s = db.prep("SELECT kind, id, seq, body FROM records WHERE customer=?");
       s.bind(1, c);
-      take(s);
+      take_rows(s, out);
     }
+    read_share_changes(db, manager, since, std::move(gained), out);
+  }
+
+  // What changed in a manager's share after `since`, besides customers gained whole.
+  static void read_share_changes(Db& db, const std::string& manager, std::int64_t since,
+                                 std::vector<std::string> gained, PullData& out) {
     {
-      // Changed after `since`: walk the changes of everyone since then and keep the
-      // manager's, or, when the whole book changed more than that (a sender's asks, an
-      // ingest), walk the manager's customers and each one's newer records by index.
+      // Walk the changes of everyone since then and keep the manager's, or, when the
+      // whole book changed more than that (a sender's asks, an ingest), walk the
+      // manager's customers and each one's newer records by index.
       auto s = db.prep(
-          fewer_changes_than_customers(db, scope.manager, out.cursor - since)
+          fewer_changes_than_customers(db, manager, out.cursor - since)
               ? "SELECT r.kind, r.id, r.seq, r.body, r.customer FROM records r CROSS JOIN owners o "
                 "ON o.customer=r.customer WHERE r.seq>?1 AND o.owner=?2 ORDER BY r.seq"
               : "SELECT r.kind, r.id, r.seq, r.body, r.customer FROM owners o CROSS JOIN records r "
                 "ON r.customer=o.customer WHERE o.owner=?2 AND r.seq>?1 ORDER BY r.seq");
-      s.bind(1, since).bind(2, scope.manager);
+      s.bind(1, since).bind(2, manager);
       std::sort(gained.begin(), gained.end());
       while (s.step()) {
         if (std::binary_search(gained.begin(), gained.end(), s.text(4))) continue;  // already sent whole
@@ -509,18 +524,17 @@ class SqliteStorage final : public ServerStorage {
       auto t = db.prep(
           "SELECT t.kind, t.id, t.seq FROM tombstones t CROSS JOIN owners o ON o.customer=t.customer "
           "WHERE t.seq>? AND o.owner=? ORDER BY t.seq");
-      t.bind(1, since).bind(2, scope.manager);
-      tombstones(t);
+      t.bind(1, since).bind(2, manager);
+      take_tombstones(t, out);
     }
     {
       // Customers that left: reassigned away after `since` and not (back) in scope now.
       auto s = db.prep(
           "SELECT MAX(c.seq), c.customer, o.owner FROM owner_changes c JOIN owners o ON o.customer=c.customer "
           "WHERE c.old_owner=?1 AND c.seq>?2 AND o.owner<>?1 GROUP BY c.customer");
-      s.bind(1, scope.manager).bind(2, since);
-      while (s.step()) out.removed.push_back(OwnerChange{s.i64(0), s.text(1), scope.manager, s.text(2)});
+      s.bind(1, manager).bind(2, since);
+      while (s.step()) out.removed.push_back(OwnerChange{s.i64(0), s.text(1), manager, s.text(2)});
     }
-    return out;
   }
 
   // Whether walking the `changes` newest records of everyone costs less than probing
