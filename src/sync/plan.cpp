@@ -83,12 +83,12 @@ std::vector<std::string> diff_fields(const json& before, const json& after) {
   return out;
 }
 
-Plan plan_mutation(const Identity& who, const std::string& client_id, const Mutation& m,
-                   const std::optional<ServerRecord>& current, const CustomerFacts& customer,
-                   bool new_owner_exists) {
+namespace {
+
+// Kinds and operations no device may ask for, whatever it owns.
+std::optional<Plan> refuse_by_kind(const Mutation& m) {
   if (m.record_kind == RecordKind::manager)
     return refuse(codes::forbidden, "managers are administered on the server, not synced from devices");
-
   // Only what an action creates is ever taken back (undo of a message, a note, a
   // dismissal). A customer ends by becoming former, a case by being fulfilled or
   // cancelled: never by deletion, whatever the state (the other records point to them,
@@ -97,70 +97,62 @@ Plan plan_mutation(const Identity& who, const std::string& client_id, const Muta
     return refuse(codes::forbidden, "customers are not deleted: mark them former instead");
   if (m.kind == MutationKind::remove && m.record_kind == RecordKind::case_)
     return refuse(codes::forbidden, "cases are not deleted: mark them fulfilled or cancelled instead");
+  return std::nullopt;
+}
 
-  if (m.kind == MutationKind::remove && !current) {
-    Plan p;  // already gone: deleting twice is deleting once
-    p.apply = true;
-    p.noop = true;
-    return p;
+// A reassignment (a lead only), by its own mutation or by an upsert that changes owner.
+std::optional<Plan> check_reassignment(const Identity& who, const Mutation& m, const std::optional<ServerRecord>& current,
+                                       const CustomerFacts& customer, bool new_owner_exists) {
+  if (!who.is_lead()) {
+    // A manager's queued edit of a customer reassigned away reads better as that.
+    if (!current || customer.owner != who.manager) return refuse_owner(who, m, m.record_id, customer);
+    return refuse(codes::forbidden, "only a lead may reassign customers");
   }
+  if (!current) return refuse(codes::not_found, "no customer " + m.record_id);
+  const std::string new_owner = m.kind == MutationKind::reassign ? m.new_owner : str_field(m.fields, "owner");
+  if (!new_owner_exists) return refuse(codes::not_found, "no manager \"" + new_owner + "\"");
+  return std::nullopt;
+}
 
-  // ---- reassignment (a lead only)
-  const bool owner_in_upsert = m.kind == MutationKind::upsert && m.record_kind == RecordKind::customer &&
-                               current && m.fields.contains("owner") &&
-                               m.fields["owner"] != current->body.value("owner", json());
-  if (m.kind == MutationKind::reassign || owner_in_upsert) {
-    if (!who.is_lead()) {
-      // A manager's queued edit of a customer reassigned away reads better as that.
-      if (!current || customer.owner != who.manager) return refuse_owner(who, m, m.record_id, customer);
-      return refuse(codes::forbidden, "only a lead may reassign customers");
-    }
-    if (!current) return refuse(codes::not_found, "no customer " + m.record_id);
-    const std::string new_owner =
-        m.kind == MutationKind::reassign ? m.new_owner : str_field(m.fields, "owner");
-    if (!new_owner_exists) return refuse(codes::not_found, "no manager \"" + new_owner + "\"");
-  }
-
-  // ---- authorization against the CURRENT owner
-  const std::string cust = current ? customer_of(m.record_kind, m.record_id, current->body)
-                                   : customer_of(m.record_kind, m.record_id, m.fields);
+// Authorization against the CURRENT owner of the record's customer `cust`.
+std::optional<Plan> check_owner(const Identity& who, const Mutation& m, const std::optional<ServerRecord>& current,
+                                const CustomerFacts& customer, const std::string& cust) {
   if (m.record_kind == RecordKind::customer && !current) {
     if (m.kind != MutationKind::upsert) return refuse(codes::not_found, "no customer " + m.record_id);
     const std::string owner = str_field(m.fields, "owner");
     if (owner.empty()) return refuse(codes::invalid, "customers " + m.record_id + ": field \"owner\" missing");
     if (!who.is_lead() && owner != who.manager)
       return refuse(codes::not_owner, "a new customer must be owned by you, not " + owner);
-  } else {
-    if (cust.empty())
-      return refuse(codes::invalid, std::string(list_name(m.record_kind)) + " " + m.record_id +
-                                        ": field \"customer\" missing");
-    if (!customer.exists && !who.is_lead()) return refuse_owner(who, m, cust, customer);
-    if (!customer.exists) return refuse(codes::not_found, "no customer " + cust);
-    if (!who.is_lead() && customer.owner != who.manager) return refuse_owner(who, m, cust, customer);
+    return std::nullopt;
   }
+  if (cust.empty())
+    return refuse(codes::invalid, std::string(list_name(m.record_kind)) + " " + m.record_id +
+                                      ": field \"customer\" missing");
+  if (!customer.exists && !who.is_lead()) return refuse_owner(who, m, cust, customer);
+  if (!customer.exists) return refuse(codes::not_found, "no customer " + cust);
+  if (!who.is_lead() && customer.owner != who.manager) return refuse_owner(who, m, cust, customer);
+  return std::nullopt;
+}
 
+Plan plan_reassign(const Mutation& m, const ServerRecord& current) {
   Plan p;
   p.apply = true;
-  if (m.kind == MutationKind::remove) {
-    p.remove = true;
-    p.body = current->body;
+  p.body = current.body;
+  p.old_owner = str_field(p.body, "owner");
+  p.new_owner = m.new_owner;
+  if (p.old_owner == p.new_owner) {
+    p.noop = true;
     return p;
   }
-  if (m.kind == MutationKind::reassign) {
-    p.body = current->body;
-    p.old_owner = str_field(p.body, "owner");
-    p.new_owner = m.new_owner;
-    if (p.old_owner == p.new_owner) {
-      p.noop = true;
-      return p;
-    }
-    p.body["owner"] = m.new_owner;
-    p.changed_fields = {"owner"};
-    p.owner_changes = true;
-    return p;
-  }
+  p.body["owner"] = m.new_owner;
+  p.changed_fields = {"owner"};
+  p.owner_changes = true;
+  return p;
+}
 
-  // ---- upsert: fields the device may not set
+// Fields an upsert may not set: another id, another customer, another sender or decider.
+std::optional<Plan> check_upsert_fields(const Identity& who, const Mutation& m,
+                                        const std::optional<ServerRecord>& current, const std::string& cust) {
   const json& f = m.fields;
   if (f.contains("id") && f["id"] != json(m.record_id))
     return refuse(codes::invalid, "fields.id \"" + str_field(f, "id") + "\" differs from record_id");
@@ -176,8 +168,15 @@ Plan plan_mutation(const Identity& who, const std::string& client_id, const Muta
   }
   if (m.record_kind == RecordKind::decision && f.contains("by") && f["by"] != json(who.manager))
     return refuse(codes::forbidden, "field \"by\": a decision is recorded as made by you");
+  return std::nullopt;
+}
 
-  // ---- merge, per field, last writer by server order
+// Merge per field, last writer by server order; a field changed since the device's
+// base_seq by another client is a conflict (applied, and reported).
+Plan plan_upsert(const std::string& client_id, const Mutation& m, const std::optional<ServerRecord>& current) {
+  Plan p;
+  p.apply = true;
+  const json& f = m.fields;
   if (!current) {
     p.body = f;
     p.body["id"] = m.record_id;
@@ -200,12 +199,46 @@ Plan plan_mutation(const Identity& who, const std::string& client_id, const Muta
     p.body[k] = it.value();
     p.changed_fields.push_back(k);
   }
+  p.noop = p.changed_fields.empty();
+  return p;
+}
+
+}  // namespace
+
+Plan plan_mutation(const Identity& who, const std::string& client_id, const Mutation& m,
+                   const std::optional<ServerRecord>& current, const CustomerFacts& customer,
+                   bool new_owner_exists) {
+  if (auto no = refuse_by_kind(m)) return *no;
+  if (m.kind == MutationKind::remove && !current) {
+    Plan p;  // already gone: deleting twice is deleting once
+    p.apply = true;
+    p.noop = true;
+    return p;
+  }
+  const bool owner_in_upsert = m.kind == MutationKind::upsert && m.record_kind == RecordKind::customer &&
+                               current && m.fields.contains("owner") &&
+                               m.fields["owner"] != current->body.value("owner", json());
+  if (m.kind == MutationKind::reassign || owner_in_upsert)
+    if (auto no = check_reassignment(who, m, current, customer, new_owner_exists)) return *no;
+  const std::string cust = current ? customer_of(m.record_kind, m.record_id, current->body)
+                                   : customer_of(m.record_kind, m.record_id, m.fields);
+  if (auto no = check_owner(who, m, current, customer, cust)) return *no;
+
+  if (m.kind == MutationKind::remove) {
+    Plan p;
+    p.apply = true;
+    p.remove = true;
+    p.body = current->body;
+    return p;
+  }
+  if (m.kind == MutationKind::reassign) return plan_reassign(m, *current);
+  if (auto no = check_upsert_fields(who, m, current, cust)) return *no;
+  Plan p = plan_upsert(client_id, m, current);
   if (owner_in_upsert) {
     p.owner_changes = true;
     p.old_owner = str_field(current->body, "owner");
     p.new_owner = str_field(p.body, "owner");
   }
-  p.noop = p.changed_fields.empty();
   return p;
 }
 
