@@ -65,19 +65,21 @@ bool small_action(DrawContext& ctx, const char* label, const std::string& probe)
   return clicked;
 }
 
-void draw_actions_column(DrawContext& ctx, const vm::CustomerModel& m) {
+// The item's dialog, as its one-key action would open it (-1: not that kind of item).
+void open_item(DrawContext& ctx, const vm::CustomerModel& m, vm::KeyIntent::Kind k, int suggestion, int promise,
+               int exception, int scheduled) {
+  vm::KeyIntent in;
+  in.kind = k;
+  in.suggestion = suggestion;
+  in.promise = promise;
+  in.exception = exception;
+  in.scheduled = scheduled;
+  open_intent(ctx, m, in);
+}
+
+void draw_suggestions(DrawContext& ctx, const vm::CustomerModel& m) {
   const Palette& p = ctx.colors;
   using KI = vm::KeyIntent;
-  auto intent = [&](KI::Kind k, int s, int pr, int x, int h) {
-    KI in;
-    in.kind = k;
-    in.suggestion = s;
-    in.promise = pr;
-    in.exception = x;
-    in.scheduled = h;
-    open_intent(ctx, m, in);
-  };
-
   section_title(ctx, "Suggested messages", static_cast<int>(m.suggestions.size()));
   if (m.suggestions.empty()) hint(ctx, "Nothing to say to them right now. Write anyway with \"Write a message\" (s).");
   for (std::size_t i = 0; i < m.suggestions.size(); ++i) {
@@ -91,13 +93,16 @@ void draw_actions_column(DrawContext& ctx, const vm::CustomerModel& m) {
     ImGui::TextUnformatted(s.reason.c_str());
     ImGui::PopTextWrapPos();
     const std::string id = "suggestion." + s.about;
-    if (small_action(ctx, "Send\xE2\x80\xA6  s", id + ".send")) intent(KI::Kind::compose, ii, -1, -1, -1);
-    if (small_action(ctx, "Dismiss\xE2\x80\xA6  d", id + ".dismiss")) intent(KI::Kind::dismiss, ii, -1, -1, -1);
-    if (s.can_snooze && small_action(ctx, "Snooze\xE2\x80\xA6  z", id + ".snooze")) intent(KI::Kind::snooze, ii, -1, -1, -1);
+    if (small_action(ctx, "Send\xE2\x80\xA6  s", id + ".send")) open_item(ctx, m, KI::Kind::compose, ii, -1, -1, -1);
+    if (small_action(ctx, "Dismiss\xE2\x80\xA6  d", id + ".dismiss")) open_item(ctx, m, KI::Kind::dismiss, ii, -1, -1, -1);
+    if (s.can_snooze && small_action(ctx, "Snooze\xE2\x80\xA6  z", id + ".snooze")) open_item(ctx, m, KI::Kind::snooze, ii, -1, -1, -1);
     ImGui::NewLine();
   }
-  ImGui::Spacing();
+}
 
+void draw_open_promises(DrawContext& ctx, const vm::CustomerModel& m) {
+  const Palette& p = ctx.colors;
+  using KI = vm::KeyIntent;
   int open_promises = 0;
   for (const auto& pr : m.promises) open_promises += pr.open;
   section_title(ctx, "Open promises", open_promises);
@@ -122,12 +127,15 @@ void draw_actions_column(DrawContext& ctx, const vm::CustomerModel& m) {
       ImGui::PopFont();
     }
     const std::string id = "promise." + pv.id;
-    if (small_action(ctx, "New date\xE2\x80\xA6  n", id + ".new_date")) intent(KI::Kind::new_date, -1, ii, -1, -1);
-    if (small_action(ctx, "Kept  k", id + ".kept")) intent(KI::Kind::kept, -1, ii, -1, -1);
+    if (small_action(ctx, "New date\xE2\x80\xA6  n", id + ".new_date")) open_item(ctx, m, KI::Kind::new_date, -1, ii, -1, -1);
+    if (small_action(ctx, "Kept  k", id + ".kept")) open_item(ctx, m, KI::Kind::kept, -1, ii, -1, -1);
     ImGui::NewLine();
   }
-  ImGui::Spacing();
+}
 
+void draw_open_exceptions(DrawContext& ctx, const vm::CustomerModel& m) {
+  const Palette& p = ctx.colors;
+  using KI = vm::KeyIntent;
   int open_x = 0;
   for (const auto& x : m.exceptions) open_x += x.open;
   section_title(ctx, "Pending exceptions", open_x);
@@ -144,12 +152,15 @@ void draw_actions_column(DrawContext& ctx, const vm::CustomerModel& m) {
     ImGui::SameLine();
     ImGui::TextColored(p.text_muted, "%s \xC2\xB7 %s \xC2\xB7 %s", x.kind_label.c_str(), x.age.c_str(), x.raised.c_str());
     const std::string id = "exception." + x.id;
-    if (small_action(ctx, "Resolve\xE2\x80\xA6  x", id + ".resolve")) intent(KI::Kind::resolve, -1, -1, ii, -1);
-    if (small_action(ctx, "Re-route\xE2\x80\xA6  w", id + ".reroute")) intent(KI::Kind::reroute, -1, -1, ii, -1);
+    if (small_action(ctx, "Resolve\xE2\x80\xA6  x", id + ".resolve")) open_item(ctx, m, KI::Kind::resolve, -1, -1, ii, -1);
+    if (small_action(ctx, "Re-route\xE2\x80\xA6  w", id + ".reroute")) open_item(ctx, m, KI::Kind::reroute, -1, -1, ii, -1);
     ImGui::NewLine();
   }
-  ImGui::Spacing();
+}
 
+void draw_scheduled(DrawContext& ctx, const vm::CustomerModel& m) {
+  const Palette& p = ctx.colors;
+  using KI = vm::KeyIntent;
   section_title(ctx, "Scheduled automated messages", static_cast<int>(m.scheduled.size()));
   if (m.scheduled.empty()) hint(ctx, "No automated message is about to go to them.");
   for (std::size_t i = 0; i < m.scheduled.size(); ++i) {
@@ -167,12 +178,15 @@ void draw_actions_column(DrawContext& ctx, const vm::CustomerModel& m) {
     if (!s.note.empty()) ImGui::TextColored(p.text_muted, "Note: %s", s.note.c_str());
     if (s.held) {
       const std::string id = "held." + s.id;
-      if (small_action(ctx, "Release\xE2\x80\xA6  r", id + ".release")) intent(KI::Kind::release, -1, -1, -1, ii);
-      if (small_action(ctx, "Cancel it\xE2\x80\xA6  c", id + ".cancel")) intent(KI::Kind::cancel_held, -1, -1, -1, ii);
+      if (small_action(ctx, "Release\xE2\x80\xA6  r", id + ".release")) open_item(ctx, m, KI::Kind::release, -1, -1, -1, ii);
+      if (small_action(ctx, "Cancel it\xE2\x80\xA6  c", id + ".cancel")) open_item(ctx, m, KI::Kind::cancel_held, -1, -1, -1, ii);
       ImGui::NewLine();
     }
   }
+}
 
+void draw_done(DrawContext& ctx, const vm::CustomerModel& m) {
+  const Palette& p = ctx.colors;
   // Kept and cancelled promises, resolved exceptions: history, compact.
   bool any_closed = false;
   for (const auto& pv : m.promises) any_closed |= !pv.open;
@@ -187,6 +201,18 @@ void draw_actions_column(DrawContext& ctx, const vm::CustomerModel& m) {
       if (!x.open) ImGui::TextColored(p.text_muted, "\xE2\x9C\x93 %s \xC2\xB7 %s", x.summary.c_str(), x.age.c_str());
     ImGui::PopFont();
   }
+}
+
+// Left column: what to act on, section by section, then what is done.
+void draw_actions_column(DrawContext& ctx, const vm::CustomerModel& m) {
+  draw_suggestions(ctx, m);
+  ImGui::Spacing();
+  draw_open_promises(ctx, m);
+  ImGui::Spacing();
+  draw_open_exceptions(ctx, m);
+  ImGui::Spacing();
+  draw_scheduled(ctx, m);
+  draw_done(ctx, m);
 }
 
 void draw_timeline(DrawContext& ctx, const vm::CustomerModel& m) {
@@ -241,24 +267,8 @@ void draw_timeline(DrawContext& ctx, const vm::CustomerModel& m) {
   }
 }
 
-}  // namespace
-
-void draw_customer(DrawContext& ctx) {
-  const Palette& p = ctx.colors;
-  UiState& st = ctx.state;
-  const vm::CustomerModel& m = ctx.data.customer(st.customer, ctx.now);
-
-  if (ImGui::Button("\xE2\x86\x90 Today")) st.view = View::today;
-  record_control(ctx.probe, "customer.back");
-  if (!m.found) {
-    ImGui::Spacing();
-    ImGui::PushFont(ctx.fonts.title);
-    ImGui::TextUnformatted("This customer is not in your book");
-    ImGui::PopFont();
-    hint(ctx, "It may have been reassigned to a colleague, or the link is old. Go back to Today (Esc) and search "
-              "for them by name.");
-    return;
-  }
+// A screen opened for one item (from a card on Today) puts the cursor on it.
+void focus_item(UiState& st, const vm::CustomerModel& m) {
   if (!st.focus_about.empty()) {
     for (std::size_t i = 0; i < m.items.size(); ++i) {
       const vm::ActionItem& it = m.items[i];
@@ -277,7 +287,10 @@ void draw_customer(DrawContext& ctx) {
     st.focus_about.clear();
   }
   if (st.item_cursor >= static_cast<int>(m.items.size())) st.item_cursor = static_cast<int>(m.items.size()) - 1;
+}
 
+void draw_title(DrawContext& ctx, const vm::CustomerModel& m) {
+  const Palette& p = ctx.colors;
   ImGui::SameLine(0, 16);
   ImGui::PushFont(ctx.fonts.title);
   ImGui::TextUnformatted(m.name.c_str());
@@ -290,8 +303,11 @@ void draw_customer(DrawContext& ctx) {
     ImGui::SameLine();
     badge(m.worst, tone_color(p, m.tone));
   }
+}
 
-  // Contact and ownership.
+// Contact and ownership, and what a manager can do for the customer as a whole.
+void draw_contact_bar(DrawContext& ctx, const vm::CustomerModel& m) {
+  const Palette& p = ctx.colors;
   std::string contact = m.email;
   if (!m.phone.empty()) contact += (contact.empty() ? "" : "  \xC2\xB7  ") + m.phone;
   contact += "  \xC2\xB7  " + m.preferred + "  \xC2\xB7  " + m.since;
@@ -323,7 +339,28 @@ void draw_customer(DrawContext& ctx) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Undo: %s", ctx.data.session()->undo_label().c_str());
   }
   ImGui::Spacing();
+}
 
+}  // namespace
+
+void draw_customer(DrawContext& ctx) {
+  UiState& st = ctx.state;
+  const vm::CustomerModel& m = ctx.data.customer(st.customer, ctx.now);
+
+  if (ImGui::Button("\xE2\x86\x90 Today")) st.view = View::today;
+  record_control(ctx.probe, "customer.back");
+  if (!m.found) {
+    ImGui::Spacing();
+    ImGui::PushFont(ctx.fonts.title);
+    ImGui::TextUnformatted("This customer is not in your book");
+    ImGui::PopFont();
+    hint(ctx, "It may have been reassigned to a colleague, or the link is old. Go back to Today (Esc) and search "
+              "for them by name.");
+    return;
+  }
+  focus_item(st, m);
+  draw_title(ctx, m);
+  draw_contact_bar(ctx, m);
   const float avail = ImGui::GetContentRegionAvail().x;
   const float left_w = std::floor(avail * 0.56f);
   ImGui::BeginChild("actions", ImVec2(left_w, 0), true);
