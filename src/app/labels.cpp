@@ -90,6 +90,12 @@ std::string when_label(Time t, Time now) { return relative_label(t, now) + " \xC
 
 std::string days_text(std::int64_t n) { return plural(n, "day", "days"); }
 
+std::string window_text(Time window) {
+  if (window % kDay == 0) return days_text(window / kDay);
+  if (window % kHour == 0) return plural(window / kHour, "hour", "hours");
+  return plural(window / kMinute, "minute", "minutes");
+}
+
 std::string_view stage_label(Stage s) {
   switch (s) {
     case Stage::prospect: return "Prospect";

@@ -32,6 +32,8 @@ std::string relative_label(Time t, Time now);
 std::string when_label(Time t, Time now);
 // "1 day", "3 days"
 std::string days_text(std::int64_t n);
+// A settings' window in words: "2 days", "36 hours", "90 minutes".
+std::string window_text(Time window);
 // "1 message", "3 messages"
 std::string plural(std::int64_t n, const char* one, const char* many);
 

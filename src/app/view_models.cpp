@@ -160,6 +160,7 @@ TodayModel build_today(const Book& slice, const Lists& lists, const SearchIndex&
   }
   m.overdue.count = static_cast<int>(lists.overdue_promises.size());
   m.due_soon = static_cast<int>(lists.due_soon_promises.size());
+  m.due_soon_window = window_text(lists.due_soon_window);
   for (std::size_t i = 0; i < lists.overdue_promises.size() && i < n_top; ++i) {
     const PromiseRow& p = lists.overdue_promises[i];
     std::string detail = days_text(p.days_overdue) + " overdue";

@@ -85,7 +85,8 @@ class SearchIndex {
 struct TodayModel {
   std::string manager_name;
   Area suggested, overdue, exceptions, held;
-  int due_soon = 0;                 // promises due within 2 days (shown with the overdue ones)
+  int due_soon = 0;                 // promises due within the window (shown with the overdue ones)
+  std::string due_soon_window;      // that window in words: "2 days" (the settings', not restated)
   int hidden_suggestions = 0;       // dismissed or snoozed
   int total_customers = 0;          // before the filter
   std::vector<int> rows;            // indices into lists.customers, filtered and sorted

@@ -209,6 +209,7 @@ Lists compute_lists(const Book& slice, const std::string& manager_id, Time now, 
   Lists out;
   out.manager = manager_id;
   out.as_of = now;
+  out.due_soon_window = settings.due_soon_window;
   CustomerLists per_customer(slice, manager_id, now, settings, templates);
   for (const CustomerRecords& r : index_customers(slice, per_customer.viewer(), manager_id, now))
     per_customer.add(out, r);
@@ -239,6 +240,7 @@ void update_lists(Lists& lists, const Book& slice, const std::vector<std::string
     per_customer.add(lists, r);
   }
   lists.as_of = now;
+  lists.due_soon_window = settings.due_soon_window;
   order_lists(lists);
 }
 

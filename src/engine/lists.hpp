@@ -91,6 +91,7 @@ struct HeldRow {
 struct Lists {
   std::string manager;
   Time as_of = 0;
+  Time due_soon_window = 0;  // the settings' window the "due soon" list was made with
   std::vector<CustomerRow> customers;
   std::vector<ExceptionRow> pending_exceptions;
   std::vector<PromiseRow> overdue_promises;

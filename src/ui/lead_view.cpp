@@ -52,7 +52,9 @@ void draw_lead(DrawContext& ctx) {
     ImGui::TableSetupColumn("Manager", ImGuiTableColumnFlags_WidthStretch, 2.2f);
     ImGui::TableSetupColumn("Customers", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn("Overdue promises", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-    ImGui::TableSetupColumn("Due in 2 days", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    const std::string due_heading =
+        ctx.data.session() ? "Due in " + vm::window_text(ctx.data.session()->lists().due_soon_window) : "Due soon";
+    ImGui::TableSetupColumn(due_heading.c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn("Pending exceptions", ImGuiTableColumnFlags_WidthStretch, 1.9f);
     ImGui::TableSetupColumn("Held messages", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn("Suggestions", ImGuiTableColumnFlags_WidthStretch, 1.0f);

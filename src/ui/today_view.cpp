@@ -118,8 +118,9 @@ void draw_today(DrawContext& ctx) {
   const float w = std::max(180.0f, (avail - 3 * spacing) / 4);
   const ImVec2 card(w, 262);
   const std::string due_soon = m.due_soon ? "No promise is overdue. " + std::to_string(m.due_soon) +
-                                                " fall" + (m.due_soon == 1 ? "s" : "") + " due in the next 2 days."
-                                          : "No promise is overdue, and none falls due in the next 2 days.";
+                                                " fall" + (m.due_soon == 1 ? "s" : "") + " due in the next " +
+                                                m.due_soon_window + "."
+                                          : "No promise is overdue, and none falls due in the next " + m.due_soon_window + ".";
   draw_card(ctx, {"suggested", "Suggested messages", p.suggested, m.suggested,
                   "Nothing to say right now. Suggestions appear when a date slips, an exception waits or an "
                   "automated message is held."},

@@ -71,6 +71,19 @@ TEST_CASE("dates read relative and absolute") {
   CHECK(humanize("address_change") == "Address change");
 }
 
+TEST_CASE("a settings' window reads in its largest whole unit") {
+  struct Row {
+    Time window;
+    const char* text;
+  };
+  const Row rows[] = {{2 * kDay, "2 days"}, {kDay, "1 day"}, {36 * kHour, "36 hours"}, {kHour, "1 hour"},
+                      {90 * kMinute, "90 minutes"}};
+  for (const Row& r : rows) {
+    CAPTURE(r.text);
+    CHECK(window_text(r.window) == r.text);
+  }
+}
+
 TEST_CASE("tones mean the same everywhere") {
   CHECK(tone_of(Severity::overdue) == Tone::overdue);
   CHECK(tone_of(Severity::at_risk) == Tone::at_risk);
@@ -167,6 +180,7 @@ TEST_CASE("Today: counts, the four areas and my customers, most urgent first") {
   CHECK(ids.front() == "c-bike");
   CHECK(ids.back() == "c-nordlicht");  // nothing open, last by name
   CHECK(m.counts_by_severity[static_cast<int>(Severity::overdue)] == 1);
+  CHECK(m.due_soon_window == window_text(Settings{}.due_soon_window));  // the settings', in words
 
   const CustomerListRow first = customer_row(f.book, f.lists, f.index, m.rows[0], "");
   CHECK(first.name == "Marco Rossi (Domino srl)");
