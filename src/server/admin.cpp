@@ -1,6 +1,7 @@
 #include "server/admin.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -128,6 +129,17 @@ int admin_reset_password(const std::vector<std::string>& args) {
 int admin_add_integration(const std::vector<std::string>& args) {
   std::map<std::string, std::string> a;
   if (!parse_args(args, a, {}) || !need(a, {"db", "name"})) return 2;
+  // The name prefixes the ids of the messages it gives the check ("shop:ord-1"), so it
+  // may not hold a ':' (two integrations could then make the same id) or anything odd.
+  const std::string& name = a["name"];
+  const bool plain = !name.empty() && name.size() <= 64 &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+                     });
+  if (!plain) {
+    std::fprintf(stderr, "--name: \"%s\" must be 1 to 64 letters, digits, '-', '_' or '.'\n", name.c_str());
+    return 2;
+  }
   const auto scopes = split_list(a.count("scopes") ? a["scopes"] : "ingest");
   for (const auto& s : scopes)
     if (s != "ingest" && s != "check" && s != "feed") {

@@ -228,6 +228,22 @@ TEST_CASE("the check refuses bad input with a 4xx naming the field, and records 
   CHECK(conflict.as_json()["field"] == "message.id");
 }
 
+TEST_CASE("an integration's name is plain: it prefixes its messages' ids, so no ':' that could make two alike") {
+  Server s(temp_path("guard-names.db"), {"--demo"});
+  struct Row {
+    std::string name;
+    int exit;
+  };
+  const Row rows[] = {{"shop", 0}, {"shop-2.eu_1", 0}, {"shop:eu", 2}, {"", 2}, {std::string(65, 'a'), 2},
+                      {"a b", 2}, {"caf\xC3\xA9", 2}};
+  for (const Row& r : rows) {
+    CAPTURE(r.name);
+    std::string out;
+    CHECK(run_admin({"add-integration", "--db", s.db(), "--name", r.name, "--scopes", "check"}, "", &out) == r.exit);
+    if (r.exit != 0) CHECK(out.empty());  // no token printed: nothing was added
+  }
+}
+
 TEST_CASE("the verdict feed pages by cursor; suppressions as JSON and CSV; strict answers by status") {
   const Time t = as_of_now();
   Server s(temp_path("guard-feed.db"), {"--demo", "--as-of", format_time(t)});
