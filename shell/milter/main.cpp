@@ -43,9 +43,14 @@ void log_line(const std::string& line) {
   std::cerr << "cockpit-milter: " << line << std::endl;
 }
 
-// One SMTP connection's state: the mail being received (a connection may carry several).
+// Set once before smfi_main: the milter listens on a unix socket (unix:, local:).
+bool g_local_socket = false;
+
+// One SMTP connection's state: the mail being received (a connection may carry several),
+// and the steps Postfix does not wait for an answer to.
 struct Conn {
   MessageFacts facts;
+  unsigned long no_reply = 0;  // SMFIP_NR_* agreed at negotiation
 };
 
 Conn* conn(SMFICTX* ctx) {
@@ -57,11 +62,20 @@ Conn* conn(SMFICTX* ctx) {
   return c;
 }
 
-// Only the envelope and the headers are needed: no connect, HELO, body or DATA steps.
-// Every step that is sent is answered, although "no reply" (SMFIP_NR_*) would save the
-// answers: Postfix writes its milter socket without TCP_NODELAY, so unanswered steps
-// meet Nagle's algorithm and the milter's delayed ACK and cost ~40 ms per mail (measured
-// by bench_milter: 49 ms added at the median with them, see MILTER.md).
+sfsistat go_on(const Conn* c, unsigned long no_reply_bit) {
+  return (c->no_reply & no_reply_bit) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+// Only the envelope and the headers are needed: no connect, HELO, DATA, end of headers
+// or body steps. Each step Postfix sends is a round trip through libmilter's worker pool
+// and through Postfix (smtpd or cleanup), so the fewer the better: a mail costs MAIL,
+// RCPT, each header, and the end of message, whose answer is the decision.
+// On a unix socket MAIL, RCPT and the headers are not answered either (SMFIP_NR_*):
+// their answer is always "continue". Over TCP every step is answered and DATA and end of
+// headers are kept: Postfix writes its milter socket without TCP_NODELAY, so a step
+// that is not answered (or a macro packet sent for a skipped step) leaves Postfix's next
+// small packet waiting for the milter's delayed ACK, ~40 ms per mail (bench_milter: +50 ms
+// at the median with SMFIP_NR_* or SMFIP_NODATA over TCP, see MILTER.md).
 sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps, unsigned long, unsigned long,
                       unsigned long* want_actions, unsigned long* want_steps, unsigned long* f2, unsigned long* f3) {
   const unsigned long need = SMFIF_QUARANTINE | SMFIF_ADDHDRS | SMFIF_DELRCPT;
@@ -70,10 +84,12 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps, 
     return SMFIS_REJECT;
   }
   *want_actions = need;
-  const unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOBODY | SMFIP_NOUNKNOWN;
+  unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOBODY | SMFIP_NOUNKNOWN;
+  const unsigned long no_reply = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
+  if (g_local_socket) skip |= SMFIP_NODATA | SMFIP_NOEOH | no_reply;
   *want_steps = skip & steps;
   *f2 = *f3 = 0;
-  conn(ctx);
+  conn(ctx)->no_reply = *want_steps & no_reply;
   return SMFIS_CONTINUE;
 }
 
@@ -81,20 +97,20 @@ sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
   Conn* c = conn(ctx);
   c->facts = MessageFacts{};
   c->facts.envelope_from = envelope_address(argv && argv[0] ? argv[0] : "");
-  return SMFIS_CONTINUE;
+  return go_on(c, SMFIP_NR_MAIL);
 }
 
 sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
   Conn* c = conn(ctx);
   // Past 10,000 the mail is refused anyway (max_recipients is at most that).
   if (argv && argv[0] && c->facts.recipients.size() <= 10000) c->facts.recipients.push_back(envelope_address(argv[0]));
-  return SMFIS_CONTINUE;
+  return go_on(c, SMFIP_NR_RCPT);
 }
 
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
   Conn* c = conn(ctx);
   add_header(c->facts, name ? name : "", value ? value : "");
-  return SMFIS_CONTINUE;
+  return go_on(c, SMFIP_NR_HDR);
 }
 
 sfsistat with_reply(SMFICTX* ctx, const char* code, const char* status, const std::string& text, sfsistat result) {
@@ -259,7 +275,8 @@ int main(int argc, char** argv) {
     log_line("cannot listen on " + cfg.listen);
     return 1;
   }
-  no_delay_on_listener();
+  g_local_socket = cfg.listen.rfind("unix:", 0) == 0 || cfg.listen.rfind("local:", 0) == 0;
+  if (!g_local_socket) no_delay_on_listener();
   std::cout << "cockpit-milter: listening on " << cfg.listen << ", asking " << cfg.server << std::endl;
   // libmilter takes SIGTERM, SIGINT and SIGHUP on a thread of its own (sigwait); they
   // are blocked here so the follower thread inherits the mask and never gets one.

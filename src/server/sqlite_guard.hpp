@@ -21,7 +21,9 @@ void drop_verdict(Db& db, const std::string& scheduled);
 std::vector<VerdictRow> verdict_changes(Db& db, std::int64_t since, std::size_t limit);
 std::int64_t verdict_cursor(Db& db);
 std::vector<Suppression> suppressions(Db& db);
+// A message given by e-mail address: the customer (the first by id if several share it).
 std::optional<std::string> customer_by_email(Db& db, const std::string& email);
+extern const char* const kCustomerByEmail;  // its SQL (tests look at its query plan)
 
 std::vector<WebhookEndpoint> webhooks(Db& db, bool active_only);
 void add_webhook(Db& db, const WebhookEndpoint& w);

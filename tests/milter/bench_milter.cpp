@@ -10,6 +10,8 @@
 //               mails: accepted per second, and per second until every mail has been
 //               delivered to the sink or is in the hold queue (budget: >= 200/s, none lost)
 //   COCKPIT_BENCH_SYNC=normal  the server without an fsync per commit (see below)
+//   COCKPIT_BENCH_SOCKET=tcp   Postfix reaches the milter on 127.0.0.1 instead of a unix
+//                              socket (every milter step answered, MILTER.md)
 // Run: build/…/tests/milter/bench_milter (as root, with Debian's postfix: bash .ci/setup).
 #include <doctest/doctest.h>
 
@@ -134,7 +136,11 @@ TEST_CASE("bench: mail through the relay with and without cockpit-milter") {
               ms_between(t0, Clock::now()));
 
   SmtpSink sink;
-  MilterProcess milter(dir + "/milter", server.url(""), token, dir + "/guarded/conf");
+  const char* socket = std::getenv("COCKPIT_BENCH_SOCKET");
+  const bool tcp = socket && std::string(socket) == "tcp";
+  MilterProcess milter(dir + "/milter", server.url(""), token, dir + "/guarded/conf", "",
+                       tcp ? MilterProcess::Socket::tcp : MilterProcess::Socket::unix_path);
+  std::printf("milter socket: %s\n", tcp ? "tcp (127.0.0.1)" : "unix");
   milter.start();
   PostfixInstance plain(dir + "/plain", sink.port(), "");
   PostfixInstance guarded(dir + "/guarded", sink.port(), milter.postfix_address());

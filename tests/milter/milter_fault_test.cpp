@@ -34,10 +34,10 @@ bool held(const PostfixInstance& p, const std::string& message_id) {
   return false;
 }
 
-}  // namespace
-
-TEST_CASE("the milter killed in the middle of a session: every mail after it is held, none is sent") {
-  RelayWorld w("milter-killed");
+// On the unix socket (MAIL, RCPT and the headers not answered) and over TCP (every step
+// answered) alike.
+void killed_in_a_session(const std::string& name, MilterProcess::Socket socket) {
+  RelayWorld w(name, "", 0, socket);
   SmtpClient shop(w.postfix->port());
   REQUIRE(shop.code() == 250);
   CHECK(shop.send("noreply@shop.example", {"laura.fernandez@example.com"}, status_mail("before-kill")).code == 250);
@@ -64,6 +64,14 @@ TEST_CASE("the milter killed in the middle of a session: every mail after it is 
   REQUIRE(eventually([&] { return w.sink.count("after-restart@shop.example") == 1; }));
   CHECK(w.sink.count("after-kill-1@shop.example") == 0);
 }
+
+}  // namespace
+
+TEST_CASE("the milter killed in the middle of a session: every mail after it is held, none is sent") {
+  killed_in_a_session("milter-killed", MilterProcess::Socket::unix_path);
+}
+
+TEST_CASE("the same over TCP") { killed_in_a_session("milter-killed-tcp", MilterProcess::Socket::tcp); }
 
 TEST_CASE("the server unreachable: the relay holds, asks again, and sends what the guard lets go once it answers") {
   const std::uint16_t port = free_port();
