@@ -1,5 +1,5 @@
 #pragma once
-// The headless report (shared/spec/records.md, "What the headless tool reports"): the
+// The headless report (src/domain/CONTRACT.md, "The report"): the
 // engine's lists for one manager as one JSON object, or as plain text for a terminal.
 // Pure formatting; the caller loads the slice and computes the lists.
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The demo book: the five seed stories (shared/seeds) among the customers of two
+// The demo book: the five customer stories of the README among the customers of two
 // managers and a lead, dated around "now" so there is always something overdue, due
 // soon, held and waiting. Pure: no I/O. The one definition of it is the document
 // assets/demo/demo.json, compiled in by CMake (see CMakeLists.txt): the app writes it

@@ -1,5 +1,5 @@
 #pragma once
-// The contract's JSON document (shared/spec/records.md) to and from a Book. Pure: no I/O.
+// The contract's JSON document (src/domain/CONTRACT.md) to and from a Book. Pure: no I/O.
 //
 // parse_document() validates the WHOLE document before it hands back anything: types,
 // required fields, enum spellings, unique ids per list, times, and every reference

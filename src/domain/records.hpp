@@ -1,5 +1,5 @@
 #pragma once
-// The records of the contract (shared/spec/records.md), as plain values. Pure: no I/O.
+// The records of the contract (src/domain/CONTRACT.md), as plain values. Pure: no I/O.
 // Enum values keep the contract's spelling through to_string/parse in enums.hpp.
 // Each struct's fields are described, in the document's order, in domain/fields.hpp
 // (which does not compile while a member here is missing from its list).

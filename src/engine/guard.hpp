@@ -1,7 +1,7 @@
 #pragma once
 // The guard: for each pending scheduled message, may it go, or must it be held and why.
 // Implements the contract's "Hold reasons" with the readings of "Precise meanings"
-// (shared/spec/records.md). Pure.
+// (src/domain/CONTRACT.md, sections 5 and 6). Pure.
 #include <optional>
 #include <string>
 #include <string_view>

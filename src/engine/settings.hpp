@@ -1,6 +1,6 @@
 #pragma once
 // The engine's thresholds. The defaults are the contract's numbers
-// (shared/spec/records.md, "Suggestion kinds", "Hold reasons", "Precise meanings");
+// (src/domain/CONTRACT.md, "Suggestion kinds", "Hold reasons", "Exact readings");
 // change them only for experiments: a report made with other numbers is not the
 // contract's report.
 #include "domain/time.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The contract's suggestion kinds ("Suggestion kinds" in shared/spec/records.md).
+// The contract's suggestion kinds ("Suggestion kinds" in src/domain/CONTRACT.md).
 #include <optional>
 #include <string_view>
 

@@ -1,6 +1,6 @@
 #pragma once
 // Suggestions: what the manager should say to whom, now, and why. One per fact the
-// contract names ("Suggestion kinds" and "Precise meanings" in shared/spec/records.md):
+// contract names ("Suggestion kinds" and "Exact readings" in src/domain/CONTRACT.md):
 //
 //   promise_overdue          per open promise with due_at < now              about: promise id
 //   promise_due_soon         per open promise with now <= due_at <= now+48h

@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 import { decodePng } from './png.mjs';
 
 export const CHROMIUM = '/usr/bin/chromium';
-// Flags from shared/notes/toolchain.md: WebGL2 through SwiftShader, and no background
+// Chromium flags: WebGL2 through SwiftShader (no GPU in CI), and no background
 // traffic into the closed network.
 export const ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-gpu',
                      '--no-first-run', '--disable-background-networking', '--disable-component-update',

@@ -1,4 +1,4 @@
-// The five seed stories (shared/seeds/*.txt) as data: for each, exactly which
+// The demo book's five customer stories (src/domain/demo_book.hpp) as data: for each, exactly which
 // suggestions and holds appear, and that nothing else does (a false alarm is as bad
 // as a miss).
 #include <doctest/doctest.h>
