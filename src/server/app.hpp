@@ -42,6 +42,7 @@ class ServerApp {
   Admission admit(Request& req);
   void decorate(const Request& req, Response& r) const;
   Live& live() { return live_; }
+  const Router& router() const { return router_; }
 
  private:
   // admission.cpp

@@ -24,6 +24,13 @@ std::string Router::scope(const Request& req) const {
   return r ? r->scope : std::string();
 }
 
+std::vector<Router::Listed> Router::list() const {
+  std::vector<Listed> out;
+  for (const auto& [path, methods] : routes_)
+    for (const auto& [method, route] : methods) out.push_back({method, path, route.access, route.scope});
+  return out;
+}
+
 std::optional<Response> Router::dispatch(Request& req) const {
   auto p = routes_.find(req.path);
   if (p == routes_.end()) return std::nullopt;

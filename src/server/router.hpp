@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/http.hpp"
 
@@ -29,6 +30,14 @@ class Router {
   Access access(const Request& req) const;
   // The integration scope the route of this request needs ("" for none).
   std::string scope(const Request& req) const;
+
+  // Every route, by path then method: what src/server/openapi.json is checked against.
+  struct Listed {
+    std::string method, path;
+    Access access;
+    std::string scope;
+  };
+  std::vector<Listed> list() const;
 
  private:
   struct Route {
