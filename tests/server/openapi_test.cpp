@@ -1,0 +1,268 @@
+// Every operation of src/server/openapi.json called on the real cockpit-server (demo
+// book, demo logins), with valid and invalid requests, one table row each: the answer
+// must have the row's status, and that status, its content type and its body must be
+// what the document says for the operation. Valid request bodies must also satisfy the
+// document's request schema, and every operation must be called at least once with an
+// answer of 2xx and once with one of 4xx. The webhooks the document describes are
+// received from the server by a real endpoint and checked the same way.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+
+#include "guard_book.hpp"
+#include "harness.hpp"
+#include "json_schema.hpp"
+#include "openapi_spec.hpp"
+#include "webhook_receiver.hpp"
+
+using namespace cockpit::test;
+
+namespace {
+
+enum class As { nobody, anna, anna_cookie, lena, ingest, check, feed };
+
+struct Row {
+  std::string what;
+  const char* method;
+  const char* path;   // as in openapi.json
+  std::string query;  // appended to the path; "{cursor}" is replaced by the server's cursor
+  std::string body;   // "" for none
+  As as = As::nobody;
+  long status = 200;
+  bool valid_body = false;  // the body must satisfy the request schema
+  std::string content_type = "application/json";
+  std::vector<std::string> headers = {};
+};
+
+const std::string kEvil = "Origin: http://evil.example";
+
+std::string message(const std::string& id, const std::string& who, const std::string& sender = "system:shop") {
+  return R"({"message": {"id": ")" + id + R"(", )" + who + R"(, "kind": "status_update", "channel": "email", "sender": ")" +
+         sender + R"(", "subject": "Where it stands", "scheduled_at": "2026-11-20T14:00Z"}})";
+}
+
+const std::string kTouchpoint =
+    R"({"id": "t-openapi", "customer": "c-bike", "case": "k-bike", "at": "2026-11-20T10:00Z", "channel": "phone",
+        "direction": "out", "sender": "m-anna", "kind": "status_update", "subject": "Called", "body": ""})";
+
+std::vector<Row> rows() {
+  return {
+      {"health", "GET", "/api/health", "", "", As::nobody, 200},
+      {"sign in", "POST", "/api/session", "", R"({"manager": "m-anna", "password": "demo-anna"})", As::nobody, 200, true},
+      {"wrong password", "POST", "/api/session", "", R"({"manager": "m-anna", "password": "nope"})", As::nobody, 401, true},
+      {"no manager", "POST", "/api/session", "", R"({"password": "x"})", As::nobody, 400},
+      {"not JSON", "POST", "/api/session", "", "{", As::nobody, 400},
+      {"not application/json", "POST", "/api/session", "", "manager=m-anna", As::nobody, 415, false, "text/plain"},
+      {"another site's page", "POST", "/api/session", "", R"({"manager": "m-anna", "password": "demo-anna"})",
+       As::nobody, 403, true, "application/json", {kEvil}},
+      {"too large for a stranger", "POST", "/api/session", "", std::string(5000, ' '), As::nobody, 413},
+      {"sign out without a session", "DELETE", "/api/session", "", "", As::nobody, 200},
+      {"sign out from another site", "DELETE", "/api/session", "", "", As::nobody, 403, false, "", {kEvil}},
+
+      {"me by bearer", "GET", "/api/me", "", "", As::anna, 200},
+      {"me by cookie", "GET", "/api/me", "", "", As::anna_cookie, 200},
+      {"me without a session", "GET", "/api/me", "", "", As::nobody, 401},
+
+      {"push: one applied, one refused, with its pull", "POST", "/api/push", "",
+       R"({"client_id": "oa-anna", "schema_version": 1, "since": 0, "mutations": [
+           {"mutation_id": 1, "kind": "upsert", "record_kind": "touchpoint", "record_id": "t-openapi", "base_seq": 0,
+            "fields": )" + kTouchpoint + R"(},
+           {"mutation_id": 2, "kind": "upsert", "record_kind": "customer", "record_id": "c-kitcar", "base_seq": 0,
+            "fields": {"name": "Not yours"}}]})",
+       As::anna, 200, true},
+      {"push: a lead cancels a message", "POST", "/api/push", "",
+       R"({"client_id": "oa-lena", "schema_version": 1, "mutations": [{"mutation_id": 1, "kind": "upsert",
+           "record_kind": "scheduled", "record_id": "s-kaya-status", "base_seq": 0, "fields": {"status": "cancelled"}}]})",
+       As::lena, 200, true},
+      {"push: another manager's client id", "POST", "/api/push", "",
+       R"({"client_id": "oa-anna", "schema_version": 1, "mutations": []})", As::lena, 403, true},
+      {"push: malformed", "POST", "/api/push", "", "{}", As::anna, 400},
+      {"push: an old app", "POST", "/api/push", "", R"({"client_id": "oa-x", "schema_version": 0, "mutations": []})",
+       As::anna, 426},
+      {"push: a newer app", "POST", "/api/push", "", R"({"client_id": "oa-x", "schema_version": 99, "mutations": []})",
+       As::anna, 409},
+      {"push without a session", "POST", "/api/push", "", "{}", As::nobody, 401},
+      {"push by cookie from another site", "POST", "/api/push", "", R"({"client_id": "oa-x", "schema_version": 1, "mutations": []})",
+       As::anna_cookie, 403, true, "application/json", {kEvil}},
+      {"push: not application/json", "POST", "/api/push", "", "x", As::anna, 415, false, "text/plain"},
+
+      {"pull: a manager's share", "GET", "/api/pull", "?since=0", "", As::anna, 200},
+      {"pull: the lead's whole book", "GET", "/api/pull", "?since=0&schema=1", "", As::lena, 200},
+      {"pull: since is not a cursor", "GET", "/api/pull", "?since=abc", "", As::anna, 400},
+      {"pull: an old app", "GET", "/api/pull", "?since=0&schema=0", "", As::anna, 426},
+      {"pull: a newer app", "GET", "/api/pull", "?since=0", "", As::anna, 409, false, "", {"X-Cockpit-Schema: 2"}},
+      {"pull without a session", "GET", "/api/pull", "?since=0", "", As::nobody, 401},
+
+      {"live: a cursor the server never gave", "GET", "/api/live", "?since=999999999&client=oa-anna", "", As::anna, 200},
+      {"live: nothing changes until the heartbeat", "GET", "/api/live", "?since={cursor}&client=oa-anna", "", As::anna, 200},
+      {"live: since is not a cursor", "GET", "/api/live", "?since=-1", "", As::anna, 400},
+      {"live: an old app", "GET", "/api/live", "?since=0&schema=0", "", As::anna, 426},
+      {"live without a session", "GET", "/api/live", "?since=0", "", As::nobody, 401},
+
+      {"ingest a new customer", "POST", "/api/ingest", "",
+       R"({"customers": [{"id": "c-openapi", "name": "OpenAPI Ltd", "owner": "m-anna", "stage": "prospect",
+           "preferred_channel": "email", "since": "2026-01-01"}]})",
+       As::ingest, 200, true},
+      {"ingest: a bad time", "POST", "/api/ingest", "",
+       R"({"customers": [{"id": "c-bad", "name": "Bad", "owner": "m-anna", "stage": "active",
+           "preferred_channel": "email", "since": "2027-02-29"}]})",
+       As::ingest, 422, true},
+      {"ingest: a new manager", "POST", "/api/ingest", "",
+       R"({"managers": [{"id": "m-new", "name": "New", "email": "", "role": "manager"}]})", As::ingest, 403, true},
+      {"ingest: not application/json", "POST", "/api/ingest", "", "x", As::ingest, 415, false, "text/plain"},
+      {"ingest without a token", "POST", "/api/ingest", "", "{}", As::nobody, 401},
+      {"ingest with a session", "POST", "/api/ingest", "", "{}", As::anna, 401},
+      {"ingest without the scope", "POST", "/api/ingest", "", "{}", As::check, 403},
+
+      {"check a held message by id", "POST", "/api/guard/check", "", R"({"scheduled": "s-fairy-review"})", As::check, 200, true},
+      {"check, strict: held", "POST", "/api/guard/check", "?strict=1", R"({"scheduled": "s-fairy-review"})", As::check, 409, true},
+      {"check, strict: cancelled", "POST", "/api/guard/check", "?strict=1", R"({"scheduled": "s-kaya-status"})", As::check, 410, true},
+      {"check a new message", "POST", "/api/guard/check", "", message("oa-1", R"("customer": "c-nordlicht")"), As::check, 200, true},
+      {"check by e-mail, from the relay", "POST", "/api/guard/check", "",
+       R"({"via": "relay", )" + message("oa-2", R"("email": "helen.carter@example.com")").substr(1), As::check, 200, true},
+      {"check: the id given for another customer", "POST", "/api/guard/check", "", message("oa-1", R"("customer": "c-weber")"),
+       As::check, 409, true},
+      {"check: no such scheduled message", "POST", "/api/guard/check", "", R"({"scheduled": "s-none"})", As::check, 404, true},
+      {"check: no customer with that e-mail", "POST", "/api/guard/check", "",
+       message("oa-3", R"("email": "nobody@example.invalid")"), As::check, 404, true},
+      {"check: neither scheduled nor message", "POST", "/api/guard/check", "", "{}", As::check, 422},
+      {"check: a sender the contract refuses", "POST", "/api/guard/check", "",
+       message("oa-4", R"("customer": "c-nordlicht")", "nobody"), As::check, 422, true},
+      {"check: not JSON", "POST", "/api/guard/check", "", "{", As::check, 400},
+      {"check: not application/json", "POST", "/api/guard/check", "", "x", As::check, 415, false, "text/plain"},
+      {"check without a token", "POST", "/api/guard/check", "", "{}", As::nobody, 401},
+      {"check without the scope", "POST", "/api/guard/check", "", "{}", As::feed, 403},
+
+      {"GET check by id", "GET", "/api/guard/check", "?scheduled=s-bike-mkt", "", As::check, 200},
+      {"GET check, strict: held", "GET", "/api/guard/check", "?strict=1&scheduled=s-fairy-review", "", As::check, 409},
+      {"GET check of a message", "GET", "/api/guard/check",
+       "?id=oa-5&email=marco.rossi%40domino.example&kind=marketing&channel=email&sender=system%3Ashop&subject=Hi"
+       "&scheduled_at=2026-11-20T14%3A00Z",
+       "", As::check, 200},
+      {"GET check without arguments", "GET", "/api/guard/check", "", "", As::check, 422},
+      {"GET check: no such message", "GET", "/api/guard/check", "?scheduled=s-none", "", As::check, 404},
+      {"GET check without a token", "GET", "/api/guard/check", "", "", As::nobody, 401},
+      {"GET check without the scope", "GET", "/api/guard/check", "", "", As::feed, 403},
+
+      {"the verdict feed", "GET", "/api/guard/verdicts", "", "", As::feed, 200},
+      {"the feed in pages", "GET", "/api/guard/verdicts", "?since=1&limit=2", "", As::feed, 200},
+      {"the feed: a bad cursor", "GET", "/api/guard/verdicts", "?since=-1", "", As::feed, 400},
+      {"the feed: a bad limit", "GET", "/api/guard/verdicts", "?limit=0", "", As::feed, 400},
+      {"the feed without a token", "GET", "/api/guard/verdicts", "", "", As::nobody, 401},
+      {"the feed without the scope", "GET", "/api/guard/verdicts", "", "", As::check, 403},
+
+      {"suppressions", "GET", "/api/guard/suppressions", "", "", As::feed, 200},
+      {"suppressions as CSV", "GET", "/api/guard/suppressions", "?format=csv", "", As::feed, 200},
+      {"suppressions: an unknown format", "GET", "/api/guard/suppressions", "?format=xml", "", As::feed, 400},
+      {"suppressions without a token", "GET", "/api/guard/suppressions", "", "", As::nobody, 401},
+      {"suppressions without the scope", "GET", "/api/guard/suppressions", "", "", As::check, 403},
+
+      {"the policy", "GET", "/api/guard/policy", "", "", As::check, 200},
+      {"the policy without a token", "GET", "/api/guard/policy", "", "", As::nobody, 401},
+  };
+}
+
+struct Credentials {
+  std::map<As, std::string> bearer;
+  std::string anna_cookie;
+};
+
+Call call_for(const Row& row, const Credentials& who, const std::string& query) {
+  Call c;
+  c.method = row.method;
+  c.path = std::string(row.path) + query;
+  c.body = row.body;
+  c.content_type = row.content_type;
+  c.headers = row.headers;
+  if (row.as == As::anna_cookie)
+    c.cookie = who.anna_cookie;
+  else if (row.as != As::nobody)
+    c.bearer = who.bearer.at(row.as);
+  if (!row.body.empty() && row.content_type.empty()) c.content_type = "application/json";
+  return c;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += l + "\n";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("every operation answers as openapi.json says, for valid and invalid requests") {
+  const OpenApi spec = OpenApi::load();
+  Server s(temp_path("openapi.db"), {"--demo", "--heartbeat", "1", "--rate", "1000", "--burst", "1000"});
+  Credentials who;
+  who.bearer[As::anna] = s.sign_in("m-anna", "demo-anna");
+  who.bearer[As::lena] = s.sign_in("m-lena", "demo-lena");
+  who.anna_cookie = "cockpit_session=" + who.bearer[As::anna];
+  who.bearer[As::ingest] = token_with(s, "oa-ingest", "ingest");
+  who.bearer[As::check] = token_with(s, "oa-check", "check");
+  who.bearer[As::feed] = token_with(s, "oa-feed", "feed");
+
+  std::map<std::pair<std::string, std::string>, std::set<long>> seen;  // operation → status classes (2, 4)
+  for (const Row& row : rows()) {
+    CAPTURE(row.what);
+    std::string query = row.query;
+    if (auto at = query.find("{cursor}"); at != std::string::npos)
+      query.replace(at, 8, std::to_string(s.get("/api/health").as_json()["cursor"].get<long>()));
+    if (row.valid_body) {
+      const auto problems = spec.request_problems(row.method, row.path, json::parse(row.body));
+      CHECK_MESSAGE(problems.empty(), joined(problems));
+    }
+    const HttpReply reply = s.call(call_for(row, who, query));
+    CHECK_MESSAGE(reply.status == row.status, "answered " << reply.status << ": " << reply.body.substr(0, 300));
+    const auto problems = spec.answer_problems(row.method, row.path, reply);
+    CHECK_MESSAGE(problems.empty(), joined(problems));
+    seen[{row.method, row.path}].insert(reply.status / 100);
+  }
+  for (const auto& op : spec.operations()) {
+    CAPTURE(op.first + " " + op.second);
+    CHECK_MESSAGE(seen[op].count(2), "no row gets a 2xx answer");
+    // The health check's only refusal is the rate limit's, which the next case gets.
+    if (op != std::pair<std::string, std::string>{"GET", "/api/health"})
+      CHECK_MESSAGE(seen[op].count(4), "no row gets a 4xx answer");
+  }
+}
+
+TEST_CASE("a rate-limited answer is as openapi.json says") {
+  const OpenApi spec = OpenApi::load();
+  Server s(temp_path("openapi-rate.db"), {"--rate", "0.01", "--burst", "2"});
+  HttpReply r;
+  for (int i = 0; i < 3; ++i) r = s.get("/api/health");
+  REQUIRE(r.status == 429);
+  CHECK(!r.header("retry-after").empty());
+  const auto problems = spec.answer_problems("GET", "/api/health", r);
+  CHECK_MESSAGE(problems.empty(), joined(problems));
+}
+
+TEST_CASE("the webhooks the server sends are the ones openapi.json describes") {
+  const OpenApi spec = OpenApi::load();
+  Server s(temp_path("openapi-webhooks.db"), {"--demo", "--webhook-retry-ms", "50"});
+  WebhookReceiver receiver;
+  std::string out;
+  REQUIRE(run_admin({"add-webhook", "--db", s.db(), "--url", receiver.url()}, "", &out) == 0);
+  const std::string secret = out.substr(out.find(' ') + 1, out.find_last_not_of("\r\n") - out.find(' '));
+  receiver.set_secret(secret);
+  const std::string check = token_with(s, "oa-hooks", "check");
+  // A review request before its case is fulfilled arrives held: message.held.
+  HttpReply r = s.post("/api/guard/check",
+                       json::parse(R"({"message": {"id": "oa-review", "customer": "c-fairy", "case": "k-fairy",
+                                   "kind": "review_request", "channel": "email", "sender": "system:shop",
+                                   "subject": "How did we do?", "scheduled_at": "2026-11-20T14:00Z"}})"),
+                       check);
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  REQUIRE(receiver.wait_for([](const auto& got) { return !got.empty(); }));
+  const json& hook = spec.doc.at("webhooks").at("guardEvent").at("post");
+  const json& schema = hook.at("requestBody").at("content").at("application/json").at("schema");
+  for (const WebhookDelivery& d : receiver.deliveries()) {
+    CAPTURE(d.body);
+    CHECK(d.signature_ok);
+    const json body = json::parse(d.body);
+    const auto problems = schema_problems(body, schema, spec.doc);
+    CHECK_MESSAGE(problems.empty(), joined(problems));
+    CHECK(d.id == "msg_" + std::to_string(body["data"]["cursor"].get<long>()));
+  }
+}
