@@ -44,7 +44,7 @@ Mail cockpit_mail(const std::string& id, const std::string& to, const std::strin
   return {"noreply@shop.example", {to}, h};
 }
 
-// The seed stories' automated mails (../shared/seeds/, assets/demo/demo.json).
+// The demo book's automated mails (assets/demo/demo.json).
 struct Stories {
   // Canyon's company bike (000): the order confirmation again and again, found by the
   // relay's rule (no Cockpit header), and the spring marketing mail during two open
