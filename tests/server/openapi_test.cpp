@@ -46,7 +46,8 @@ const std::string kTouchpoint =
     R"({"id": "t-openapi", "customer": "c-bike", "case": "k-bike", "at": "2026-11-20T10:00Z", "channel": "phone",
         "direction": "out", "sender": "m-anna", "kind": "status_update", "subject": "Called", "body": ""})";
 
-std::vector<Row> rows() {
+// One group of rows per API: the session, sync, ingest, the guard.
+std::vector<Row> session_rows() {
   return {
       {"health", "GET", "/api/health", "", "", As::nobody, 200},
       {"sign in", "POST", "/api/session", "", R"({"manager": "m-anna", "password": "demo-anna"})", As::nobody, 200, true},
@@ -63,7 +64,11 @@ std::vector<Row> rows() {
       {"me by bearer", "GET", "/api/me", "", "", As::anna, 200},
       {"me by cookie", "GET", "/api/me", "", "", As::anna_cookie, 200},
       {"me without a session", "GET", "/api/me", "", "", As::nobody, 401},
+  };
+}
 
+std::vector<Row> sync_rows() {
+  return {
       {"push: one applied, one refused, with its pull", "POST", "/api/push", "",
        R"({"client_id": "oa-anna", "schema_version": 1, "since": 0, "mutations": [
            {"mutation_id": 1, "kind": "upsert", "record_kind": "touchpoint", "record_id": "t-openapi", "base_seq": 0,
@@ -99,7 +104,11 @@ std::vector<Row> rows() {
       {"live: since is not a cursor", "GET", "/api/live", "?since=-1", "", As::anna, 400},
       {"live: an old app", "GET", "/api/live", "?since=0&schema=0", "", As::anna, 426},
       {"live without a session", "GET", "/api/live", "?since=0", "", As::nobody, 401},
+  };
+}
 
+std::vector<Row> ingest_rows() {
+  return {
       {"ingest a new customer", "POST", "/api/ingest", "",
        R"({"customers": [{"id": "c-openapi", "name": "OpenAPI Ltd", "owner": "m-anna", "stage": "prospect",
            "preferred_channel": "email", "since": "2026-01-01"}]})",
@@ -114,7 +123,11 @@ std::vector<Row> rows() {
       {"ingest without a token", "POST", "/api/ingest", "", "{}", As::nobody, 401},
       {"ingest with a session", "POST", "/api/ingest", "", "{}", As::anna, 401},
       {"ingest without the scope", "POST", "/api/ingest", "", "{}", As::check, 403},
+  };
+}
 
+std::vector<Row> check_rows() {
+  return {
       {"check a held message by id", "POST", "/api/guard/check", "", R"({"scheduled": "s-fairy-review"})", As::check, 200, true},
       {"check, strict: held", "POST", "/api/guard/check", "?strict=1", R"({"scheduled": "s-fairy-review"})", As::check, 409, true},
       {"check, strict: cancelled", "POST", "/api/guard/check", "?strict=1", R"({"scheduled": "s-kaya-status"})", As::check, 410, true},
@@ -144,7 +157,11 @@ std::vector<Row> rows() {
       {"GET check: no such message", "GET", "/api/guard/check", "?scheduled=s-none", "", As::check, 404},
       {"GET check without a token", "GET", "/api/guard/check", "", "", As::nobody, 401},
       {"GET check without the scope", "GET", "/api/guard/check", "", "", As::feed, 403},
+  };
+}
 
+std::vector<Row> feed_rows() {
+  return {
       {"the verdict feed", "GET", "/api/guard/verdicts", "", "", As::feed, 200},
       {"the feed in pages", "GET", "/api/guard/verdicts", "?since=1&limit=2", "", As::feed, 200},
       {"the feed: a bad cursor", "GET", "/api/guard/verdicts", "?since=-1", "", As::feed, 400},
@@ -161,6 +178,14 @@ std::vector<Row> rows() {
       {"the policy", "GET", "/api/guard/policy", "", "", As::check, 200},
       {"the policy without a token", "GET", "/api/guard/policy", "", "", As::nobody, 401},
   };
+}
+
+// In this order: later rows rely on earlier ones (a client id used, a message cancelled).
+std::vector<Row> rows() {
+  std::vector<Row> all;
+  for (auto group : {session_rows, sync_rows, ingest_rows, check_rows, feed_rows})
+    for (Row& r : group()) all.push_back(std::move(r));
+  return all;
 }
 
 struct Credentials {
