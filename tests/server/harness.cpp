@@ -210,7 +210,9 @@ std::string Server::sign_in(const std::string& manager, const std::string& passw
 int run_admin(const std::vector<std::string>& args, const std::string& input, std::string* out) {
   std::string cmd = server_bin();
   for (const auto& a : args) cmd += " '" + a + "'";
-  std::string outfile = temp_path("admin.out");
+  // One file per test process: ctest -j2 runs two suites at once, and a shared file let
+  // one read the other's token or webhook secret.
+  std::string outfile = temp_path("admin-" + std::to_string(getpid()) + ".out");
   cmd += " > '" + outfile + "'";
   FILE* f = popen(cmd.c_str(), "w");
   REQUIRE(f);
