@@ -7,8 +7,10 @@
 // received from the server by a real endpoint and checked the same way.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "guard_book.hpp"
 #include "harness.hpp"
@@ -208,6 +210,17 @@ Call call_for(const Row& row, const Credentials& who, const std::string& query) 
   return c;
 }
 
+// A token made by `cockpit-server add-integration` (another process) reaches the running
+// server within 5 s (src/server/GUARD.md): wait for it, up to 10 s.
+std::string ready(const Server& s, const std::string& token) {
+  for (int i = 0; i < 100; ++i) {
+    if (s.get("/api/guard/policy", token).status == 200) return token;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL("a new integration token was not accepted within 10 s");
+  return token;
+}
+
 std::string joined(const std::vector<std::string>& lines) {
   std::string s;
   for (const auto& l : lines) s += l + "\n";
@@ -223,9 +236,9 @@ TEST_CASE("every operation answers as openapi.json says, for valid and invalid r
   who.bearer[As::anna] = s.sign_in("m-anna", "demo-anna");
   who.bearer[As::lena] = s.sign_in("m-lena", "demo-lena");
   who.anna_cookie = "cockpit_session=" + who.bearer[As::anna];
-  who.bearer[As::ingest] = token_with(s, "oa-ingest", "ingest");
-  who.bearer[As::check] = token_with(s, "oa-check", "check");
-  who.bearer[As::feed] = token_with(s, "oa-feed", "feed");
+  who.bearer[As::ingest] = ready(s, token_with(s, "oa-ingest", "ingest"));
+  who.bearer[As::check] = ready(s, token_with(s, "oa-check", "check"));
+  who.bearer[As::feed] = ready(s, token_with(s, "oa-feed", "feed"));
 
   std::map<std::pair<std::string, std::string>, std::set<long>> seen;  // operation → status classes (2, 4)
   for (const Row& row : rows()) {
@@ -271,7 +284,7 @@ TEST_CASE("the webhooks the server sends are the ones openapi.json describes") {
   REQUIRE(run_admin({"add-webhook", "--db", s.db(), "--url", receiver.url()}, "", &out) == 0);
   const std::string secret = out.substr(out.find(' ') + 1, out.find_last_not_of("\r\n") - out.find(' '));
   receiver.set_secret(secret);
-  const std::string check = token_with(s, "oa-hooks", "check");
+  const std::string check = ready(s, token_with(s, "oa-hooks", "check"));
   // A review request before its case is fulfilled arrives held: message.held.
   HttpReply r = s.post("/api/guard/check",
                        json::parse(R"({"message": {"id": "oa-review", "customer": "c-fairy", "case": "k-fairy",
