@@ -148,12 +148,11 @@ std::string templates_path() {
 #endif
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Options opt = parse(argc, argv);
+// GLFW with an OpenGL 3.3 core context; vsync only when a person watches (a fixed
+// number of frames, or frames until synced, render back to back). nullptr: no window.
+GLFWwindow* open_window(const Options& opt) {
   glfwSetErrorCallback([](int code, const char* msg) { std::fprintf(stderr, "glfw error %d: %s\n", code, msg); });
-  if (!glfwInit()) return 1;
+  if (!glfwInit()) return nullptr;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -161,112 +160,173 @@ int main(int argc, char** argv) {
   GLFWwindow* window = glfwCreateWindow(opt.width, opt.height, "Cockpit", nullptr, nullptr);
   if (!window) {
     glfwTerminate();
-    return 1;
+    return nullptr;
   }
   glfwMakeContextCurrent(window);
   glfwSwapInterval(opt.frames > 0 || opt.until_synced ? 0 : 1);
+  return window;
+}
 
-  DesktopPlatform platform(window);
-  if (!opt.view.empty()) platform.set_url_fragment("/" + opt.view);
-  auto dpr_of = [&] {
-    int ww, wh, fw, fh;
-    glfwGetWindowSize(window, &ww, &wh);
-    glfwGetFramebufferSize(window, &fw, &fh);
-    return ww > 0 ? static_cast<float>(fw) / static_cast<float>(ww) : 1.0f;
-  };
+float device_pixel_ratio(GLFWwindow* window) {
+  int ww, wh, fw, fh;
+  glfwGetWindowSize(window, &ww, &wh);
+  glfwGetFramebufferSize(window, &fw, &fh);
+  return ww > 0 ? static_cast<float>(fw) / static_cast<float>(ww) : 1.0f;
+}
 
-  // A device of a server: HTTP on a worker thread that wakes this loop when an answer
-  // is in, so a change from another device shows without waiting for input. Declared
-  // before the App, which syncs through it, so it outlives the App.
+// A device of a server: HTTP on a worker thread that wakes the frame loop when an
+// answer is in, so a change from another device shows without waiting for input. Both
+// empty without --server. Declared before the App, which syncs through it, so it
+// outlives the App.
+struct ServerLink {
   std::unique_ptr<cockpit::native::CurlHttp> http;
   std::unique_ptr<cockpit::native::TokenFile> tokens;
+};
+
+ServerLink connect_server(const Options& opt) {
+  ServerLink link;
   if (!opt.server.empty()) {
-    http = std::make_unique<cockpit::native::CurlHttp>(opt.server);
-    http->set_wakeup([] { glfwPostEmptyEvent(); });
-    tokens = std::make_unique<cockpit::native::TokenFile>(opt.db + ".session");
+    link.http = std::make_unique<cockpit::native::CurlHttp>(opt.server);
+    link.http->set_wakeup([] { glfwPostEmptyEvent(); });
+    link.tokens = std::make_unique<cockpit::native::TokenFile>(opt.db + ".session");
   }
-  cockpit::ui::App app;
+  return link;
+}
+
+cockpit::ui::AppConfig app_config(const Options& opt, DesktopPlatform& platform, const ServerLink& link,
+                                  GLFWwindow* window) {
   cockpit::ui::AppConfig config;
-  config.http = http.get();
-  config.tokens = tokens.get();
+  config.http = link.http.get();
+  config.tokens = link.tokens.get();
   config.platform = &platform;
   config.font_dir = font_dir();
-  config.device_pixel_ratio = dpr_of();
+  config.device_pixel_ratio = device_pixel_ratio(window);
   config.theme = opt.dark ? cockpit::ui::Theme::dark : cockpit::ui::Theme::light;
   config.db_path = opt.db;
   config.templates_path = templates_path();
   config.sign_in_as = opt.as;
-  if (!app.init(config)) return 1;
+  return config;
+}
+
+cockpit::ui::App& app_of(GLFWwindow* w) { return *static_cast<cockpit::ui::App*>(glfwGetWindowUserPointer(w)); }
+
+// ImGui's GLFW and OpenGL backends. Keys, characters and mouse buttons go through the
+// App's queue (ui/input_queue.hpp) instead of ImGui's backend, which keeps the mouse
+// position and the cursor.
+void start_imgui_backends(GLFWwindow* window, cockpit::ui::App& app) {
   glfwSetWindowUserPointer(window, &app);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
-  // Keys, characters and mouse buttons go through the App's queue (ui/input_queue.hpp)
-  // instead of ImGui's backend, which keeps the mouse position and the cursor.
   glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int) {
-    static_cast<cockpit::ui::App*>(glfwGetWindowUserPointer(w))->key_event(key, action != GLFW_RELEASE);
+    app_of(w).key_event(key, action != GLFW_RELEASE);
   });
-  glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int c) {
-    static_cast<cockpit::ui::App*>(glfwGetWindowUserPointer(w))->char_event(c);
-  });
+  glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int c) { app_of(w).char_event(c); });
   glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int button, int action, int) {
-    static_cast<cockpit::ui::App*>(glfwGetWindowUserPointer(w))->mouse_button_event(button, action == GLFW_PRESS);
+    app_of(w).mouse_button_event(button, action == GLFW_PRESS);
   });
   ImGui_ImplOpenGL3_Init("#version 330 core");
+}
 
-  if (opt.until_synced && opt.server.empty()) usage("--until-synced needs --server");
+// The frame loop's state.
+struct FrameLoop {
+  GLFWwindow* window;
+  cockpit::ui::App& app;
+  Options& opt;
   long frame = 0;
-  int fb_w = 0, fb_h = 0;
-  const auto started = std::chrono::steady_clock::now();
-  while (!glfwWindowShouldClose(window)) {
-    // Interactive: sleep until input, an HTTP answer (posted event) or the next tick of
-    // animations and clocks (30 Hz); a fixed number of frames renders back to back, and
-    // so do frames while keys or clicks still wait for their turn (ui/input_queue.hpp).
-    if (opt.frames > 0 || opt.until_synced || app.input_pending())
-      glfwPollEvents();
-    else
-      glfwWaitEventsTimeout(1.0 / 30.0);
-    if (app.set_device_pixel_ratio(dpr_of())) {
-      ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ImGui_ImplOpenGL3_CreateFontsTexture();
-    }
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    app.frame();
+  int fb_w = 0, fb_h = 0;  // the framebuffer's size, for the screenshot
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
 
-    glfwGetFramebufferSize(window, &fb_w, &fb_h);
-    glViewport(0, 0, fb_w, fb_h);
-    ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-    glClearColor(bg.x, bg.y, bg.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+// Interactive: sleep until input, an HTTP answer (posted event) or the next tick of
+// animations and clocks (30 Hz); a fixed number of frames renders back to back, and
+// so do frames while keys or clicks still wait for their turn (ui/input_queue.hpp).
+void wait_for_events(const FrameLoop& loop) {
+  if (loop.opt.frames > 0 || loop.opt.until_synced || loop.app.input_pending())
+    glfwPollEvents();
+  else
+    glfwWaitEventsTimeout(1.0 / 30.0);
+}
 
-    ++frame;
-    if (opt.until_synced && opt.frames < 0) {
-      const cockpit::client::SyncStatus* st = app.data().sync_status();
-      if (st && st->last_sync != 0 && st->waiting == 0 && !st->busy && app.data().signed_in()) opt.frames = frame + 2;
-      if (std::chrono::steady_clock::now() - started > std::chrono::seconds(30)) {
-        std::fprintf(stderr, "cockpit-desktop: not in step with %s after 30 s: %s\n", opt.server.c_str(),
-                     st ? st->error.c_str() : "no sync");
-        return 1;
-      }
+// One App frame, drawn into the back buffer.
+void render_frame(FrameLoop& loop) {
+  if (loop.app.set_device_pixel_ratio(device_pixel_ratio(loop.window))) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  loop.app.frame();
+
+  glfwGetFramebufferSize(loop.window, &loop.fb_w, &loop.fb_h);
+  glViewport(0, 0, loop.fb_w, loop.fb_h);
+  ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+// --until-synced: once sync has caught up, two more frames. False (said on stderr) when
+// that takes longer than 30 s.
+bool watch_until_synced(FrameLoop& loop) {
+  if (!loop.opt.until_synced || loop.opt.frames >= 0) return true;
+  const cockpit::client::SyncStatus* st = loop.app.data().sync_status();
+  if (st && st->last_sync != 0 && st->waiting == 0 && !st->busy && loop.app.data().signed_in())
+    loop.opt.frames = loop.frame + 2;
+  if (std::chrono::steady_clock::now() - loop.started > std::chrono::seconds(30)) {
+    std::fprintf(stderr, "cockpit-desktop: not in step with %s after 30 s: %s\n", loop.opt.server.c_str(),
+                 st ? st->error.c_str() : "no sync");
+    return false;
+  }
+  return true;
+}
+
+// Renders until the window closes or the last frame (--frames, --until-synced) is shown;
+// false when the run failed (said on stderr).
+bool run_frames(FrameLoop& loop) {
+  const Options& opt = loop.opt;
+  while (!glfwWindowShouldClose(loop.window)) {
+    wait_for_events(loop);
+    render_frame(loop);
+    ++loop.frame;
+    if (!watch_until_synced(loop)) return false;
+    const bool last = opt.frames > 0 && loop.frame >= opt.frames;
+    if (last && !opt.screenshot.empty() && !write_screenshot(opt.screenshot, loop.fb_w, loop.fb_h)) {
+      std::fprintf(stderr, "cockpit-desktop: could not write %s\n", opt.screenshot.c_str());
+      return false;
     }
-    const bool last = opt.frames > 0 && frame >= opt.frames;
-    if (last && !opt.screenshot.empty()) {
-      if (!write_screenshot(opt.screenshot, fb_w, fb_h)) {
-        std::fprintf(stderr, "cockpit-desktop: could not write %s\n", opt.screenshot.c_str());
-        return 1;
-      }
-    }
-    glfwSwapBuffers(window);
+    glfwSwapBuffers(loop.window);
     if (last) break;
   }
-  std::printf("cockpit-desktop: %ld frames, font %s, view %s\n", frame, app.fonts().source.c_str(),
-              app.probe().view.c_str());
+  return true;
+}
 
+void shut_down(GLFWwindow* window, cockpit::ui::App& app, ServerLink& link) {
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   app.shutdown();
-  if (http) http->set_wakeup({});
+  if (link.http) link.http->set_wakeup({});
   glfwDestroyWindow(window);
   glfwTerminate();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt = parse(argc, argv);
+  GLFWwindow* window = open_window(opt);
+  if (!window) return 1;
+
+  DesktopPlatform platform(window);
+  if (!opt.view.empty()) platform.set_url_fragment("/" + opt.view);
+  ServerLink link = connect_server(opt);
+  cockpit::ui::App app;
+  if (!app.init(app_config(opt, platform, link, window))) return 1;
+  start_imgui_backends(window, app);
+
+  if (opt.until_synced && opt.server.empty()) usage("--until-synced needs --server");
+  FrameLoop loop{window, app, opt};
+  if (!run_frames(loop)) return 1;
+  std::printf("cockpit-desktop: %ld frames, font %s, view %s\n", loop.frame, app.fonts().source.c_str(),
+              app.probe().view.c_str());
+  shut_down(window, app, link);
   return 0;
 }

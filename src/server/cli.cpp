@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,92 @@ GuardSettings guard_settings(const ServerConfig& cfg) {
   return g;
 }
 
+// Blocks the stop signals in every thread (the HTTP threads inherit this mask) so that
+// only sigwait in wait_for_stop receives them.
+sigset_t block_stop_signals() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  return stop_signals;
+}
+
+// What outlives the HTTP layer: the database and the webhook sender that reads it.
+// (Members are destroyed in reverse: the sender before the storage.)
+struct Backend {
+  std::unique_ptr<ServerStorage> storage;
+  std::unique_ptr<WebhookSender> webhooks;
+};
+
+// Opens the database, starts the webhook sender and the guard, installs the demo when
+// asked and the database is empty, and lets the guard decide once. False: the reason is
+// on stderr.
+bool open_backend(const ServerConfig& cfg, const GuardSettings& guard, Backend& backend) {
+  try {
+    backend.storage = open_sqlite_storage(cfg.db, cfg.synchronous_full);
+    ServerStorage& storage = *backend.storage;
+    backend.webhooks = std::make_unique<WebhookSender>(
+        storage, RetryPolicy{cfg.webhook_retry_ms, 6 * kHour, Time{cfg.webhook_give_up_hours} * kHour},
+        Time{cfg.webhook_timeout_ms});
+    install_guard(storage, guard, [w = backend.webhooks.get()] { w->wake(); });
+    std::string error;
+    if (cfg.demo && !storage.has_records() && !install_demo(storage, error)) {
+      std::fprintf(stderr, "cockpit-server: demo: %s\n", error.c_str());
+      return false;
+    }
+    decide_everything_once(storage, guard);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cockpit-server: %s\n", e.what());
+    return false;
+  }
+  return true;
+}
+
+HttpOptions http_options(const ServerConfig& cfg) {
+  HttpOptions opts;
+  opts.bind = cfg.bind;
+  opts.port = cfg.port;
+  opts.threads = cfg.threads;
+  opts.max_body = cfg.max_body;
+  opts.connection_limit = cfg.max_connections;
+  opts.per_address_limit = cfg.max_connections_per_address;
+  opts.idle_timeout_s = cfg.idle_timeout_s;
+  opts.log_requests = cfg.log;
+  return opts;
+}
+
+// The first line is for people and for tests: they wait for it and read the port.
+void announce_listening(const ServerConfig& cfg, const HttpServer& http, ServerStorage& storage,
+                        const GuardSettings& guard) {
+  const std::string host = cfg.bind.find(':') != std::string::npos ? "[" + cfg.bind + "]" : cfg.bind;
+  std::printf("cockpit-server listening on http://%s:%u/ (database %s)\n", host.c_str(), http.port(), cfg.db.c_str());
+  if (cfg.demo) {
+    std::printf("demo logins (demo only, never for real data):\n");
+    for (const auto& l : demo_logins())
+      if (storage.account(l.id)) std::printf("  %s %s %s\n", l.id.c_str(), l.role.c_str(), l.password.c_str());
+  }
+  if (guard.as_of) std::printf("the guard decides as of %s (--as-of), not the clock\n", format_time(*guard.as_of).c_str());
+  std::fflush(stdout);
+}
+
+void wait_for_stop(const sigset_t& stop_signals) {
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "cockpit-server: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+// In the order the file's head explains: live requests, queued writes, HTTP, then storage.
+void shut_down(ServerApp& app, WriteQueue& writes, HttpServer& http, AskRecorder& asks, Backend& backend) {
+  app.live().stop();
+  writes.stop();  // queued writes done and answered; later ones run on the request threads
+  http.stop(10000);
+  asks.stop();
+  backend.webhooks->stop();
+  backend.storage->close();
+  std::fprintf(stderr, "cockpit-server: stopped cleanly\n");
+}
+
 int serve(const std::vector<std::string>& args) {
   ServerConfig cfg;
   std::string error;
@@ -62,79 +149,32 @@ int serve(const std::vector<std::string>& args) {
     std::fprintf(stderr, "cockpit-server: libsodium failed to start\n");
     return 1;
   }
-  // Block the stop signals in every thread (the HTTP threads inherit this mask) so
-  // that only sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
   std::signal(SIGPIPE, SIG_IGN);
   curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread: webhooks use libcurl
 
   const GuardSettings guard = guard_settings(cfg);
-  std::unique_ptr<ServerStorage> storage;
-  std::unique_ptr<WebhookSender> webhooks;
-  try {
-    storage = open_sqlite_storage(cfg.db, cfg.synchronous_full);
-    webhooks = std::make_unique<WebhookSender>(
-        *storage, RetryPolicy{cfg.webhook_retry_ms, 6 * kHour, Time{cfg.webhook_give_up_hours} * kHour},
-        Time{cfg.webhook_timeout_ms});
-    install_guard(*storage, guard, [w = webhooks.get()] { w->wake(); });
-    if (cfg.demo && !storage->has_records() && !install_demo(*storage, error)) {
-      std::fprintf(stderr, "cockpit-server: demo: %s\n", error.c_str());
-      return 1;
-    }
-    decide_everything_once(*storage, guard);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "cockpit-server: %s\n", e.what());
-    return 1;
-  }
+  Backend backend;
+  if (!open_backend(cfg, guard, backend)) return 1;
+  ServerStorage& storage = *backend.storage;
 
   std::unique_ptr<ServerApp> app_ptr;
-  AskRecorder asks(*storage, [&app_ptr](std::int64_t cursor, const Affected& who) {
+  AskRecorder asks(storage, [&app_ptr](std::int64_t cursor, const Affected& who) {
     if (app_ptr) app_ptr->live().notify(cursor, who);
   });
-  WriteQueue writes(*storage);
-  app_ptr = std::make_unique<ServerApp>(cfg, *storage, guard, &asks, &writes);
+  WriteQueue writes(storage);
+  app_ptr = std::make_unique<ServerApp>(cfg, storage, guard, &asks, &writes);
   ServerApp& app = *app_ptr;
-  HttpOptions opts;
-  opts.bind = cfg.bind;
-  opts.port = cfg.port;
-  opts.threads = cfg.threads;
-  opts.max_body = cfg.max_body;
-  opts.connection_limit = cfg.max_connections;
-  opts.per_address_limit = cfg.max_connections_per_address;
-  opts.idle_timeout_s = cfg.idle_timeout_s;
-  opts.log_requests = cfg.log;
   HttpServer http(
-      opts, [&app](Request& r) { return app.handle(r); }, [&app](Request& r) { return app.admit(r); },
+      http_options(cfg), [&app](Request& r) { return app.handle(r); }, [&app](Request& r) { return app.admit(r); },
       [&app](const Request& req, Response& r) { app.decorate(req, r); });
   if (!http.start(error)) {
     std::fprintf(stderr, "cockpit-server: %s\n", error.c_str());
     return 1;
   }
-  const std::string host = cfg.bind.find(':') != std::string::npos ? "[" + cfg.bind + "]" : cfg.bind;
-  // The first line is for people and for tests: they wait for it and read the port.
-  std::printf("cockpit-server listening on http://%s:%u/ (database %s)\n", host.c_str(), http.port(), cfg.db.c_str());
-  if (cfg.demo) {
-    std::printf("demo logins (demo only, never for real data):\n");
-    for (const auto& l : demo_logins())
-      if (storage->account(l.id)) std::printf("  %s %s %s\n", l.id.c_str(), l.role.c_str(), l.password.c_str());
-  }
-  if (guard.as_of) std::printf("the guard decides as of %s (--as-of), not the clock\n", format_time(*guard.as_of).c_str());
-  std::fflush(stdout);
-
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
-  std::fprintf(stderr, "cockpit-server: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  app.live().stop();
-  writes.stop();  // queued writes done and answered; later ones run on the request threads
-  http.stop(10000);
-  asks.stop();
-  webhooks->stop();
-  storage->close();
-  std::fprintf(stderr, "cockpit-server: stopped cleanly\n");
+  announce_listening(cfg, http, storage, guard);
+  wait_for_stop(stop_signals);
+  shut_down(app, writes, http, asks, backend);
   return 0;
 }
 

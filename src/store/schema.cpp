@@ -1,5 +1,7 @@
 #include "store/schema.hpp"
 
+#include <array>
+
 #include "store/sqlite.hpp"
 
 namespace cockpit::schema {
@@ -22,13 +24,14 @@ namespace cockpit::schema {
 //    never by INSERT OR REPLACE, which would delete and re-insert under the keys.
 //  - A record table's columns are its kind's field list (domain/fields.hpp), plus
 //    `owner` on the records about a customer. The CREATE TABLEs below are history: a new
-//    field is one line in the field list plus one step at the end here, e.g.
+//    field is one line in the field list plus one step at the end of kSteps, e.g.
 //      ALTER TABLE promises ADD COLUMN reminded_at INTEGER;
 //    A test opens a fresh store and compares every table's columns with its field list.
-const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> steps = {
-      // 0 -> 1: the contract's records.
-      R"sql(
+//  - The steps are data, one constant each, listed in order in kSteps.
+namespace {
+
+// 0 -> 1: the contract's records.
+constexpr const char* kContractRecords = R"sql(
 CREATE TABLE managers (
   id TEXT PRIMARY KEY NOT NULL,
   name TEXT NOT NULL,
@@ -114,9 +117,10 @@ CREATE TABLE scheduled (
   owner TEXT NOT NULL,
   PRIMARY KEY (owner, customer, id)
 ) WITHOUT ROWID;
-)sql",
-      // 1 -> 2: Cockpit's own records, the change log (sync outbox) and the audit trail.
-      R"sql(
+)sql";
+
+// 1 -> 2: Cockpit's own records, the change log (sync outbox) and the audit trail.
+constexpr const char* kOwnRecordsChangeLogAudit = R"sql(
 CREATE TABLE suggestion_decisions (
   id TEXT NOT NULL UNIQUE,
   suggestion_key TEXT NOT NULL,
@@ -156,9 +160,10 @@ CREATE TABLE audit (
   detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
 );
 CREATE INDEX audit_by_actor ON audit(actor, at);
-)sql",
-      // 2 -> 3: the device side of sync (src/client; src/sync/PROTOCOL.md).
-      R"sql(
+)sql";
+
+// 2 -> 3: the device side of sync (src/client; src/sync/PROTOCOL.md).
+constexpr const char* kDeviceSync = R"sql(
 -- The record as it was before a user's edit: the push sends only the fields that
 -- changed, so an edit of one field never overwrites another device's edit of another.
 ALTER TABLE change_log ADD COLUMN base TEXT;
@@ -198,22 +203,33 @@ CREATE TABLE sync_notices (
   detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail)),
   dismissed INTEGER NOT NULL DEFAULT 0
 );
-)sql",
-      // 3 -> 4: one name per kind of record (domain/record_kind.hpp). The device wrote
-      // "suggestion_decision" where the sync protocol and the server say "decision".
-      R"sql(
+)sql";
+
+// 3 -> 4: one name per kind of record (domain/record_kind.hpp). The device wrote
+// "suggestion_decision" where the sync protocol and the server say "decision".
+constexpr const char* kOneNamePerKind = R"sql(
 UPDATE change_log SET entity = 'decision' WHERE entity = 'suggestion_decision';
 UPDATE replica_base SET entity = 'decision' WHERE entity = 'suggestion_decision';
 UPDATE sync_notices SET entity = 'decision' WHERE entity = 'suggestion_decision';
-)sql",
-      // 4 -> 5: whether a scheduled message's sender asked the guard before sending
-      // (set by the server, src/server/GUARD.md).
-      R"sql(
+)sql";
+
+// 4 -> 5: whether a scheduled message's sender asked the guard before sending
+// (set by the server, src/server/GUARD.md).
+constexpr const char* kGuardAsked = R"sql(
 ALTER TABLE scheduled ADD COLUMN asked_at INTEGER;
 ALTER TABLE scheduled ADD COLUMN asked_by TEXT;
 ALTER TABLE scheduled ADD COLUMN asked_via TEXT;
-)sql",
-  };
+)sql";
+
+// kSteps[i] takes a database from version i to i + 1. Append only: never edit, reorder
+// or remove a released step (a file out there may be at any version).
+constexpr std::array kSteps = {kContractRecords, kOwnRecordsChangeLogAudit, kDeviceSync, kOneNamePerKind,
+                               kGuardAsked};
+
+}  // namespace
+
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> steps(kSteps.begin(), kSteps.end());
   return steps;
 }
 

@@ -28,20 +28,18 @@ void filter_chip(DrawContext& ctx, const char* label, int count, vm::SeverityFil
   record_control(ctx.probe, probe);
 }
 
-}  // namespace
-
-void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_owner) {
+void draw_title(DrawContext& ctx, const vm::TodayModel& m, bool show_owner) {
   const Palette& p = ctx.colors;
-  UiState& st = ctx.state;
-
   section_title(ctx, show_owner ? "Everyone's customers" : "My customers");
   ImGui::SameLine();
   if (static_cast<int>(m.rows.size()) == m.total_customers)
     ImGui::TextColored(p.text_muted, "%d", m.total_customers);
   else
     ImGui::TextColored(p.text_muted, "showing %zu of %d", m.rows.size(), m.total_customers);
+}
 
-  // Toolbar: search, severity chips, stage.
+void draw_search_box(DrawContext& ctx) {
+  UiState& st = ctx.state;
   ImGui::SetNextItemWidth(340);
   if (st.focus_search) {
     ImGui::SetKeyboardFocusHere();
@@ -51,7 +49,10 @@ void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_ow
     st.cursor = 0;
   record_control(ctx.probe, "today.search");
   if (ImGui::IsItemActive() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) st.query.search.clear();
-  ImGui::SameLine(0, 18);
+}
+
+void draw_severity_chips(DrawContext& ctx, const vm::TodayModel& m) {
+  const Palette& p = ctx.colors;
   filter_chip(ctx, "All", m.counts_by_severity[0] + m.counts_by_severity[1] + m.counts_by_severity[2],
               vm::SeverityFilter::all, p.accent, "filter.all");
   ImGui::SameLine();
@@ -60,7 +61,10 @@ void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_ow
   filter_chip(ctx, "At risk", m.counts_by_severity[1], vm::SeverityFilter::at_risk, p.at_risk, "filter.at_risk");
   ImGui::SameLine();
   filter_chip(ctx, "Fine", m.counts_by_severity[0], vm::SeverityFilter::fine, p.fine, "filter.fine");
-  ImGui::SameLine(0, 18);
+}
+
+void draw_stage_filter(DrawContext& ctx) {
+  UiState& st = ctx.state;
   ImGui::SetNextItemWidth(150);
   const char* stage_names[] = {"Every stage", "Prospects", "Active", "Former"};
   int stage = st.query.stage ? static_cast<int>(*st.query.stage) + 1 : 0;
@@ -69,29 +73,39 @@ void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_ow
     st.cursor = 0;
   }
   record_control(ctx.probe, "filter.stage");
+}
 
-  if (m.rows.empty()) {
-    ImGui::Spacing();
-    if (m.total_customers == 0) return;
-    if (!st.query.search.empty())
-      ImGui::TextColored(p.text_muted, "No customer, case or promise matches \xE2\x80\x9C%s\xE2\x80\x9D.", st.query.search.c_str());
-    else
-      ImGui::TextColored(p.text_muted, "No customer in this filter.");
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Clear search and filters")) {
-      st.query.search.clear();
-      st.query.severity = vm::SeverityFilter::all;
-      st.query.stage.reset();
-    }
-    record_control(ctx.probe, "today.clear_filters");
-    return;
+// Toolbar: search, severity chips, stage.
+void draw_toolbar(DrawContext& ctx, const vm::TodayModel& m) {
+  draw_search_box(ctx);
+  ImGui::SameLine(0, 18);
+  draw_severity_chips(ctx, m);
+  ImGui::SameLine(0, 18);
+  draw_stage_filter(ctx);
+}
+
+// No row to show: say why, and offer to clear the search and filters (unless the book
+// itself is empty).
+void draw_no_rows(DrawContext& ctx, const vm::TodayModel& m) {
+  const Palette& p = ctx.colors;
+  UiState& st = ctx.state;
+  ImGui::Spacing();
+  if (m.total_customers == 0) return;
+  if (!st.query.search.empty())
+    ImGui::TextColored(p.text_muted, "No customer, case or promise matches \xE2\x80\x9C%s\xE2\x80\x9D.", st.query.search.c_str());
+  else
+    ImGui::TextColored(p.text_muted, "No customer in this filter.");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Clear search and filters")) {
+    st.query.search.clear();
+    st.query.severity = vm::SeverityFilter::all;
+    st.query.stage.reset();
   }
-  if (st.cursor >= static_cast<int>(m.rows.size())) st.cursor = static_cast<int>(m.rows.size()) - 1;
+  record_control(ctx.probe, "today.clear_filters");
+}
 
-  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
-                                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
-  const int cols = show_owner ? 5 : 4;
-  if (!ImGui::BeginTable("customers", cols, kFlags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+// The columns (each column's user id is its sort key) and the header row.
+void setup_columns(DrawContext& ctx, bool show_owner) {
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("Customer", ImGuiTableColumnFlags_WidthStretch, 2.6f, static_cast<ImGuiID>(vm::SortKey::name));
   ImGui::TableSetupColumn("Stage", ImGuiTableColumnFlags_WidthFixed, 80.0f, static_cast<ImGuiID>(vm::SortKey::stage));
@@ -104,6 +118,10 @@ void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_ow
   ImGui::PushFont(ctx.fonts.strong);
   ImGui::TableHeadersRow();
   ImGui::PopFont();
+}
+
+// A click on a header sorts the query by that column.
+void apply_sort_specs(UiState& st) {
   if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
     if (specs->SpecsCount > 0) {
       st.query.sort = static_cast<vm::SortKey>(specs->Specs[0].ColumnUserID);
@@ -113,61 +131,103 @@ void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_ow
     }
     specs->SpecsDirty = false;
   }
+}
 
-  const vm::SearchIndex& index = ctx.data.search_index();
-  (void)index;
+// The first cell: a row-wide selectable that opens the customer, their name, and what
+// the search matched.
+void draw_name_cell(DrawContext& ctx, const vm::CustomerListRow& row, int i) {
+  const Palette& p = ctx.colors;
+  UiState& st = ctx.state;
+  const bool selected = st.cursor == i;
+  if (ImGui::Selectable("##row", selected, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
+    st.cursor = i;
+    open_customer(ctx, row.id);
+  }
+  record_control(ctx.probe, "row." + row.id);
+  if (ctx.data.recently_changed(row.id, ctx.now) > 0) record_control(ctx.probe, "changed." + row.id);
+  if (selected && st.scroll_to_cursor) {
+    ImGui::SetScrollHereY(0.5f);
+    st.scroll_to_cursor = false;
+  }
+  ImGui::SameLine(0, 0);
+  ImGui::PushFont(ctx.fonts.strong);
+  ImGui::TextUnformatted(row.name.c_str());
+  ImGui::PopFont();
+  if (!row.match.empty()) {
+    ImGui::SameLine();
+    ImGui::PushFont(ctx.fonts.small);
+    ImGui::TextColored(p.accent, "%s", row.match.c_str());
+    ImGui::PopFont();
+  }
+}
+
+// Stage, worst open issue, suggestions and (for the lead) owner.
+void draw_other_cells(DrawContext& ctx, const vm::CustomerListRow& row, bool show_owner) {
+  const Palette& p = ctx.colors;
+  ImGui::TableNextColumn();
+  ImGui::TextColored(row.stage_value == Stage::former ? p.text_muted : p.text, "%s", row.stage.c_str());
+  ImGui::TableNextColumn();
+  dot(tone_color(p, row.tone));
+  ImGui::TextColored(row.tone == vm::Tone::fine ? p.text_muted : (row.tone == vm::Tone::overdue ? p.overdue : p.text),
+                     "%s", row.worst.c_str());
+  ImGui::TableNextColumn();
+  if (row.suggestions.empty())
+    ImGui::TextColored(p.text_muted, "-");
+  else
+    ImGui::TextColored(p.accent, "%s", row.suggestions.c_str());
+  if (show_owner) {
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(row.owner.c_str());
+  }
+}
+
+void draw_row(DrawContext& ctx, const vm::TodayModel& m, int i, bool show_owner) {
+  const vm::CustomerListRow row = ctx.data.today_row(m.rows[static_cast<std::size_t>(i)], ctx.state.query.search);
+  ImGui::TableNextRow();
+  // A change that came from elsewhere (another device, the lead, an upstream
+  // system) glows for a few seconds, so the manager sees what just moved.
+  if (const float glow = ctx.data.recently_changed(row.id, ctx.now); glow > 0)
+    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(tint(ctx.colors.accent, 0.22f * glow)));
+  ImGui::TableNextColumn();
+  ImGui::PushID(i);
+  draw_name_cell(ctx, row, i);
+  draw_other_cells(ctx, row, show_owner);
+  ImGui::PopID();
+}
+
+// Only the rows in view (plus the cursor's, when it must be scrolled to).
+void draw_visible_rows(DrawContext& ctx, const vm::TodayModel& m, bool show_owner) {
+  UiState& st = ctx.state;
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(m.rows.size()));
   if (st.scroll_to_cursor) clipper.ForceDisplayRangeByIndices(st.cursor, st.cursor + 1);
-  while (clipper.Step()) {
-    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      const vm::CustomerListRow row = ctx.data.today_row(m.rows[static_cast<std::size_t>(i)], st.query.search);
-      ImGui::TableNextRow();
-      // A change that came from elsewhere (another device, the lead, an upstream
-      // system) glows for a few seconds, so the manager sees what just moved.
-      if (const float glow = ctx.data.recently_changed(row.id, ctx.now); glow > 0)
-        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(tint(p.accent, 0.22f * glow)));
-      ImGui::TableNextColumn();
-      ImGui::PushID(i);
-      const bool selected = st.cursor == i;
-      if (ImGui::Selectable("##row", selected, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
-        st.cursor = i;
-        open_customer(ctx, row.id);
-      }
-      record_control(ctx.probe, "row." + row.id);
-      if (ctx.data.recently_changed(row.id, ctx.now) > 0) record_control(ctx.probe, "changed." + row.id);
-      if (selected && st.scroll_to_cursor) {
-        ImGui::SetScrollHereY(0.5f);
-        st.scroll_to_cursor = false;
-      }
-      ImGui::SameLine(0, 0);
-      ImGui::PushFont(ctx.fonts.strong);
-      ImGui::TextUnformatted(row.name.c_str());
-      ImGui::PopFont();
-      if (!row.match.empty()) {
-        ImGui::SameLine();
-        ImGui::PushFont(ctx.fonts.small);
-        ImGui::TextColored(p.accent, "%s", row.match.c_str());
-        ImGui::PopFont();
-      }
-      ImGui::TableNextColumn();
-      ImGui::TextColored(row.stage_value == Stage::former ? p.text_muted : p.text, "%s", row.stage.c_str());
-      ImGui::TableNextColumn();
-      dot(tone_color(p, row.tone));
-      ImGui::TextColored(row.tone == vm::Tone::fine ? p.text_muted : (row.tone == vm::Tone::overdue ? p.overdue : p.text),
-                         "%s", row.worst.c_str());
-      ImGui::TableNextColumn();
-      if (row.suggestions.empty())
-        ImGui::TextColored(p.text_muted, "-");
-      else
-        ImGui::TextColored(p.accent, "%s", row.suggestions.c_str());
-      if (show_owner) {
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(row.owner.c_str());
-      }
-      ImGui::PopID();
-    }
+  while (clipper.Step())
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) draw_row(ctx, m, i, show_owner);
+}
+
+}  // namespace
+
+void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_owner) {
+  UiState& st = ctx.state;
+  draw_title(ctx, m, show_owner);
+  draw_toolbar(ctx, m);
+
+  if (m.rows.empty()) {
+    draw_no_rows(ctx, m);
+    return;
   }
+  if (st.cursor >= static_cast<int>(m.rows.size())) st.cursor = static_cast<int>(m.rows.size()) - 1;
+
+  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
+                                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
+  const int cols = show_owner ? 5 : 4;
+  if (!ImGui::BeginTable("customers", cols, kFlags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  setup_columns(ctx, show_owner);
+  apply_sort_specs(st);
+
+  const vm::SearchIndex& index = ctx.data.search_index();
+  (void)index;
+  draw_visible_rows(ctx, m, show_owner);
   ImGui::EndTable();
 }
 

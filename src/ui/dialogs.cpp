@@ -5,7 +5,9 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "domain/time.hpp"
 #include "ui/views.hpp"
@@ -173,121 +175,128 @@ void note_form(DrawContext& ctx, Dialog& d, const char* prompt, const char* butt
   record_control(ctx.probe, "dialog.cancel");
 }
 
-}  // namespace
-
-void open_intent(DrawContext& ctx, const vm::CustomerModel& m, const vm::KeyIntent& in) {
-  using K = vm::KeyIntent::Kind;
-  if (!m.found) return;
-  if (in.kind == K::none) {
-    ctx.out.notice = in.message;
-    return;
-  }
-  Dialog d;
-  d.customer = m.id;
-  auto sugg = [&]() -> const vm::SuggestionView* {
-    return in.suggestion >= 0 && in.suggestion < static_cast<int>(m.suggestions.size())
-               ? &m.suggestions[static_cast<std::size_t>(in.suggestion)]
-               : nullptr;
-  };
-  const vm::PromiseView* promise =
-      in.promise >= 0 && in.promise < static_cast<int>(m.promises.size()) ? &m.promises[static_cast<std::size_t>(in.promise)] : nullptr;
-  const vm::ExceptionView* exc = in.exception >= 0 && in.exception < static_cast<int>(m.exceptions.size())
-                                     ? &m.exceptions[static_cast<std::size_t>(in.exception)]
-                                     : nullptr;
-  const vm::ScheduledView* held = in.scheduled >= 0 && in.scheduled < static_cast<int>(m.scheduled.size())
-                                      ? &m.scheduled[static_cast<std::size_t>(in.scheduled)]
-                                      : nullptr;
-  switch (in.kind) {
-    case K::compose:
-      d.kind = DK::compose;
-      if (const vm::SuggestionView* s = sugg()) {
-        d.title = s->kind_label + ": message to " + m.name;
-        d.context = s->reason;
-        d.suggestion_key = s->key;
-        d.about = s->about;
-        d.case_id = s->case_id;
-        d.channel = s->channel;
-        d.touch_kind = s->touch_kind;
-        d.subject = s->subject;
-        d.body = hard_wrap(s->body, kEditorWidth - 2 * ImGui::GetStyle().FramePadding.x - 16);
-      } else {
-        d.title = "Message to " + m.name;
-        d.touch_kind = TouchKind::other;
-        d.body = "\n\n" + ctx.data.me().name;
-      }
-      d.to = to_for(m, d.channel);
-      break;
-    case K::new_date:
-      if (!promise) return;
-      d.kind = DK::new_date;
-      d.title = "New date: " + promise->text;
-      d.context = promise->kind_label + " \xC2\xB7 " + promise->due + " \xC2\xB7 " + promise->status;
-      d.target = promise->id;
-      d.date_text = format_date(std::max(ctx.now, promise->due_at) + 3 * kDay);
-      break;
-    case K::kept:
-      if (!promise) return;
-      ctx.out.actions.push_back(MarkKept{promise->id});
-      return;
-    case K::dismiss:
-    case K::snooze: {
-      const vm::SuggestionView* s = sugg();
-      if (!s) return;
-      d.kind = in.kind == K::dismiss ? DK::dismiss : DK::snooze;
-      d.title = std::string(in.kind == K::dismiss ? "Dismiss: " : "Snooze: ") + s->kind_label + " for " + m.name;
-      d.context = s->reason;
-      d.suggestion_key = s->key;
-      d.about = s->about;
-      break;
-    }
-    case K::release:
-    case K::cancel_held:
-      if (!held) return;
-      d.kind = in.kind == K::release ? DK::release : DK::cancel_held;
-      d.title = std::string(in.kind == K::release ? "Release: " : "Cancel: ") + held->subject;
-      d.context = held->verdict + " \xC2\xB7 " + held->kind_label + " \xC2\xB7 " + held->when;
-      d.target = held->id;
-      break;
-    case K::resolve:
-    case K::reroute:
-      if (!exc) return;
-      d.kind = in.kind == K::resolve ? DK::resolve : DK::reroute;
-      d.title = std::string(in.kind == K::resolve ? "Resolve: " : "Re-route: ") + exc->summary;
-      d.context = exc->kind_label + " \xC2\xB7 " + exc->age;
-      d.target = exc->id;
-      d.waiting_on = in.kind == K::reroute ? std::string() : exc->waiting_on;
-      break;
-    case K::log_call:
-      d.kind = DK::log_call;
-      d.title = "Log a call with " + m.name;
-      d.channel = Channel::phone;
-      break;
-    case K::none: return;
-  }
-  ctx.state.dialog = std::move(d);
+// The item an intent names (nullptr: the index is out of range or -1).
+template <typename T>
+const T* item_at(const std::vector<T>& items, int index) {
+  return index >= 0 && index < static_cast<int>(items.size()) ? &items[static_cast<std::size_t>(index)] : nullptr;
 }
 
-void draw_dialog(DrawContext& ctx) {
-  Dialog& d = ctx.state.dialog;
-  const char* id = "##dialog";
-  if (d.kind == DK::none) {
-    if (ImGui::IsPopupOpen(id) && ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_NoTitleBar)) {
-      ImGui::CloseCurrentPopup();
-      ImGui::EndPopup();
-    }
-    return;
+// Compose: a suggested message as the engine wrote it, or (no suggestion) a blank one
+// signed with the manager's name.
+void fill_compose(DrawContext& ctx, const vm::CustomerModel& m, const vm::SuggestionView* s, Dialog& d) {
+  d.kind = DK::compose;
+  if (s) {
+    d.title = s->kind_label + ": message to " + m.name;
+    d.context = s->reason;
+    d.suggestion_key = s->key;
+    d.about = s->about;
+    d.case_id = s->case_id;
+    d.channel = s->channel;
+    d.touch_kind = s->touch_kind;
+    d.subject = s->subject;
+    d.body = hard_wrap(s->body, kEditorWidth - 2 * ImGui::GetStyle().FramePadding.x - 16);
+  } else {
+    d.title = "Message to " + m.name;
+    d.touch_kind = TouchKind::other;
+    d.body = "\n\n" + ctx.data.me().name;
   }
+  d.to = to_for(m, d.channel);
+}
+
+// New date: proposes three days after the later of today and the current due date.
+bool fill_new_date(DrawContext& ctx, const vm::PromiseView* promise, Dialog& d) {
+  if (!promise) return false;
+  d.kind = DK::new_date;
+  d.title = "New date: " + promise->text;
+  d.context = promise->kind_label + " \xC2\xB7 " + promise->due + " \xC2\xB7 " + promise->status;
+  d.target = promise->id;
+  d.date_text = format_date(std::max(ctx.now, promise->due_at) + 3 * kDay);
+  return true;
+}
+
+// Dismiss or snooze a suggestion.
+bool fill_suggestion_decision(const vm::CustomerModel& m, bool dismiss, const vm::SuggestionView* s, Dialog& d) {
+  if (!s) return false;
+  d.kind = dismiss ? DK::dismiss : DK::snooze;
+  d.title = std::string(dismiss ? "Dismiss: " : "Snooze: ") + s->kind_label + " for " + m.name;
+  d.context = s->reason;
+  d.suggestion_key = s->key;
+  d.about = s->about;
+  return true;
+}
+
+// Release or cancel a message the guard held.
+bool fill_held(bool release, const vm::ScheduledView* held, Dialog& d) {
+  if (!held) return false;
+  d.kind = release ? DK::release : DK::cancel_held;
+  d.title = std::string(release ? "Release: " : "Cancel: ") + held->subject;
+  d.context = held->verdict + " \xC2\xB7 " + held->kind_label + " \xC2\xB7 " + held->when;
+  d.target = held->id;
+  return true;
+}
+
+// Resolve or re-route an exception (re-routing starts with an empty "waiting on").
+bool fill_exception(bool resolve, const vm::ExceptionView* exc, Dialog& d) {
+  if (!exc) return false;
+  d.kind = resolve ? DK::resolve : DK::reroute;
+  d.title = std::string(resolve ? "Resolve: " : "Re-route: ") + exc->summary;
+  d.context = exc->kind_label + " \xC2\xB7 " + exc->age;
+  d.target = exc->id;
+  d.waiting_on = !resolve ? std::string() : exc->waiting_on;
+  return true;
+}
+
+void fill_log_call(const vm::CustomerModel& m, Dialog& d) {
+  d.kind = DK::log_call;
+  d.title = "Log a call with " + m.name;
+  d.channel = Channel::phone;
+}
+
+// Fills the dialog an intent opens from the customer's view model; false when there is
+// no dialog to open (the intent names an item the model does not have).
+bool fill_dialog(DrawContext& ctx, const vm::CustomerModel& m, const vm::KeyIntent& in, Dialog& d) {
+  using K = vm::KeyIntent::Kind;
+  switch (in.kind) {
+    case K::compose: fill_compose(ctx, m, item_at(m.suggestions, in.suggestion), d); return true;
+    case K::new_date: return fill_new_date(ctx, item_at(m.promises, in.promise), d);
+    case K::dismiss:
+    case K::snooze: return fill_suggestion_decision(m, in.kind == K::dismiss, item_at(m.suggestions, in.suggestion), d);
+    case K::release:
+    case K::cancel_held: return fill_held(in.kind == K::release, item_at(m.scheduled, in.scheduled), d);
+    case K::resolve:
+    case K::reroute: return fill_exception(in.kind == K::resolve, item_at(m.exceptions, in.exception), d);
+    case K::log_call: fill_log_call(m, d); return true;
+    case K::kept:
+    case K::none: return false;
+  }
+  return false;
+}
+
+// Leaves the modal closed, closing it if ImGui still has it open from the last frame.
+void close_dialog_popup(const char* id) {
+  if (ImGui::IsPopupOpen(id) && ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_NoTitleBar)) {
+    ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+}
+
+// Opens the modal (anchored at the top so it does not jump when an error line appears)
+// and begins it; false, with the style popped, when ImGui does not show it this frame.
+bool begin_dialog_popup(const char* id) {
   if (!ImGui::IsPopupOpen(id)) ImGui::OpenPopup(id);
   const ImGuiIO& io = ImGui::GetIO();
-  // Anchored at the top so it does not jump when an error line appears.
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.12f), ImGuiCond_Always, ImVec2(0.5f, 0.0f));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 10.0f);
   if (!ImGui::BeginPopupModal(id, nullptr,
                               ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
     ImGui::PopStyleVar(2);
-    return;
+    return false;
   }
+  return true;
+}
+
+void draw_heading(DrawContext& ctx, const Dialog& d) {
   ImGui::PushFont(ctx.fonts.title);
   ImGui::TextUnformatted(d.title.c_str());
   ImGui::PopFont();
@@ -298,6 +307,80 @@ void draw_dialog(DrawContext& ctx) {
     ImGui::PopTextWrapPos();
   }
   ImGui::Spacing();
+}
+
+void draw_snooze(DrawContext& ctx, Dialog& d) {
+  label(ctx, "Show it again");
+  for (int days : {1, 3, 7}) {
+    char b[24];
+    std::snprintf(b, sizeof b, days == 1 ? "tomorrow" : days == 7 ? "in a week" : "in %d days", days);
+    ImGui::RadioButton(b, &d.snooze_days, days);
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+  ImGui::Spacing();
+  if (primary_button(ctx, "Snooze", "snooze.confirm") || ctrl_enter())
+    submit(ctx, SnoozeSuggestion{d.suggestion_key, d.customer, d.about, ctx.now + d.snooze_days * kDay});
+  ImGui::SameLine();
+  if (ImGui::Button("Back")) d = {};
+  record_control(ctx.probe, "dialog.cancel");
+}
+
+void draw_reroute(DrawContext& ctx, Dialog& d) {
+  label(ctx, "Who must act on it now? (department or person)");
+  ImGui::SetNextItemWidth(320);
+  first_focus(d);
+  ImGui::InputText("##waiting", &d.waiting_on);
+  record_control(ctx.probe, "reroute.waiting_on");
+  for (const char* q : {"logistics", "billing", "warehouse", "legal", "used-car desk"}) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton(q)) d.waiting_on = q;
+  }
+  label(ctx, "Note (optional)");
+  ImGui::SetNextItemWidth(480);
+  ImGui::InputText("##note", &d.note);
+  ImGui::Spacing();
+  if (primary_button(ctx, "Re-route", "reroute.confirm") || ctrl_enter())
+    submit(ctx, RerouteException{d.target, d.waiting_on, d.note});
+  ImGui::SameLine();
+  if (ImGui::Button("Back")) d = {};
+  record_control(ctx.probe, "dialog.cancel");
+}
+
+// Who called whom, and by phone or in person.
+void draw_call_kind(Dialog& d) {
+  int dir = d.direction == Direction::out ? 0 : 1;
+  ImGui::RadioButton("I called them", &dir, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("They called me", &dir, 1);
+  ImGui::SameLine(0, 24);
+  int ch = d.channel == Channel::in_person ? 1 : 0;
+  ImGui::RadioButton("Phone", &ch, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("In person", &ch, 1);
+  d.direction = dir == 0 ? Direction::out : Direction::in;
+  d.channel = ch == 0 ? Channel::phone : Channel::in_person;
+}
+
+void draw_log_call(DrawContext& ctx, Dialog& d) {
+  draw_call_kind(d);
+  label(ctx, "What was it about?");
+  ImGui::SetNextItemWidth(600);
+  first_focus(d);
+  ImGui::InputText("##subject", &d.subject);
+  record_control(ctx.probe, "log_call.subject");
+  label(ctx, "Notes");
+  ImGui::InputTextMultiline("##body", &d.body, ImVec2(600, 140));
+  ImGui::Spacing();
+  if (primary_button(ctx, "Log the call", "log_call.confirm") || ctrl_enter())
+    submit(ctx, LogContact{d.customer, std::nullopt, d.channel, d.direction, TouchKind::other, d.subject, d.body});
+  ImGui::SameLine();
+  if (ImGui::Button("Back")) d = {};
+  record_control(ctx.probe, "dialog.cancel");
+}
+
+// The form of the dialog's kind.
+void draw_form(DrawContext& ctx, Dialog& d) {
   switch (d.kind) {
     case DK::compose: draw_compose(ctx, d); break;
     case DK::new_date: draw_new_date(ctx, d); break;
@@ -306,23 +389,7 @@ void draw_dialog(DrawContext& ctx) {
                 DismissSuggestion{d.suggestion_key, d.customer, d.note},
                 {"Already told them by phone", "Not relevant for this customer", "A colleague handles it"});
       break;
-    case DK::snooze: {
-      label(ctx, "Show it again");
-      for (int days : {1, 3, 7}) {
-        char b[24];
-        std::snprintf(b, sizeof b, days == 1 ? "tomorrow" : days == 7 ? "in a week" : "in %d days", days);
-        ImGui::RadioButton(b, &d.snooze_days, days);
-        ImGui::SameLine();
-      }
-      ImGui::NewLine();
-      ImGui::Spacing();
-      if (primary_button(ctx, "Snooze", "snooze.confirm") || ctrl_enter())
-        submit(ctx, SnoozeSuggestion{d.suggestion_key, d.customer, d.about, ctx.now + d.snooze_days * kDay});
-      ImGui::SameLine();
-      if (ImGui::Button("Back")) d = {};
-      record_control(ctx.probe, "dialog.cancel");
-      break;
-    }
+    case DK::snooze: draw_snooze(ctx, d); break;
     case DK::release:
       note_form(ctx, d, "Why may it go after all? (kept with the message)", "Release the message", "release.confirm",
                 ReleaseHeld{d.target, d.note}, {"Checked: the timing is right", "The customer asked for it"});
@@ -334,66 +401,59 @@ void draw_dialog(DrawContext& ctx) {
     case DK::resolve:
       note_form(ctx, d, "How was it resolved? (optional)", "Resolve", "resolve.confirm", ResolveException{d.target, d.note});
       break;
-    case DK::reroute: {
-      label(ctx, "Who must act on it now? (department or person)");
-      ImGui::SetNextItemWidth(320);
-      first_focus(d);
-      ImGui::InputText("##waiting", &d.waiting_on);
-      record_control(ctx.probe, "reroute.waiting_on");
-      for (const char* q : {"logistics", "billing", "warehouse", "legal", "used-car desk"}) {
-        ImGui::SameLine();
-        if (ImGui::SmallButton(q)) d.waiting_on = q;
-      }
-      label(ctx, "Note (optional)");
-      ImGui::SetNextItemWidth(480);
-      ImGui::InputText("##note", &d.note);
-      ImGui::Spacing();
-      if (primary_button(ctx, "Re-route", "reroute.confirm") || ctrl_enter())
-        submit(ctx, RerouteException{d.target, d.waiting_on, d.note});
-      ImGui::SameLine();
-      if (ImGui::Button("Back")) d = {};
-      record_control(ctx.probe, "dialog.cancel");
-      break;
-    }
-    case DK::log_call: {
-      int dir = d.direction == Direction::out ? 0 : 1;
-      ImGui::RadioButton("I called them", &dir, 0);
-      ImGui::SameLine();
-      ImGui::RadioButton("They called me", &dir, 1);
-      ImGui::SameLine(0, 24);
-      int ch = d.channel == Channel::in_person ? 1 : 0;
-      ImGui::RadioButton("Phone", &ch, 0);
-      ImGui::SameLine();
-      ImGui::RadioButton("In person", &ch, 1);
-      d.direction = dir == 0 ? Direction::out : Direction::in;
-      d.channel = ch == 0 ? Channel::phone : Channel::in_person;
-      label(ctx, "What was it about?");
-      ImGui::SetNextItemWidth(600);
-      first_focus(d);
-      ImGui::InputText("##subject", &d.subject);
-      record_control(ctx.probe, "log_call.subject");
-      label(ctx, "Notes");
-      ImGui::InputTextMultiline("##body", &d.body, ImVec2(600, 140));
-      ImGui::Spacing();
-      if (primary_button(ctx, "Log the call", "log_call.confirm") || ctrl_enter())
-        submit(ctx, LogContact{d.customer, std::nullopt, d.channel, d.direction, TouchKind::other, d.subject, d.body});
-      ImGui::SameLine();
-      if (ImGui::Button("Back")) d = {};
-      record_control(ctx.probe, "dialog.cancel");
-      break;
-    }
+    case DK::reroute: draw_reroute(ctx, d); break;
+    case DK::log_call: draw_log_call(ctx, d); break;
     case DK::none: break;
   }
-  if (!d.error.empty()) {
-    ImGui::Spacing();
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + kEditorWidth);
-    ImGui::TextColored(ctx.colors.overdue, "Not done: %s", d.error.c_str());
-    ImGui::PopTextWrapPos();
-    record_control(ctx.probe, "dialog.error");
-  }
+}
+
+// A refusal of the last submit (App::finish_frame puts it here).
+void draw_error(DrawContext& ctx, const Dialog& d) {
+  if (d.error.empty()) return;
+  ImGui::Spacing();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + kEditorWidth);
+  ImGui::TextColored(ctx.colors.overdue, "Not done: %s", d.error.c_str());
+  ImGui::PopTextWrapPos();
+  record_control(ctx.probe, "dialog.error");
+}
+
+void draw_key_hint(DrawContext& ctx) {
   ImGui::PushFont(ctx.fonts.small);
   ImGui::TextColored(ctx.colors.text_muted, "Ctrl+Enter to confirm \xC2\xB7 Esc to close");
   ImGui::PopFont();
+}
+
+}  // namespace
+
+void open_intent(DrawContext& ctx, const vm::CustomerModel& m, const vm::KeyIntent& in) {
+  using K = vm::KeyIntent::Kind;
+  if (!m.found) return;
+  if (in.kind == K::none) {
+    ctx.out.notice = in.message;
+    return;
+  }
+  // "Kept" needs no form: the action goes straight out.
+  if (in.kind == K::kept) {
+    if (const vm::PromiseView* promise = item_at(m.promises, in.promise)) ctx.out.actions.push_back(MarkKept{promise->id});
+    return;
+  }
+  Dialog d;
+  d.customer = m.id;
+  if (fill_dialog(ctx, m, in, d)) ctx.state.dialog = std::move(d);
+}
+
+void draw_dialog(DrawContext& ctx) {
+  Dialog& d = ctx.state.dialog;
+  const char* id = "##dialog";
+  if (d.kind == DK::none) {
+    close_dialog_popup(id);
+    return;
+  }
+  if (!begin_dialog_popup(id)) return;
+  draw_heading(ctx, d);
+  draw_form(ctx, d);
+  draw_error(ctx, d);
+  draw_key_hint(ctx);
   if (d.kind == DK::none) ImGui::CloseCurrentPopup();
   ImGui::EndPopup();
   ImGui::PopStyleVar(2);
