@@ -400,19 +400,33 @@ ParsedDocument parse_document(std::string_view text, const KnownRecords* known, 
   return out;
 }
 
-std::optional<std::vector<DueChange>> parse_history(std::string_view text) {
+template <class T>
+std::optional<std::vector<T>> parse_entries(std::string_view text) {
   json h = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (h.is_discarded() || !h.is_array()) return std::nullopt;
-  std::vector<DueChange> out;
+  std::vector<T> out;
   out.reserve(h.size());
   Messages msgs(1);
   const ParseLimits lim;
   for (const auto& e : h) {
     if (!e.is_object()) return std::nullopt;
-    out.push_back(RecordReader(e, std::string(), msgs, lim).read<DueChange>());
+    out.push_back(RecordReader(e, std::string(), msgs, lim).read<T>());
     if (!msgs.empty()) return std::nullopt;
   }
   return out;
 }
+
+namespace {
+// parse_entries for every type of EntryTypes (taking its address instantiates it).
+template <class Types>
+struct ParseEntries;
+template <class... T>
+struct ParseEntries<std::tuple<T...>> {
+  static constexpr auto all = std::tuple{&parse_entries<T>...};
+};
+}  // namespace
+template struct ParseEntries<EntryTypes>;
+
+std::optional<std::vector<DueChange>> parse_history(std::string_view text) { return parse_entries<DueChange>(text); }
 
 }  // namespace cockpit

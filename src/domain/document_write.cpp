@@ -249,6 +249,22 @@ std::string to_json_slow(const Touchpoint& r) { return dump(record_value(r)); }
 std::string to_json_slow(const Scheduled& r) { return dump(record_value(r)); }
 std::string to_json_slow(const SuggestionDecision& r) { return dump(record_value(r)); }
 
-std::string history_to_json(const std::vector<DueChange>& history) { return dump(dom(history)); }
+template <class T>
+std::string entries_to_json(const std::vector<T>& list) {
+  return dump(dom(list));
+}
+
+namespace {
+// entries_to_json for every type of EntryTypes (taking its address instantiates it).
+template <class Types>
+struct WriteEntries;
+template <class... T>
+struct WriteEntries<std::tuple<T...>> {
+  static constexpr auto all = std::tuple{&entries_to_json<T>...};
+};
+}  // namespace
+template struct WriteEntries<EntryTypes>;
+
+std::string history_to_json(const std::vector<DueChange>& history) { return entries_to_json(history); }
 
 }  // namespace cockpit

@@ -31,7 +31,7 @@ constexpr const char* kUsage =
     "  cockpit-server [serve] [--config FILE] [--port N] [--bind ADDR] [--db FILE] [--app-dir DIR] [--demo]\n"
     "                 [--threads N] [--max-body BYTES] [--rate R] [--burst B] [--synchronous full|normal]\n"
     "                 [--heartbeat SECONDS] [--pull-page RECORDS] [--no-log]\n"
-    "                 [--max-body-unauthenticated BYTES] [--max-connections N] [--max-connections-per-address N]\n"
+    "                 [--max-body-unauthenticated BYTES] [--max-connect-body BYTES] [--max-connections N] [--max-connections-per-address N]\n"
     "                 [--idle-timeout SECONDS] [--live-per-session N] [--sign-in-rate R] [--sign-in-burst B]\n"
     "                 [--sign-in-address-rate R] [--sign-in-address-burst B] [--sign-in-free-failures N]\n"
     "                 [--sign-in-max-delay SECONDS]   (the limits: src/server/LIMITS.md)\n"
@@ -41,6 +41,8 @@ constexpr const char* kUsage =
     "  cockpit-server add-manager --db FILE --id ID --name NAME --email EMAIL --role manager|lead --password-stdin\n"
     "  cockpit-server reset-password --db FILE --id ID --password-stdin   (ends the manager's sessions within 5 s)\n"
     "  cockpit-server add-integration --db FILE --name NAME [--scopes ingest,check,feed]   (prints the token once)\n"
+    "  cockpit-server add-integration --db FILE --name NAME --source stripe|shopify|zendesk --secret-stdin\n"
+    "                 [--mark type:problem,tag:refund]   (binds /api/connect/SOURCE: src/server/CONNECT.md)\n"
     "  cockpit-server add-webhook --db FILE --url URL [--events message.held,...]   (prints id and secret once)\n"
     "  cockpit-server webhooks --db FILE          (endpoints and recent deliveries)\n"
     "  cockpit-server remove-webhook --db FILE --id ID\n";
