@@ -416,15 +416,18 @@ std::optional<std::vector<T>> parse_entries(std::string_view text) {
   return out;
 }
 
-namespace {
-// parse_entries for every type of EntryTypes (taking its address instantiates it).
+// parse_entries for every type of EntryTypes (fields.hpp), instantiated here: the
+// explicit instantiation of this table emits its pointers, so the functions they point
+// at are emitted too (their callers see only the declaration in document.hpp).
 template <class Types>
 struct ParseEntries;
 template <class... T>
 struct ParseEntries<std::tuple<T...>> {
-  static constexpr auto all = std::tuple{&parse_entries<T>...};
+  static const std::tuple<std::optional<std::vector<T>> (*)(std::string_view)...> all;
 };
-}  // namespace
+template <class... T>
+const std::tuple<std::optional<std::vector<T>> (*)(std::string_view)...> ParseEntries<std::tuple<T...>>::all{
+    &parse_entries<T>...};
 template struct ParseEntries<EntryTypes>;
 
 std::optional<std::vector<DueChange>> parse_history(std::string_view text) { return parse_entries<DueChange>(text); }

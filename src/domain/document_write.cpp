@@ -254,15 +254,16 @@ std::string entries_to_json(const std::vector<T>& list) {
   return dump(dom(list));
 }
 
-namespace {
-// entries_to_json for every type of EntryTypes (taking its address instantiates it).
+// entries_to_json for every type of EntryTypes, instantiated here (as parse_entries in
+// document.cpp).
 template <class Types>
 struct WriteEntries;
 template <class... T>
 struct WriteEntries<std::tuple<T...>> {
-  static constexpr auto all = std::tuple{&entries_to_json<T>...};
+  static const std::tuple<std::string (*)(const std::vector<T>&)...> all;
 };
-}  // namespace
+template <class... T>
+const std::tuple<std::string (*)(const std::vector<T>&)...> WriteEntries<std::tuple<T...>>::all{&entries_to_json<T>...};
 template struct WriteEntries<EntryTypes>;
 
 std::string history_to_json(const std::vector<DueChange>& history) { return entries_to_json(history); }
