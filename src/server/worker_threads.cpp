@@ -1,14 +1,14 @@
-#include "server/read_pool.hpp"
+#include "server/worker_threads.hpp"
 
 namespace cockpit::server {
 
-ReadPool::ReadPool(std::size_t threads) {
+WorkerThreads::WorkerThreads(std::size_t threads) {
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
 }
 
-ReadPool::~ReadPool() { stop(); }
+WorkerThreads::~WorkerThreads() { stop(); }
 
-void ReadPool::run(Job job) {
+void WorkerThreads::run(Job job) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
@@ -20,7 +20,7 @@ void ReadPool::run(Job job) {
   job();
 }
 
-void ReadPool::stop() {
+void WorkerThreads::stop() {
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;
@@ -31,7 +31,7 @@ void ReadPool::stop() {
     if (t.joinable()) t.join();
 }
 
-void ReadPool::loop() {
+void WorkerThreads::loop() {
   std::unique_lock lock(mu_);
   while (true) {
     cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
