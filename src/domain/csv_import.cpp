@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <type_traits>
+#include <unordered_map>
 
 #include "domain/enums.hpp"
 #include "domain/fields.hpp"
@@ -229,7 +230,7 @@ CsvProblem mapping_problem(std::string field, std::string problem) {
 
 // Where each field's values come from; problems of the mapping itself go to `out`.
 void resolve_one(const CsvFieldInfo& f, const CsvMapping& m, const std::vector<std::string>& header, CsvImport& out) {
-  ResolvedField r{f, std::nullopt, std::nullopt};
+  ResolvedField r{f, std::nullopt, {}, std::nullopt};
   const CsvMapping::Entry* e = m.find(f.name);
   if (e && e->fixed) {
     r.fixed = e->fixed;
@@ -245,9 +246,10 @@ void resolve_one(const CsvFieldInfo& f, const CsvMapping& m, const std::vector<s
                                                          std::to_string(at[0] + 1) + " and " +
                                                          std::to_string(at[1] + 1) + ")"));
     else
-      r.column = at[0];
+      r.column = at[0], r.header = header[at[0]];
   } else if (!e) {
     r.column = default_column(f, header);
+    if (r.column) r.header = header[*r.column];
   }
   if (f.required && !r.column && !r.fixed && !(e && !e->header.empty()))
     out.problems.push_back(mapping_problem(
@@ -300,11 +302,31 @@ std::string quote_cell(std::string_view s) {
          (s.size() > kMax ? "…" : "");
 }
 
+// The header the field's values came from, or "fixed value".
+void locate(const CsvImport& import, CsvProblem& p) {
+  for (const ResolvedField& f : import.fields) {
+    if (f.info.name != p.field) continue;
+    p.header = f.header;
+    p.fixed = f.fixed.has_value();
+  }
+}
+
+// A located problem of the document made of the rows, by row and column.
+CsvProblem from_document(const CsvImport& import, const DocumentProblem& p) {
+  const auto& rows = import.rows;
+  CsvProblem c{p.index && *p.index < rows.size() ? rows[*p.index] : 0, "", p.field, p.problem};
+  if (p.other_index && *p.other_index < rows.size())
+    c.problem = "the same id as row " + std::to_string(rows[*p.other_index]);
+  locate(import, c);
+  return c;
+}
+
 // Builds the contract document of the rows and checks it with parse_document.
 class RowReader {
  public:
   RowReader(const CsvTable& t, CsvImport& out, const CsvMapping& m, const ParseLimits& lim)
       : t_(t), out_(out), m_(m), lim_(lim) {}
+  RowReader(const RowReader&) = delete;
 
   nlohmann::json records() {
     nlohmann::json list = nlohmann::json::array();
@@ -321,13 +343,7 @@ class RowReader {
 
   // The document's problems, by row and column.
   void add_document_problems(const ParsedDocument& doc) {
-    for (const DocumentProblem& p : doc.problems) {
-      CsvProblem c{p.index && *p.index < out_.rows.size() ? out_.rows[*p.index] : 0, "", p.field, p.problem};
-      if (p.other_index && *p.other_index < out_.rows.size())
-        c.problem = "the same id as row " + std::to_string(out_.rows[*p.other_index]);
-      locate(c);
-      add(std::move(c));
-    }
+    for (const DocumentProblem& p : doc.problems) add(from_document(out_, p));
     out_.left_out += doc.left_out;
   }
 
@@ -362,7 +378,7 @@ class RowReader {
       CsvProblem p{out_.rows[index], "", f.info.name,
                    quote_cell(cell) + " is not a date in the form " + std::string(date_pattern(m_.dates)) +
                        (m_.dates == DateForm::iso ? " (or 2026-11-20T14:00Z)" : " (optionally with HH:MM)")};
-      locate(p);
+      locate(out_, p);
       add(std::move(p));
       // A stand-in the contract accepts, so the document adds no second problem for
       // this cell ("is required"); the import is refused anyway.
@@ -375,15 +391,6 @@ class RowReader {
         return norm;
     }
     return std::string(cell);
-  }
-
-  // The header the field's values came from, or "fixed value".
-  void locate(CsvProblem& p) const {
-    for (const ResolvedField& f : out_.fields) {
-      if (f.info.name != p.field) continue;
-      if (f.column && *f.column < t_.header.size()) p.header = t_.header[*f.column];
-      p.fixed = f.fixed.has_value();
-    }
   }
 
   const CsvTable& t_;
@@ -447,6 +454,77 @@ CsvImport import_csv_text(std::string_view text, RecordKind kind, const CsvMappi
     return out;
   }
   return import_csv(read.table, kind, mapping, known, limits);
+}
+
+namespace {
+
+bool fed(const CsvImport& import, std::string_view field) {
+  for (const auto& f : import.fields)
+    if (f.info.name == field) return f.column || f.fixed;
+  return false;  // a list: never fed by a sheet
+}
+
+template <class R>
+std::unordered_map<std::string, const R*> by_id(const Book& b) {
+  std::unordered_map<std::string, const R*> out;
+  for (const R& r : b.*RecordInfo<R>::book) out.emplace(r.id, &r);
+  return out;
+}
+
+template <class R>
+void keep_unfed(CsvImport& import, const Book& stored) {
+  const auto old = by_id<R>(stored);
+  for (R& r : import.book.*RecordInfo<R>::book) {
+    auto it = old.find(r.id);
+    if (it == old.end()) continue;
+    for_each_field(RecordInfo<R>::fields, [&](const auto& f) {
+      if (!fed(import, f.name)) r.*f.member = it->second->*f.member;
+    });
+  }
+}
+
+template <class R>
+void changes_of(const CsvImport& import, const Book& stored, std::vector<CsvChange>& out) {
+  const auto old = by_id<R>(stored);
+  const auto& list = import.book.*RecordInfo<R>::book;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    CsvChange c{i < import.rows.size() ? import.rows[i] : 0, list[i].id, false, {}};
+    auto it = old.find(list[i].id);
+    if (it == old.end()) {
+      c.is_new = true;
+    } else {
+      for_each_field(RecordInfo<R>::fields, [&](const auto& f) {
+        if (!(list[i].*f.member == it->second->*f.member)) c.fields.emplace_back(f.name);
+      });
+    }
+    out.push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
+void keep_unfed_fields(CsvImport& import, const Book& stored) {
+  keep_unfed<Customer>(import, stored);
+  keep_unfed<Promise>(import, stored);
+}
+
+std::vector<CsvChange> csv_changes(const CsvImport& import, const Book& stored) {
+  std::vector<CsvChange> out;
+  changes_of<Customer>(import, stored, out);
+  changes_of<Promise>(import, stored, out);
+  return out;
+}
+
+std::optional<std::string> add_mapping_argument(CsvMapping& mapping, std::string_view argument, bool fixed) {
+  const std::size_t eq = argument.find('=');
+  if (eq == std::string_view::npos || eq == 0)
+    return "\"" + std::string(argument) + "\" is not FIELD=" + (fixed ? "VALUE" : "HEADER");
+  std::string field(argument.substr(0, eq)), value(argument.substr(eq + 1));
+  if (fixed)
+    mapping.fix(std::move(field), std::move(value));
+  else
+    mapping.map(std::move(field), std::move(value));
+  return std::nullopt;
 }
 
 }  // namespace cockpit

@@ -76,6 +76,7 @@ std::string normalize_header(std::string_view header);
 struct ResolvedField {
   CsvFieldInfo info;
   std::optional<std::size_t> column;  // 0-based column of the table
+  std::string header;                 // that column's header
   std::optional<std::string> fixed;
 };
 
@@ -116,6 +117,25 @@ CsvImport import_csv(const CsvTable& table, RecordKind kind, const CsvMapping& m
 CsvImport import_csv_text(std::string_view text, RecordKind kind, const CsvMapping& mapping,
                           const KnownRecords* known, const CsvLimits& csv_limits = {},
                           const ParseLimits& limits = {});
+
+// For records that already exist: a field the sheet does not feed (no column and no
+// fixed value, or a list such as a promise's history) keeps its stored value instead
+// of the default, so a sheet without a phone column does not erase phone numbers.
+// `stored` holds the existing records with the ids of the import (others are ignored).
+void keep_unfed_fields(CsvImport& import, const Book& stored);
+
+// What applying the import would do to each record.
+struct CsvChange {
+  std::size_t row = 0;
+  std::string id;
+  bool is_new = false;
+  std::vector<std::string> fields;  // the fields whose value changes; empty and not new: unchanged
+};
+std::vector<CsvChange> csv_changes(const CsvImport& import, const Book& stored);
+
+// "due_at=Due date" (a column) or, with `fixed`, "owner=m-anna" (a value for every
+// row) into the mapping; nullopt when taken, otherwise what is wrong with it.
+std::optional<std::string> add_mapping_argument(CsvMapping& mapping, std::string_view argument, bool fixed);
 
 // A cell's time in the contract's form ("2026-04-03", "2026-04-03T14:30:00Z"), or
 // nullopt when it is not a valid date in that form.

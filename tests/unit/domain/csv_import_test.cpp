@@ -255,3 +255,55 @@ TEST_CASE("only customers and promises come from CSV") {
   CHECK(messages(import_csv_text("id\nx\n", RecordKind::exception, {}, &k)) ==
         std::vector<std::string>{"only customers and promises are imported from CSV"});
 }
+
+TEST_CASE("a stored record keeps the fields the sheet does not feed; changes are listed by field") {
+  Book stored;
+  Customer domino;
+  domino.id = "c-10";
+  domino.name = "Domino Ltd";
+  domino.owner = "m-anna";
+  domino.phone = "+44 2";  // the sheet has no phone column once it is unmapped
+  domino.email = "old@example.com";
+  domino.since = *parse_time("2026-01-05");
+  stored.customers.push_back(domino);
+  CsvMapping m;
+  m.map("phone", "");
+  CsvImport r = customers(kCustomers, m);
+  REQUIRE(r.ok());
+  CHECK(r.book.customers[0].phone.empty());  // before: the contract's default
+  keep_unfed_fields(r, stored);
+  CHECK(r.book.customers[0].phone == "+44 2");           // not fed: kept
+  CHECK(r.book.customers[0].email == "old@example.com");  // "E-mail" is not "email": not fed either
+  const std::vector<CsvChange> changes = csv_changes(r, stored);
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0].row == 2);
+  CHECK_FALSE(changes[0].is_new);
+  CHECK(changes[0].fields == std::vector<std::string>{"name"});
+  CHECK(changes[1].is_new);
+  CHECK(changes[1].id == "c-11");
+}
+
+TEST_CASE("a promise's history is never fed by a sheet: it is kept") {
+  Book stored;
+  Promise p;
+  p.id = "p-1";
+  p.customer = "c-1";
+  p.history = {DueChange{1000, 2000, true}};
+  stored.promises.push_back(p);
+  CsvImport r = promises("id,customer,kind,text,made_at,due_at,status\np-1,c-1,delivery,Bike,2026-11-01,2026-11-20,open\n");
+  REQUIRE(r.ok());
+  keep_unfed_fields(r, stored);
+  CHECK(r.book.promises[0].history == p.history);
+}
+
+TEST_CASE("mapping arguments: FIELD=HEADER and FIELD=VALUE") {
+  CsvMapping m;
+  CHECK_FALSE(add_mapping_argument(m, "due_at=Due date", false));
+  CHECK_FALSE(add_mapping_argument(m, "owner=m-anna", true));
+  CHECK_FALSE(add_mapping_argument(m, "email=", false));  // explicitly none
+  CHECK(m.find("due_at")->header == "Due date");
+  CHECK(m.find("owner")->fixed == std::optional<std::string>("m-anna"));
+  CHECK(m.find("email")->header.empty());
+  CHECK(add_mapping_argument(m, "due_at", false) == std::optional<std::string>("\"due_at\" is not FIELD=HEADER"));
+  CHECK(add_mapping_argument(m, "=x", true) == std::optional<std::string>("\"=x\" is not FIELD=VALUE"));
+}
