@@ -399,10 +399,17 @@ class RowReader {
   const ParseLimits& lim_;
 };
 
-// Problems in row order (a problem of the file or the mapping, row 0, first).
+// Problems in row order (a problem of the file or the mapping, row 0, first), and in a
+// row in the order of the record's fields.
 void sort_problems(CsvImport& out) {
-  std::stable_sort(out.problems.begin(), out.problems.end(),
-                   [](const CsvProblem& a, const CsvProblem& b) { return a.row < b.row; });
+  auto rank = [&](const CsvProblem& p) {  // a problem of no field (the row, the file) first
+    for (std::size_t i = 0; i < out.fields.size(); ++i)
+      if (out.fields[i].info.name == p.field) return i + 1;
+    return std::size_t{0};
+  };
+  std::stable_sort(out.problems.begin(), out.problems.end(), [&](const CsvProblem& a, const CsvProblem& b) {
+    return a.row != b.row ? a.row < b.row : rank(a) < rank(b);
+  });
 }
 
 CsvImport refused(CsvImport out) {
@@ -441,18 +448,20 @@ CsvImport import_csv(const CsvTable& table, RecordKind kind, const CsvMapping& m
   return out;
 }
 
+CsvImport csv_read_problem(const CsvRead& read, RecordKind kind) {
+  CsvImport out;
+  out.kind = kind;
+  if (!read.error) return out;
+  CsvProblem p{read.error->row, "", "", read.error->problem};
+  p.column = read.error->column;
+  out.problems.push_back(std::move(p));
+  return out;
+}
+
 CsvImport import_csv_text(std::string_view text, RecordKind kind, const CsvMapping& mapping,
                           const KnownRecords* known, const CsvLimits& csv_limits, const ParseLimits& limits) {
   CsvRead read = read_csv(text, 0, csv_limits);
-  if (!read.ok()) {
-    CsvImport out;
-    out.kind = kind;
-    const CsvError& e = *read.error;
-    CsvProblem p{e.row, "", "", e.problem};
-    p.column = e.column;
-    out.problems.push_back(std::move(p));
-    return out;
-  }
+  if (!read.ok()) return csv_read_problem(read, kind);
   return import_csv(read.table, kind, mapping, known, limits);
 }
 

@@ -113,6 +113,8 @@ CsvMapping default_mapping(RecordKind kind, const std::vector<std::string>& head
 // be null: then every reference must be in the file, which for CSV means refused).
 CsvImport import_csv(const CsvTable& table, RecordKind kind, const CsvMapping& mapping,
                      const KnownRecords* known, const ParseLimits& limits = {});
+// A reading problem of read_csv as the import's one problem.
+CsvImport csv_read_problem(const CsvRead& read, RecordKind kind);
 // read_csv, then import_csv; a reading problem is one CsvProblem.
 CsvImport import_csv_text(std::string_view text, RecordKind kind, const CsvMapping& mapping,
                           const KnownRecords* known, const CsvLimits& csv_limits = {},
