@@ -4,16 +4,17 @@
 
 namespace cockpit {
 
-BookKnownRecords::BookKnownRecords(const Book& book) : book_(book) {
+BookKnownRecords::BookKnownRecords(const Book& book) {
   for (const Manager& m : book.managers) managers_.insert(m.id);
   for (const Customer& c : book.customers) customers_.insert(c.id);
+  for (const Case& c : book.cases) cases_.emplace(c.id, c.customer);
 }
 bool BookKnownRecords::has_manager(std::string_view id) const { return managers_.count(id) > 0; }
 bool BookKnownRecords::has_customer(std::string_view id) const { return customers_.count(id) > 0; }
 std::optional<std::string> BookKnownRecords::case_customer(std::string_view id) const {
-  for (const Case& c : book_.cases)
-    if (c.id == id) return c.customer;
-  return std::nullopt;
+  auto it = cases_.find(id);
+  if (it == cases_.end()) return std::nullopt;
+  return it->second;
 }
 
 namespace vm {

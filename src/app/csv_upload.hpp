@@ -4,6 +4,7 @@
 // mapping as used, every problem by row and column, what each row would change — and,
 // when nothing is wrong, the records for ImportRecords. Pure: the slice is given.
 #include <cstddef>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -35,8 +36,8 @@ class BookKnownRecords final : public KnownRecords {
   std::optional<std::string> case_customer(std::string_view id) const override;
 
  private:
-  const Book& book_;
   std::set<std::string, std::less<>> managers_, customers_;
+  std::map<std::string, std::string, std::less<>> cases_;  // case id -> its customer
 };
 
 namespace vm {
