@@ -21,6 +21,7 @@
   var events = [];        // [kind, key, value] for the app
   var hasKeyboard = false; // the mirror had the focus last (not the canvas)
   var applied = 0;        // updates applied (tests read them)
+  var want = '';          // where the app last put the focus
 
   var TAG = { root: 'div', banner: 'header', navigation: 'nav', main: 'main', region: 'section', text: 'p', list: 'ul',
               listitem: 'li', table: 'table', row: 'tr', colheader: 'th', cell: 'td', button: 'button',
@@ -43,6 +44,7 @@
       else if (p.r === 'textbox') el._input.type = p.l === 1 ? 'search' : 'text';
     } else if (p.r === 'heading') {
       el = document.createElement('h' + Math.min(Math.max(p.l || 2, 1), 6));
+      if (p.l === 1) el.tabIndex = -1;  // a view's title takes the focus when the view opens
     } else if (p.r === 'table') {
       el = document.createElement('table');
       el._caption = el.appendChild(document.createElement('caption'));
@@ -122,18 +124,29 @@
     el.focus({ preventScroll: true });
   }
 
-  var said = 0;
+  var said = [];  // everything announced, oldest first (tests read it)
   function say(text) {
-    // A fresh text node each time, so the same words said twice are announced twice.
-    live.textContent = '';
-    live.appendChild(document.createTextNode(text + (said++ % 2 ? '\u00a0' : '')));
+    // Each announcement its own node: a polite region reads additions, so a result and
+    // the sync state that follows it a frame later are both read, neither replaces the other.
+    said.push(text);
+    var p = document.createElement('p');
+    p.textContent = text;
+    live.appendChild(p);
+    while (live.childNodes.length > 3) live.removeChild(live.firstChild);
   }
 
   function apply(json) {
     var u = JSON.parse(json);
     for (var i = 0; i < u.patches.length; i++) patch(u.patches[i]);
+    if (u.focus) want = u.focus;
     if (u.focus) follow(u.focus);
-    if (u.say.length) say(u.say.join('. '));
+    // The focused element went away (an Undo button after its undo, a dialog's field):
+    // the keyboard goes back to the app's selection, or the view's title.
+    else if (hasKeyboard && !host.contains(document.activeElement)) {
+      if (nodes.has(want)) follow(want);
+      else { var h = host.querySelector('h1'); if (h) h.focus({ preventScroll: true }); }
+    }
+    for (var s = 0; s < u.say.length; s++) say(u.say[s]);
     host.dataset.rev = String(u.rev);
     applied++;
     host.dataset.updates = String(applied);
@@ -177,5 +190,6 @@
     apply: apply,
     events: events,  // "kind\u001fkey\u001fvalue", oldest first: the shell takes them (browser/main.cpp)
     nodes: function () { return nodes.size; },
+    said: said,
   };
 })();

@@ -207,10 +207,13 @@ Tree build(AppController& data, const Screen& s, Time now, std::string& focus) {
     }
   } else if (s.view == Screen::View::today) {
     add_today(t, main, data, s, now, focus);
+    if (focus.empty()) focus = "today.h";
   } else if (s.view == Screen::View::customer) {
     add_customer(t, main, data, s, now, focus);
+    if (focus.empty()) focus = "c.h";  // a view opened with no item selected: its heading
   } else {
     add_lead(t, main, data, now);
+    focus = "lead.h";
   }
   if (!s.toast.empty()) {
     const int toast = t.add(0, Role::region, "toast", "Last action");

@@ -2,6 +2,9 @@
 // (view, selection, dialog, toast, sync words) and what the page's mirror asks for,
 // applied like the canvas's own clicks and typing: a button's command opens the same
 // dialog (open_intent), sends the same action, moves the same cursor.
+#include <imgui.h>
+#include <imgui_internal.h>  // ClearActiveID
+
 #include <string>
 #include <variant>
 
@@ -148,6 +151,10 @@ struct Activate {
 
 void set_field(DrawContext& ctx, const std::string& field, std::string value) {
   UiState& st = ctx.state;
+  // An active ImGui text field keeps its own copy and writes it back every frame (ImGui
+  // 1.86: "the in-widget value gets priority"): typing in the mirror takes the text
+  // cursor away from the canvas, so the mirror's words stay.
+  ImGui::ClearActiveID();
   if (field == "search") {
     st.query.search = std::move(value);
     st.cursor = 0;

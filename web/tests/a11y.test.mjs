@@ -37,14 +37,15 @@ const active = (page) => page.evaluate(() => {
   const k = a && a.closest('[data-k]');
   return k && document.getElementById('mirror').contains(k) ? k.dataset.k : '';
 });
-const said = (page) => page.evaluate(() => document.getElementById('announce').textContent);
+// What the live region has said so far (web/mirror.js keeps the list), newest last.
+const said = (page) => page.evaluate(() => Module.cockpitMirror.said.join(' | '));
 async function waitKey(page, key, present = true, timeout = 15000) {
   await page.waitForFunction(([k, p]) => !!document.querySelector(`#mirror [data-k="${CSS.escape(k)}"]`) === p,
                              [key, present], { timeout });
 }
 async function waitSaid(page, pattern, timeout = 15000) {
-  await page.waitForFunction((s) => new RegExp(s).test(document.getElementById('announce').textContent),
-                             pattern.source, { timeout });
+  await page.waitForFunction((s) => Module.cockpitMirror.said.some((t) => new RegExp(s).test(t)), pattern.source,
+                             { timeout });
 }
 // The first mirror key matching `re`, or undefined.
 const findKey = (page, re) => page.evaluate((s) => {
@@ -245,7 +246,11 @@ try {
   await waitKey(page, 'dialog');
   await page.keyboard.type('Checked: the timing is right');
   await page.keyboard.press('Enter');  // a one-line field's Enter is the dialog's confirm
-  await waitKey(page, 'dialog', false);
+  await waitKey(page, 'dialog', false).catch(async (e) => {
+    const d = await page.evaluate(() => [document.querySelector('#mirror [data-k="dialog"]').innerText,
+                                         document.activeElement.outerHTML.slice(0, 200), document.activeElement.value, Module.cockpitMirror.events.length, Module.cockpitMirror.said.slice(-3)]);
+    throw new Error(`the release dialog stayed open: ${JSON.stringify(d)}`, { cause: e });
+  });
   await waitKey(page, release, false);
   console.log(`released; said "${await said(page)}"`);
 
