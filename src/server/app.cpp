@@ -6,7 +6,7 @@
 namespace cockpit::server {
 
 ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const GuardSettings& guard,
-                     AskRecorder* asks, WriteQueue* writes, ReadPool* reads)
+                     AskRecorder* asks, WriteQueue* writes, WorkerThreads* reads)
     : cfg_(cfg),
       storage_(storage),
       sessions_(storage),
@@ -50,7 +50,7 @@ Handler ServerApp::offloaded(Response (ServerApp::*fn)(Request&)) {
   };
 }
 
-// A handler that reads much (a pull) runs on the read pool (server/read_pool.hpp), the
+// A handler that reads much (a pull) runs on the pull threads (server/worker_threads.hpp), the
 // same way.
 Handler ServerApp::offloaded_read(Response (ServerApp::*fn)(Request&)) {
   return [this, fn](Request& req) {

@@ -21,7 +21,7 @@
 #include "server/json_limits.hpp"
 #include "server/live.hpp"
 #include "server/rate_limit.hpp"
-#include "server/read_pool.hpp"
+#include "server/worker_threads.hpp"
 #include "server/router.hpp"
 #include "server/sign_in_throttle.hpp"
 #include "server/static_files.hpp"
@@ -39,7 +39,7 @@ class ServerApp {
   // where writing requests and pulls run, off the request threads (nullptr: on them,
   // in-process tools).
   ServerApp(const ServerConfig& cfg, ServerStorage& storage, const GuardSettings& guard = {},
-            AskRecorder* asks = nullptr, WriteQueue* writes = nullptr, ReadPool* reads = nullptr);
+            AskRecorder* asks = nullptr, WriteQueue* writes = nullptr, WorkerThreads* reads = nullptr);
   Response handle(Request& req);
   // admission.cpp: called by the HTTP layer with the headers, before the body.
   Admission admit(Request& req);
@@ -90,7 +90,7 @@ class ServerApp {
   GuardSettings guard_;
   AskRecorder* asks_;
   WriteQueue* writes_;
-  ReadPool* reads_;
+  WorkerThreads* reads_;
 };
 
 }  // namespace cockpit::server

@@ -128,7 +128,7 @@ void wait_for_stop(const sigset_t& stop_signals) {
 }
 
 // In the order the file's head explains: live requests, queued writes, HTTP, then storage.
-void shut_down(ServerApp& app, WriteQueue& writes, ReadPool& reads, HttpServer& http, AskRecorder& asks,
+void shut_down(ServerApp& app, WriteQueue& writes, WorkerThreads& reads, HttpServer& http, AskRecorder& asks,
                Backend& backend) {
   app.live().stop();
   writes.stop();  // queued writes done and answered; later ones run on the request threads
@@ -166,7 +166,7 @@ int serve(const std::vector<std::string>& args) {
   });
   WriteQueue writes(storage);
   // As many pull threads as the SQLite store has reader connections: none waits for one.
-  ReadPool reads(4);
+  WorkerThreads reads(4, kSyncWorkNicer);
   app_ptr = std::make_unique<ServerApp>(cfg, storage, guard, &asks, &writes, &reads);
   ServerApp& app = *app_ptr;
   HttpServer http(
