@@ -365,8 +365,6 @@ void App::draw_header(DrawContext& ctx) {
     ImGui::PopFont();
     record_control(probe_, probe_name);
   };
-  const float right = ImGui::GetWindowContentRegionMax().x;
-  ImGuiStyle& style = ImGui::GetStyle();
   ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
   if (data_.signed_in()) {
     nav("Today", View::today, "nav.today");
@@ -379,7 +377,18 @@ void App::draw_header(DrawContext& ctx) {
     ImGui::SameLine(0, 24);
     draw_sync_badge(ctx);
   }
+  draw_header_right(ctx, ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + 16);
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::Spacing();
+}
 
+// Right-aligned: [Demo data]  Anna Berger · Customer manager  [Sign out] [Dark theme].
+// `used`: where the header's left part ends (window x).
+void App::draw_header_right(DrawContext& ctx, float used) {
+  const Palette& p = ctx.colors;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const ImGuiStyle& style = ImGui::GetStyle();
   // Right-aligned: [Demo data]  Anna Berger · Customer manager  [Sign out] [Dark theme]
   const char* toggle = theme_toggle_label(state_.theme);
   float x = right - (ImGui::CalcTextSize(toggle).x + style.FramePadding.x * 2);
@@ -395,7 +404,6 @@ void App::draw_header(DrawContext& ctx) {
   // A narrow window (200% browser zoom, a large system text scale): first the name goes
   // (the mirror and the sign-out still say who), then the right-hand group takes a line
   // of its own, so nothing overlaps.
-  const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + 16;
   if (data_.signed_in() && who_x < used) x = signout_x;
   if (data_.demo()) demo_x = x - ImGui::CalcTextSize("Demo data").x - 28;
   const bool show_who = data_.signed_in() && who_x >= used;
@@ -431,10 +439,6 @@ void App::draw_header(DrawContext& ctx) {
   place(toggle_x);
   if (ImGui::Button(toggle)) state_.theme = next_theme(state_.theme);
   record_control(probe_, "theme.toggle");
-
-  ImGui::Spacing();
-  ImGui::Separator();
-  ImGui::Spacing();
 }
 
 // The bottom line: who and how many on the left; on the right where this device's

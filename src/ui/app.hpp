@@ -148,6 +148,7 @@ class App {
  private:
   void build_fonts();
   void draw_header(DrawContext& ctx);
+  void draw_header_right(DrawContext& ctx, float used);
   void draw_status(DrawContext& ctx);
   void draw_toast(DrawContext& ctx);
   void finish_frame(FrameOutput& out);
