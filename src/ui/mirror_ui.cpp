@@ -151,10 +151,6 @@ struct Activate {
 
 void set_field(DrawContext& ctx, const std::string& field, std::string value) {
   UiState& st = ctx.state;
-  // An active ImGui text field keeps its own copy and writes it back every frame (ImGui
-  // 1.86: "the in-widget value gets priority"): typing in the mirror takes the text
-  // cursor away from the canvas, so the mirror's words stay.
-  ImGui::ClearActiveID();
   if (field == "search") {
     st.query.search = std::move(value);
     st.cursor = 0;
@@ -209,6 +205,10 @@ mirror::Screen mirror_screen(const UiState& st, AppController& data, Platform& p
 void apply_mirror_event(DrawContext& ctx, const mirror::Mirror& mirror, const MirrorEvent& e) {
   const mirror::Command* cmd = mirror.command(e.key);
   if (!cmd) return;  // gone since the page sent it: nothing to do
+  // An active ImGui text field keeps its own copy and writes it back every frame (ImGui
+  // 1.86: "the in-widget value gets priority"): a press or typing in the mirror takes
+  // the text cursor away from the canvas, so what the mirror set stays.
+  if (e.kind != MirrorEvent::Kind::focus) ImGui::ClearActiveID();
   switch (e.kind) {
     case MirrorEvent::Kind::activate: std::visit(Activate{ctx}, *cmd); break;
     case MirrorEvent::Kind::input:
