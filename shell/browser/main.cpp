@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "app/mirror.hpp"
@@ -79,6 +80,26 @@ class BrowserPlatform final : public cockpit::Platform {
   void present_mirror(const cockpit::mirror::Update& update) override {
     const std::string json = cockpit::mirror::to_json(update);
     EM_ASM({ if (Module.cockpitMirror) Module.cockpitMirror.apply(UTF8ToString($0)); }, json.c_str());
+  }
+  // The lead's upload: the page's file picker (pre.js); the file arrives a frame later.
+  void pick_file(std::string_view) override { EM_ASM(Module.cockpitPickFile()); }
+  bool picks_by_path() const override { return false; }
+  std::optional<cockpit::PickedFile> take_picked_file() override {
+    const int n = EM_ASM_INT({ return Module.cockpitPicked ? Module.cockpitPicked.bytes.length : -1; });
+    if (n < 0) return std::nullopt;
+    cockpit::PickedFile f;
+    f.text.resize(static_cast<std::size_t>(n));
+    char name[512] = {}, error[512] = {};
+    EM_ASM({
+      var p = Module.cockpitPicked;
+      Module.cockpitPicked = null;
+      HEAPU8.set(p.bytes, $0);
+      stringToUTF8(p.name, $1, 512);
+      stringToUTF8(p.error, $2, 512);
+    }, f.text.data(), name, error);
+    f.name = name;
+    f.error = error;
+    return f;
   }
 };
 
