@@ -136,7 +136,12 @@ TEST_CASE("bench: the guard on the 10,000-customer book") {
   add_managers(s, json::parse(doc), "bench-password");
   const std::string token = token_with(s, "bench", "ingest,check,feed");
   auto t0 = Clock::now();
-  REQUIRE(ingest(s, token, doc).status == 200);
+  {
+    const HttpReply r = ingest(s, token, doc);
+    INFO(r.body);
+    INFO(token);
+    REQUIRE(r.status == 200);
+  }
   std::printf("ingest and decide 10,000 customers: %.0f ms\n", ms_since(t0));
 
   // ---- the check under load
