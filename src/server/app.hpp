@@ -54,6 +54,8 @@ class ServerApp {
   std::optional<Response> check_schema(int client_schema) const;
   std::optional<nlohmann::json> parse_body(const Request& req, Response& error) const;
   Handler offloaded(Response (ServerApp::*fn)(Request&));
+  void join_other_processes();
+  Response readiness();
   // api_session.cpp
   Response sign_in(Request& req);
   Response sign_out(Request& req);
