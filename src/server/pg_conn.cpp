@@ -1,5 +1,7 @@
 #include "server/pg_conn.hpp"
 
+#include <poll.h>
+
 #include <cstring>
 
 namespace cockpit::server {
@@ -28,6 +30,16 @@ PgConn::PgConn(const std::string& url) {
   }
   // Notices (e.g. "relation already exists, skipping") are not errors: keep them off stderr.
   PQsetNoticeProcessor(c_, [](void*, const char*) {}, nullptr);
+}
+
+bool PgConn::still_there() {
+  if (!healthy()) return false;
+  pollfd p{PQsocket(c_), POLLIN, 0};
+  // Nothing waiting: an idle, live connection. Something that came unasked on one that
+  // LISTENs for nothing is, in practice, the server's goodbye ("terminating connection")
+  // and EOF; libpq may read the message and still say CONNECTION_OK, so it is not asked:
+  // such a connection is replaced (a connect costs a few ms, and this is rare).
+  return ::poll(&p, 1, 0) == 0;
 }
 
 PgConn::~PgConn() {

@@ -96,6 +96,10 @@ class PgConn {
   PgResult q(const char* sql, const PgParams& params = {});
   // Whether the connection still stands (false after the server went away).
   bool healthy() const { return PQstatus(c_) == CONNECTION_OK; }
+  // healthy(), and the server has not closed it meanwhile: a connection that sat idle
+  // while PostgreSQL restarted still says CONNECTION_OK until it is read, so this looks
+  // at the socket (no round trip) before the connection is used again.
+  bool still_there();
   PGconn* raw() { return c_; }
 
  private:

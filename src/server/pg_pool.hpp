@@ -44,7 +44,7 @@ class PgPool {
         free_.pop_back();
       }
     }
-    if (!c || !c->healthy()) {
+    if (!c || !c->still_there()) {
       try {
         c = std::make_unique<PgConn>(url_);
       } catch (...) {

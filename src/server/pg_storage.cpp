@@ -46,7 +46,7 @@ class PgStorage final : public ServerStorage {
 
   std::unique_ptr<StorageTxn> begin() override {
     std::unique_lock lock(write_mu_);
-    if (!writer_ || !writer_->healthy()) {
+    if (!writer_ || !writer_->still_there()) {
       writer_.reset();
       writer_ = std::make_unique<PgConn>(url_);
     }

@@ -16,15 +16,24 @@
 
 #include <doctest/doctest.h>
 
+#include "test_store.hpp"
+
 namespace cockpit::test {
 
-std::string temp_path(const std::string& name) {
+std::string temp_dir() {
   namespace fs = std::filesystem;
   fs::path dir = fs::path(COCKPIT_TEST_TMP) / "server";
   fs::create_directories(dir);
+  return dir.string();
+}
+
+std::string temp_path(const std::string& name) {
+  namespace fs = std::filesystem;
+  fs::path dir = temp_dir();
   fs::path p = dir / name;
   fs::remove_all(p);
   for (const char* suffix : {"-wal", "-shm", ".log"}) fs::remove(p.string() + suffix);
+  if (p.extension() == ".db") forget_store(p.string());  // on PostgreSQL: its database, afresh
   return p.string();
 }
 
@@ -55,8 +64,9 @@ double rss_mib(pid_t pid) {
   return kib < 0 ? -1 : kib / 1024;
 }
 
-Server::Server(std::string db, std::vector<std::string> args) : db_(std::move(db)), args_(std::move(args)) {
-  log_ = db_ + ".log";
+Server::Server(std::string db, std::vector<std::string> args) : db_(store_for(db)), args_(std::move(args)) {
+  // The log beside the SQLite file the test named (a database's name on PostgreSQL).
+  log_ = db_.rfind("postgresql://", 0) == 0 ? temp_dir() + "/" + db_.substr(db_.rfind('/') + 1) + ".log" : db_ + ".log";
   start();
 }
 
