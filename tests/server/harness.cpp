@@ -219,7 +219,9 @@ std::string Server::sign_in(const std::string& manager, const std::string& passw
 
 int run_admin(const std::vector<std::string>& args, const std::string& input, std::string* out) {
   std::string cmd = server_bin();
-  for (const auto& a : args) cmd += " '" + a + "'";
+  // A test names its SQLite path; on PostgreSQL the admin command goes to that path's database.
+  for (std::size_t i = 0; i < args.size(); ++i)
+    cmd += " '" + (i > 0 && args[i - 1] == "--db" ? store_for(args[i]) : args[i]) + "'";
   // One file per test process: ctest -j2 runs two suites at once, and a shared file let
   // one read the other's token or webhook secret.
   std::string outfile = temp_path("admin-" + std::to_string(getpid()) + ".out");

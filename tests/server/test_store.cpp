@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 
@@ -29,6 +30,7 @@ std::string pg_cluster_url() {
 void pg_exec(const std::string& url, const std::string& sql) {
   PGconn* c = PQconnectdb(url.c_str());
   REQUIRE_MESSAGE(PQstatus(c) == CONNECTION_OK, "cannot connect to " << url << ": " << PQerrorMessage(c));
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
   PGresult* r = PQexec(c, sql.c_str());
   const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
   const std::string err = PQresultErrorMessage(r);
@@ -70,6 +72,24 @@ std::string store_for(const std::string& path) {
   }
   PQfinish(c);
   return base + "/" + name;
+}
+
+void copy_store(const std::string& from, const std::string& to) {
+  if (!testing_postgres()) {
+    namespace fs = std::filesystem;
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+    for (const char* suffix : {"-wal", "-shm"}) {
+      if (fs::exists(from + suffix)) fs::copy_file(from + suffix, to + suffix, fs::copy_options::overwrite_existing);
+      else fs::remove(to + suffix);
+    }
+    return;
+  }
+  forget_store(to);
+  const std::string src = store_for(from), dst = store_for(to);
+  const std::string bin = "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)";
+  const std::string cmd = "bash -c \"" + bin + "/pg_dump --format=custom '" + src + "' | " + bin +
+                          "/pg_restore --no-owner --dbname='" + dst + "'\"";
+  REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
 }
 
 void forget_store(const std::string& path) {

@@ -16,6 +16,10 @@ std::string pg_cluster_url();
 std::string store_for(const std::string& path);
 // A fresh start for `path`: on PostgreSQL its database is dropped (temp_path calls this).
 void forget_store(const std::string& path);
+// A backup of the store at `from` (a path as the test named it) taken as `to`, while no
+// server writes to it: the SQLite file and its WAL copied, or pg_dump | pg_restore into
+// `to`'s database (dropped first).
+void copy_store(const std::string& from, const std::string& to);
 // Runs `sql` in the database at `url` (fails the test on an error).
 void pg_exec(const std::string& url, const std::string& sql);
 
