@@ -123,10 +123,13 @@ std::int64_t verdict_cursor(PgConn& db) {
 }
 
 std::vector<Suppression> suppressions(PgConn& db) {
+  // Each customer's kinds in the order they were first held (their earliest standing
+  // in the feed), as SQLite's group_concat lists them.
   auto r = db.q(
-      "SELECT v.customer, COALESCE((r.body::jsonb)->>'email', ''), string_agg(DISTINCT v.kind, ',' ORDER BY v.kind) "
-      "FROM guard_verdicts v LEFT JOIN records r ON r.kind='customer' AND r.id=v.customer "
-      "WHERE v.state='held' GROUP BY v.customer, r.body ORDER BY v.customer");
+      "SELECT v.customer, COALESCE((r.body::jsonb)->>'email', ''), string_agg(v.kind, ',' ORDER BY v.first) "
+      "FROM (SELECT customer, kind, MIN(cursor) AS first FROM guard_verdicts WHERE state='held' "
+      "GROUP BY customer, kind) v LEFT JOIN records r ON r.kind='customer' AND r.id=v.customer "
+      "GROUP BY v.customer, r.body ORDER BY v.customer");
   std::vector<Suppression> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(Suppression{r.text(i, 0), r.text(i, 1), split_list(r.view(i, 2))});
   return out;
