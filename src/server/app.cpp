@@ -6,7 +6,7 @@
 namespace cockpit::server {
 
 ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const GuardSettings& guard,
-                     AskRecorder* asks, WriteQueue* writes)
+                     AskRecorder* asks, WriteQueue* writes, WorkerThreads* reads)
     : cfg_(cfg),
       storage_(storage),
       sessions_(storage),
@@ -19,7 +19,8 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const Guar
       live_(storage.cursor(), std::chrono::seconds(cfg.heartbeat_s), cfg.live_per_session),
       guard_(guard),
       asks_(asks),
-      writes_(writes) {
+      writes_(writes),
+      reads_(reads) {
   join_other_processes();
   auto bind = [this](Response (ServerApp::*fn)(Request&)) { return [this, fn](Request& r) { return (this->*fn)(r); }; };
   // For load balancers (src/server/STORAGE.md): the process runs; the process can serve.
@@ -33,13 +34,14 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const Guar
   router_.add("DELETE", "/api/session", Access::open, bind(&ServerApp::sign_out));
   router_.add("GET", "/api/me", Access::session, bind(&ServerApp::me));
   router_.add("POST", "/api/push", Access::session, offloaded(&ServerApp::push));
-  router_.add("GET", "/api/pull", Access::session, bind(&ServerApp::pull));
+  router_.add("GET", "/api/pull", Access::session, offloaded_read(&ServerApp::pull));
   router_.add("GET", "/api/live", Access::session, bind(&ServerApp::live_wait));
   router_.add("POST", "/api/ingest", Access::integration, offloaded(&ServerApp::ingest), "ingest");
   router_.add("POST", "/api/guard/check", Access::integration, bind(&ServerApp::guard_check), "check");
   router_.add("GET", "/api/guard/check", Access::integration, bind(&ServerApp::guard_check), "check");
-  router_.add("GET", "/api/guard/verdicts", Access::integration, bind(&ServerApp::guard_verdicts), "feed");
-  router_.add("GET", "/api/guard/suppressions", Access::integration, bind(&ServerApp::guard_suppressions), "feed");
+  router_.add("GET", "/api/guard/verdicts", Access::integration, offloaded_read(&ServerApp::guard_verdicts), "feed");
+  router_.add("GET", "/api/guard/suppressions", Access::integration, offloaded_read(&ServerApp::guard_suppressions),
+              "feed");
   router_.add("GET", "/api/guard/policy", Access::integration, bind(&ServerApp::guard_policy));
 }
 
@@ -66,23 +68,38 @@ Response ServerApp::readiness() {
 Handler ServerApp::offloaded(Response (ServerApp::*fn)(Request&)) {
   return [this, fn](Request& req) {
     if (!writes_) return (this->*fn)(req);
-    if (req.identity.empty()) identify(req);  // for the log line, which keeps `req`
-    auto job = std::make_shared<Request>(req);
-    job->body = std::move(req.body);
-    Response r;
-    r.deferred = std::make_shared<Deferred>();
-    writes_->alone([this, fn, job, reply = r.deferred] {
-      Response out;
-      try {
-        out = (this->*fn)(*job);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "error: %s %s: %s\n", job->method.c_str(), job->path.c_str(), e.what());
-        out = failure_response(e);
-      }
-      reply->complete(std::move(out));
-    });
-    return r;
+    return run_deferred(req, fn, [this](std::function<void()> job) { writes_->alone(std::move(job)); });
   };
+}
+
+// A handler that reads much (a pull) runs on the pull threads (server/worker_threads.hpp), the
+// same way.
+Handler ServerApp::offloaded_read(Response (ServerApp::*fn)(Request&)) {
+  return [this, fn](Request& req) {
+    if (!reads_) return (this->*fn)(req);
+    return run_deferred(req, fn, [this](std::function<void()> job) { reads_->run(std::move(job)); });
+  };
+}
+
+// Hands `fn` on a copy of the request to `submit`; the connection waits for its answer.
+Response ServerApp::run_deferred(Request& req, Response (ServerApp::*fn)(Request&),
+                                 const std::function<void(std::function<void()>)>& submit) {
+  if (req.identity.empty()) identify(req);  // for the log line, which keeps `req`
+  auto job = std::make_shared<Request>(req);
+  job->body = std::move(req.body);
+  Response r;
+  r.deferred = std::make_shared<Deferred>();
+  submit([this, fn, job, reply = r.deferred] {
+    Response out;
+    try {
+      out = (this->*fn)(*job);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "error: %s %s: %s\n", job->method.c_str(), job->path.c_str(), e.what());
+      out = failure_response(e);
+    }
+    reply->complete(std::move(out));
+  });
+  return r;
 }
 
 // Called once the body is in: admit() has already checked credentials and rate limits.

@@ -7,6 +7,7 @@
 // rate limits, body limits, the headers every answer carries), api_session.cpp,
 // api_sync.cpp (push, pull, live), api_ingest.cpp, api_guard.cpp (the guard's check,
 // feed and suppression list: src/server/GUARD.md). The limits: src/server/LIMITS.md.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 #include "server/json_limits.hpp"
 #include "server/live.hpp"
 #include "server/rate_limit.hpp"
+#include "server/worker_threads.hpp"
 #include "server/router.hpp"
 #include "server/sign_in_throttle.hpp"
 #include "server/static_files.hpp"
@@ -33,10 +35,11 @@ inline constexpr const char* kSessionCookie = "cockpit_session";
 class ServerApp {
  public:
   // `guard`: the guard's settings (install_guard() is the caller's: it hooks the storage);
-  // `asks`: where first asks are recorded (nullptr: not recorded); `writes`: where
-  // writing requests run, off the request threads (nullptr: on them, in-process tools).
+  // `asks`: where first asks are recorded (nullptr: not recorded); `writes` and `reads`:
+  // where writing requests and pulls run, off the request threads (nullptr: on them,
+  // in-process tools).
   ServerApp(const ServerConfig& cfg, ServerStorage& storage, const GuardSettings& guard = {},
-            AskRecorder* asks = nullptr, WriteQueue* writes = nullptr);
+            AskRecorder* asks = nullptr, WriteQueue* writes = nullptr, WorkerThreads* reads = nullptr);
   Response handle(Request& req);
   // admission.cpp: called by the HTTP layer with the headers, before the body.
   Admission admit(Request& req);
@@ -54,6 +57,9 @@ class ServerApp {
   std::optional<Response> check_schema(int client_schema) const;
   std::optional<nlohmann::json> parse_body(const Request& req, Response& error) const;
   Handler offloaded(Response (ServerApp::*fn)(Request&));
+  Handler offloaded_read(Response (ServerApp::*fn)(Request&));
+  Response run_deferred(Request& req, Response (ServerApp::*fn)(Request&),
+                        const std::function<void(std::function<void()>)>& submit);
   void join_other_processes();
   Response readiness();
   // api_session.cpp
@@ -86,6 +92,7 @@ class ServerApp {
   GuardSettings guard_;
   AskRecorder* asks_;
   WriteQueue* writes_;
+  WorkerThreads* reads_;
 };
 
 }  // namespace cockpit::server

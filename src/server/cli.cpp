@@ -131,9 +131,11 @@ void wait_for_stop(const sigset_t& stop_signals) {
 }
 
 // In the order the file's head explains: live requests, queued writes, HTTP, then storage.
-void shut_down(ServerApp& app, WriteQueue& writes, HttpServer& http, AskRecorder& asks, Backend& backend) {
+void shut_down(ServerApp& app, WriteQueue& writes, WorkerThreads& reads, HttpServer& http, AskRecorder& asks,
+               Backend& backend) {
   app.live().stop();
   writes.stop();  // queued writes done and answered; later ones run on the request threads
+  reads.stop();   // the same for pulls
   http.stop(10000);
   asks.stop();
   backend.webhooks->stop();
@@ -166,7 +168,9 @@ int serve(const std::vector<std::string>& args) {
     if (app_ptr) app_ptr->live().notify(cursor, who);
   });
   WriteQueue writes(storage);
-  app_ptr = std::make_unique<ServerApp>(cfg, storage, guard, &asks, &writes);
+  // As many pull threads as the SQLite store has reader connections: none waits for one.
+  WorkerThreads reads(4);
+  app_ptr = std::make_unique<ServerApp>(cfg, storage, guard, &asks, &writes, &reads);
   ServerApp& app = *app_ptr;
   HttpServer http(
       http_options(cfg), [&app](Request& r) { return app.handle(r); }, [&app](Request& r) { return app.admit(r); },
@@ -177,7 +181,7 @@ int serve(const std::vector<std::string>& args) {
   }
   announce_listening(cfg, http, storage, guard);
   wait_for_stop(stop_signals);
-  shut_down(app, writes, http, asks, backend);
+  shut_down(app, writes, reads, http, asks, backend);
   return 0;
 }
 

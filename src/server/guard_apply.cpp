@@ -14,29 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-// One customer's stored records as a Book, through the contract's own reader (the
-// stored bodies are canonical contract records). The KnownRecords of the transaction
-// answer for managers.
-Book customer_book(StorageTxn& txn, const std::vector<StoredText>& records) {
-  std::string lists[kRecordKindCount];
-  for (const StoredText& r : records) {
-    std::string& list = lists[static_cast<std::size_t>(r.kind)];
-    list += list.empty() ? "[" : ",";
-    list += r.body;
-  }
-  std::string doc = "{";
-  for (std::size_t k = 0; k < kRecordKindCount; ++k) {
-    if (lists[k].empty()) continue;
-    if (doc.size() > 1) doc += ",";
-    doc += "\"" + std::string(list_name(static_cast<RecordKind>(k))) + "\":" + lists[k] + "]";
-  }
-  doc += "}";
-  ParsedDocument parsed = parse_document(doc, &txn);
-  if (!parsed.ok())
-    throw std::runtime_error("guard: stored records of a customer do not read back: " + parsed.errors.front());
-  return std::move(parsed.book);
-}
-
 // Who released or cancelled a message, and when: the change that last set its status.
 void fill_decision(StorageTxn& txn, const std::vector<StoredText>& records, VerdictRow& row) {
   if (row.state != GuardState::released && row.state != GuardState::cancelled) return;
@@ -92,7 +69,7 @@ std::pair<std::size_t, bool> apply_changes(StorageTxn& txn, GuardChanges& change
 }
 
 std::pair<std::size_t, bool> redecide_queued(StorageTxn& txn, const std::vector<std::string>& customers,
-                                             const GuardSettings& settings) {
+                                             const GuardSettings& settings, ParsedRecords& parsed) {
   std::size_t changed = 0;
   bool queued = false;
   std::optional<std::vector<WebhookEndpoint>> hooks;
@@ -101,7 +78,7 @@ std::pair<std::size_t, bool> redecide_queued(StorageTxn& txn, const std::vector<
     const auto records = txn.customer_records(customer);
     std::vector<VerdictRow> after;
     if (!records.empty() && records.front().kind == RecordKind::customer) {
-      const Book book = customer_book(txn, records);
+      const Book book = parsed.book_of(txn, records);
       const CustomerRecords r = index_customer(book, customer, now);
       after = plan_standings(r.scheduled, guard_customer(r, settings.engine));
       for (VerdictRow& row : after) fill_decision(txn, records, row);
@@ -132,19 +109,22 @@ json standing_json(const VerdictRow& v) {
   return j;
 }
 
-std::size_t redecide(StorageTxn& txn, const std::vector<std::string>& customers, const GuardSettings& settings) {
-  return redecide_queued(txn, customers, settings).first;
+std::size_t redecide(StorageTxn& txn, const std::vector<std::string>& customers, const GuardSettings& settings,
+                     ParsedRecords* parsed) {
+  ParsedRecords once;
+  return redecide_queued(txn, customers, settings, parsed ? *parsed : once).first;
 }
 
 void install_guard(ServerStorage& storage, const GuardSettings& settings, std::function<void()> wake) {
   // Set by before_commit, read by after_commit of the same transaction (one writer at a
   // time: the storage serializes read-write transactions).
   auto queued = std::make_shared<std::atomic<bool>>(false);
+  auto parsed = std::make_shared<ParsedRecords>();
   TxnHooks hooks;
-  hooks.before_commit = [settings, queued](StorageTxn& txn) {
+  hooks.before_commit = [settings, queued, parsed](StorageTxn& txn) {
     if (txn.touched().empty()) return;
     const std::vector<std::string> customers(txn.touched().begin(), txn.touched().end());
-    if (redecide_queued(txn, customers, settings).second) queued->store(true);
+    if (redecide_queued(txn, customers, settings, *parsed).second) queued->store(true);
   };
   hooks.after_commit = [queued, wake = std::move(wake)] {
     if (queued->exchange(false) && wake) wake();

@@ -283,7 +283,7 @@ class SqliteStorage final : public ServerStorage {
     writer_->exec("PRAGMA foreign_keys=ON");
     versions_ = sqlite_migrate(*writer_, migrate);
     readers_ = std::make_unique<SqliteReaders>(path, kReaders);
-    guard_reader_ = std::make_unique<Db>(path, true);
+    quick_reader_ = std::make_unique<Db>(path, true);
   }
   ~SqliteStorage() override { close(); }
 
@@ -293,27 +293,27 @@ class SqliteStorage final : public ServerStorage {
     hooks_ = std::move(hooks);
   }
 
-  // The guard's reads have a connection of their own: a pre-send check must not wait
-  // behind a pull of a whole share on the reader.
+  // Quick point reads have a connection of their own (quick_reader_): a pre-send check,
+  // a live poll's cursor or a sign-in must not wait behind pulls of whole shares, which
+  // hold the pool's readers.
   std::optional<VerdictRow> verdict(const std::string& scheduled) override {
-    std::lock_guard lock(guard_mu_);
-    return sqlite_guard::verdict(*guard_reader_, scheduled);
+    std::lock_guard lock(quick_mu_);
+    return sqlite_guard::verdict(*quick_reader_, scheduled);
   }
+  // A feed page and the suppression list read many rows: on the pool's readers.
   std::vector<VerdictRow> verdict_changes(std::int64_t since, std::size_t limit) override {
-    std::lock_guard lock(guard_mu_);
-    return sqlite_guard::verdict_changes(*guard_reader_, since, limit);
+    return sqlite_guard::verdict_changes(*readers_->take(), since, limit);
   }
   std::int64_t verdict_cursor() override {
-    std::lock_guard lock(guard_mu_);
-    return sqlite_guard::verdict_cursor(*guard_reader_);
+    std::lock_guard lock(quick_mu_);
+    return sqlite_guard::verdict_cursor(*quick_reader_);
   }
   std::vector<Suppression> suppressions() override {
-    std::lock_guard lock(guard_mu_);
-    return sqlite_guard::suppressions(*guard_reader_);
+    return sqlite_guard::suppressions(*readers_->take());
   }
   std::optional<std::string> customer_by_email(const std::string& email) override {
-    std::lock_guard lock(guard_mu_);
-    return sqlite_guard::customer_by_email(*guard_reader_, email);
+    std::lock_guard lock(quick_mu_);
+    return sqlite_guard::customer_by_email(*quick_reader_, email);
   }
 
   void add_webhook(const WebhookEndpoint& w) override {
@@ -524,7 +524,8 @@ class SqliteStorage final : public ServerStorage {
   }
 
   std::int64_t cursor() override {
-    return max_seq(*readers_->take());
+    std::lock_guard lock(quick_mu_);
+    return max_seq(*quick_reader_);
   }
 
   bool has_records() override {
@@ -574,11 +575,11 @@ class SqliteStorage final : public ServerStorage {
     // Expired sessions go when new ones come: the table stays small without a timer.
     writer_->prep("DELETE FROM sessions WHERE expires<?").bind(1, now_utc()).run();
   }
-  // Sessions and tokens are read on a reader: a device's request does not wait for a
-  // write in progress to learn who it is.
+  // Sessions and tokens are read on the quick reader: a device's request does not wait
+  // for a write in progress, or for pulls, to learn who it is.
   std::optional<Session> session(const std::string& token_hash) override {
-    auto db = readers_->take();
-    auto s = db->prep("SELECT manager_id, created, expires FROM sessions WHERE token_hash=?");
+    std::lock_guard lock(quick_mu_);
+    auto s = quick_reader_->prep("SELECT manager_id, created, expires FROM sessions WHERE token_hash=?");
     if (!s.bind(1, token_hash).step()) return std::nullopt;
     return Session{token_hash, s.text(0), s.i64(1), s.i64(2)};
   }
@@ -600,8 +601,8 @@ class SqliteStorage final : public ServerStorage {
         .run();
   }
   std::optional<Integration> integration(const std::string& token_hash) override {
-    auto db = readers_->take();
-    auto s = db->prep("SELECT name, created, scopes FROM integrations WHERE token_hash=?");
+    std::lock_guard lock(quick_mu_);
+    auto s = quick_reader_->prep("SELECT name, created, scopes FROM integrations WHERE token_hash=?");
     if (!s.bind(1, token_hash).step()) return std::nullopt;
     return Integration{s.text(0), token_hash, s.i64(1), split_list(s.view(2))};
   }
@@ -622,8 +623,8 @@ class SqliteStorage final : public ServerStorage {
 
   void close() override {
     if (readers_) readers_->close();
-    std::scoped_lock lock(write_mu_, guard_mu_);
-    guard_reader_.reset();
+    std::scoped_lock lock(write_mu_, quick_mu_);
+    quick_reader_.reset();
     if (writer_) {
       // Fold the WAL back into the main file so a copy of the .db alone is complete.
       try {
@@ -637,8 +638,8 @@ class SqliteStorage final : public ServerStorage {
  private:
   // As many readers as request threads commonly run at once on a small machine.
   static constexpr std::size_t kReaders = 4;
-  std::mutex write_mu_, guard_mu_;
-  std::unique_ptr<Db> writer_, guard_reader_;
+  std::mutex write_mu_, quick_mu_;
+  std::unique_ptr<Db> writer_, quick_reader_;
   std::unique_ptr<SqliteReaders> readers_;
   TxnHooks hooks_;
   std::pair<int, int> versions_;

@@ -3,7 +3,7 @@
 namespace cockpit::server {
 
 WriteQueue::WriteQueue(ServerStorage& storage)
-    : storage_(storage), group_thread_([this] { group_loop(); }), alone_thread_([this] { alone_loop(); }) {}
+    : storage_(storage), group_thread_([this] { group_loop(); }) {}
 
 WriteQueue::~WriteQueue() { stop(); }
 
@@ -20,17 +20,7 @@ void WriteQueue::in_group(GroupJob job) {
   commit_group(one);
 }
 
-void WriteQueue::alone(AloneJob job) {
-  {
-    std::lock_guard lock(mu_);
-    if (!stopping_) {
-      alones_.push_back(std::move(job));
-      cv_.notify_all();
-      return;
-    }
-  }
-  job();
-}
+void WriteQueue::alone(AloneJob job) { alone_.run(std::move(job)); }
 
 void WriteQueue::stop() {
   {
@@ -40,7 +30,7 @@ void WriteQueue::stop() {
   }
   cv_.notify_all();
   if (group_thread_.joinable()) group_thread_.join();
-  if (alone_thread_.joinable()) alone_thread_.join();
+  alone_.stop();
 }
 
 void WriteQueue::group_loop() {
@@ -55,19 +45,6 @@ void WriteQueue::group_loop() {
     }
     lock.unlock();
     commit_group(group);
-    lock.lock();
-  }
-}
-
-void WriteQueue::alone_loop() {
-  std::unique_lock lock(mu_);
-  while (true) {
-    cv_.wait(lock, [&] { return stopping_ || !alones_.empty(); });
-    if (alones_.empty()) return;
-    AloneJob job = std::move(alones_.front());
-    alones_.pop_front();
-    lock.unlock();
-    job();  // answers its own request, errors included
     lock.lock();
   }
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "server/storage.hpp"
+#include "server/worker_threads.hpp"
 
 namespace cockpit::server {
 
@@ -45,16 +46,15 @@ class WriteQueue {
 
  private:
   void group_loop();
-  void alone_loop();
   void commit_group(std::vector<GroupJob>& group);
 
   ServerStorage& storage_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<GroupJob> groups_;
-  std::deque<AloneJob> alones_;
   bool stopping_ = false;
-  std::thread group_thread_, alone_thread_;
+  std::thread group_thread_;
+  WorkerThreads alone_{1};
 };
 
 }  // namespace cockpit::server

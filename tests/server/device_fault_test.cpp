@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <tuple>
 
@@ -388,24 +389,45 @@ TEST_CASE("c: 36 edits through dropped, duplicated, delayed and reordered reques
     return r.path == "/api/push" ? push_mix(r) : other_mix(r);
   });
 
+  // The schedule: 30 notes, and at some of them one more action, in a table. An undo
+  // comes before its note (k 13 undoes the note of k 12 while it may still be on its
+  // way: a delete, sent once); the other actions after it. Edits of one record follow
+  // each other while the first one's push is in flight (20, 21 and 26, 27): the
+  // device's own earlier write is no conflict.
+  struct Extra {
+    int at;                       // with which note
+    bool before_note;             // before it (else after)
+    bool stays;                   // an edit the server must end with (an undone one does not)
+    std::function<Outcome()> act;
+  };
+  const auto apply = [&](auto action) { return [&a, action] { return a.app->apply(action, a.now()); }; };
+  const Extra extras[] = {
+      {.at = 8, .before_note = false, .stays = true, .act = apply(NewDate{moved, first_date, "first move"})},
+      {.at = 12, .before_note = false, .stays = false, .act = [&] { return a.app->apply(note(slice(a), 1, "undone"), a.now()); }},
+      {.at = 13, .before_note = true, .stays = false, .act = apply(Undo{})},
+      {.at = 14, .before_note = false, .stays = true, .act = apply(MarkKept{kept})},
+      {.at = 20, .before_note = false, .stays = true, .act = apply(NewDate{moved, second_date, "second move"})},
+      {.at = 21, .before_note = false, .stays = true, .act = apply(MarkKept{moved})},
+      {.at = 26, .before_note = false, .stays = true, .act = apply(RerouteException{x, "mix-desk", "rerouted under faults"})},
+      {.at = 27, .before_note = false, .stays = true, .act = apply(ResolveException{x, "resolved under faults"})},
+  };
+  const auto run_extras = [&](int k, bool before_note) {
+    int stayed = 0;
+    for (const Extra& e : extras) {
+      if (e.at != k || e.before_note != before_note) continue;
+      const Outcome o = e.act();
+      REQUIRE_MESSAGE(o.ok, o.message);
+      stayed += e.stays ? 1 : 0;
+    }
+    return stayed;
+  };
+
   int edits = 0;
   for (int k = 1; k <= 30; ++k) {
-    // Undone while the note it undoes may still be on its way: a delete, sent once.
-    if (k == 13) REQUIRE(a.app->apply(Undo{}, a.now()).ok);
+    edits += run_extras(k, true);
     REQUIRE(a.app->apply(note(slice(a), k, "mix"), a.now()).ok);
     ++edits;
-    Outcome o{true, ""};
-    // Edits of one record follow each other while the first one's push is in flight
-    // (20, 21 and 26, 27): the device's own earlier write is no conflict.
-    if (k == 8) o = a.app->apply(NewDate{moved, first_date, "first move"}, a.now());
-    if (k == 12) o = a.app->apply(note(slice(a), 1, "undone"), a.now());
-    if (k == 14) o = a.app->apply(MarkKept{kept}, a.now());
-    if (k == 20) o = a.app->apply(NewDate{moved, second_date, "second move"}, a.now());
-    if (k == 21) o = a.app->apply(MarkKept{moved}, a.now());
-    if (k == 26) o = a.app->apply(RerouteException{x, "mix-desk", "rerouted under faults"}, a.now());
-    if (k == 27) o = a.app->apply(ResolveException{x, "resolved under faults"}, a.now());
-    REQUIRE_MESSAGE(o.ok, o.message);
-    if (k == 8 || k == 14 || k == 20 || k == 21 || k == 26 || k == 27) ++edits;
+    edits += run_extras(k, false);
     // On to the next edit once a push has left with this one (or everything is answered).
     const auto sent = proxy.counts("/api/push").seen;
     pump_all({&a, &b}, [&] { return proxy.counts("/api/push").seen > sent || settled(a); }, 5000);

@@ -13,7 +13,15 @@ const Identity anna{"m-anna", Role::manager};
 const Identity ben{"m-ben", Role::manager};
 const Identity lena{"m-lena", Role::lead};
 
-CustomerFacts owned_by(const std::string& owner) { return CustomerFacts{true, owner, 0, ""}; }
+CustomerFacts owned_by(const std::string& owner) { return CustomerFacts{.exists = true, .owner = owner}; }
+// A customer that was reassigned away from the asking manager at `seq`, now `owner`'s.
+CustomerFacts reassigned_away(const std::string& owner, std::int64_t seq) {
+  return CustomerFacts{.exists = true, .owner = owner, .reassigned_away_seq = seq, .reassigned_to = owner};
+}
+// No such customer on the server (or a new customer).
+const CustomerFacts kNoCustomer{};
+// plan_mutation's last argument, for the calls that name it.
+constexpr bool kNewOwnerExists = true, kNoSuchNewOwner = false;
 
 Mutation upsert(RecordKind k, const std::string& id, json fields, std::int64_t base = 0) {
   Mutation m;
@@ -41,47 +49,50 @@ TEST_CASE("authorization is decided against the current owner") {
     const char* name;
     Identity who;
     Mutation m;
-    bool exists;
-    CustomerFacts facts;
-    bool owner_exists;
-    const char* code;  // "" = applied
+    std::optional<ServerRecord> current;  // nullopt: a new record
+    CustomerFacts customer;
+    bool new_owner_exists = false;
+    const char* refused_with = "";  // "" = applied
+  };
+  const auto edit_p1 = upsert(RecordKind::promise, "p-1", {{"text", "x"}}, 10);
+  const auto new_case_for = [](const char* customer) {
+    return upsert(RecordKind::case_, "k-9", {{"customer", customer}});
   };
   const Row rows[] = {
-      {"own promise", anna, upsert(RecordKind::promise, "p-1", {{"text", "x"}}, 10), true, owned_by("m-anna"), false, ""},
-      {"other's promise", anna, upsert(RecordKind::promise, "p-1", {{"text", "x"}}, 10), true, owned_by("m-ben"), false,
-       codes::not_owner},
-      {"lead edits anyone's", lena, upsert(RecordKind::promise, "p-1", {{"text", "x"}}, 10), true, owned_by("m-ben"),
-       false, ""},
-      {"reassigned away", anna, upsert(RecordKind::promise, "p-1", {{"text", "x"}}, 10), true,
-       CustomerFacts{true, "m-ben", 11, "m-ben"}, false, codes::reassigned},
-      {"new case for other's customer", anna, upsert(RecordKind::case_, "k-9", {{"customer", "c-1"}}), false,
-       owned_by("m-ben"), false, codes::not_owner},
+      {.name = "own promise", .who = anna, .m = edit_p1, .current = promise_p1(), .customer = owned_by("m-anna")},
+      {.name = "other's promise", .who = anna, .m = edit_p1, .current = promise_p1(), .customer = owned_by("m-ben"),
+       .refused_with = codes::not_owner},
+      {.name = "lead edits anyone's", .who = lena, .m = edit_p1, .current = promise_p1(),
+       .customer = owned_by("m-ben")},
+      {.name = "reassigned away", .who = anna, .m = edit_p1, .current = promise_p1(),
+       .customer = reassigned_away("m-ben", 11), .refused_with = codes::reassigned},
+      {.name = "new case for other's customer", .who = anna, .m = new_case_for("c-1"), .customer = owned_by("m-ben"),
+       .refused_with = codes::not_owner},
       // A manager cannot tell a missing customer from someone else's (issue 16): the same refusal.
-      {"new case for missing customer", anna, upsert(RecordKind::case_, "k-9", {{"customer", "c-x"}}), false,
-       CustomerFacts{}, false, codes::not_owner},
-      {"lead: new case for missing customer", lena, upsert(RecordKind::case_, "k-9", {{"customer", "c-x"}}), false,
-       CustomerFacts{}, false, codes::not_found},
-      {"new customer for someone else", anna, upsert(RecordKind::customer, "c-9", {{"owner", "m-ben"}}), false,
-       CustomerFacts{}, true, codes::not_owner},
-      {"new customer for self", anna, upsert(RecordKind::customer, "c-9", {{"owner", "m-anna"}}), false,
-       CustomerFacts{}, true, ""},
-      {"manager records are not synced", lena, upsert(RecordKind::manager, "m-x", {{"name", "x"}}), false,
-       CustomerFacts{}, false, codes::forbidden},
-      {"touchpoint sent as another manager", anna,
-       upsert(RecordKind::touchpoint, "t-9", {{"customer", "c-1"}, {"sender", "m-ben"}}), false, owned_by("m-anna"),
-       false, codes::forbidden},
-      {"decision by another manager", anna,
-       upsert(RecordKind::decision, "d-9", {{"customer", "c-1"}, {"by", "m-ben"}}), false, owned_by("m-anna"), false,
-       codes::forbidden},
+      {.name = "new case for missing customer", .who = anna, .m = new_case_for("c-x"), .customer = kNoCustomer,
+       .refused_with = codes::not_owner},
+      {.name = "lead: new case for missing customer", .who = lena, .m = new_case_for("c-x"), .customer = kNoCustomer,
+       .refused_with = codes::not_found},
+      {.name = "new customer for someone else", .who = anna,
+       .m = upsert(RecordKind::customer, "c-9", {{"owner", "m-ben"}}), .customer = kNoCustomer,
+       .new_owner_exists = true, .refused_with = codes::not_owner},
+      {.name = "new customer for self", .who = anna, .m = upsert(RecordKind::customer, "c-9", {{"owner", "m-anna"}}),
+       .customer = kNoCustomer, .new_owner_exists = true},
+      {.name = "manager records are not synced", .who = lena, .m = upsert(RecordKind::manager, "m-x", {{"name", "x"}}),
+       .customer = kNoCustomer, .refused_with = codes::forbidden},
+      {.name = "touchpoint sent as another manager", .who = anna,
+       .m = upsert(RecordKind::touchpoint, "t-9", {{"customer", "c-1"}, {"sender", "m-ben"}}),
+       .customer = owned_by("m-anna"), .refused_with = codes::forbidden},
+      {.name = "decision by another manager", .who = anna,
+       .m = upsert(RecordKind::decision, "d-9", {{"customer", "c-1"}, {"by", "m-ben"}}),
+       .customer = owned_by("m-anna"), .refused_with = codes::forbidden},
   };
   for (const auto& row : rows) {
     CAPTURE(row.name);
-    std::optional<ServerRecord> cur;
-    if (row.exists) cur = promise_p1();
-    Plan p = plan_mutation(row.who, "dev-A", row.m, cur, row.facts, row.owner_exists);
-    if (*row.code) {
+    Plan p = plan_mutation(row.who, "dev-A", row.m, row.current, row.customer, row.new_owner_exists);
+    if (*row.refused_with) {
       CHECK_FALSE(p.apply);
-      CHECK(p.code == row.code);
+      CHECK(p.code == row.refused_with);
       CHECK_FALSE(p.message.empty());
     } else {
       CHECK(p.apply);
@@ -98,15 +109,15 @@ TEST_CASE("reassignment: only a lead, only to an existing manager") {
   m.record_kind = RecordKind::customer;
   m.record_id = "c-1";
   m.new_owner = "m-ben";
-  CHECK(plan_mutation(anna, "d", m, c, owned_by("m-anna"), true).code == codes::forbidden);
+  CHECK(plan_mutation(anna, "d", m, c, owned_by("m-anna"), kNewOwnerExists).code == codes::forbidden);
   // Someone else's customer and one that does not exist read the same to a manager.
-  const Plan others = plan_mutation(anna, "d", m, c, owned_by("m-ben"), true);
-  const Plan missing = plan_mutation(anna, "d", m, std::nullopt, CustomerFacts{}, true);
+  const Plan others = plan_mutation(anna, "d", m, c, owned_by("m-ben"), kNewOwnerExists);
+  const Plan missing = plan_mutation(anna, "d", m, std::nullopt, kNoCustomer, kNewOwnerExists);
   CHECK(others.code == codes::not_owner);
   CHECK(missing.code == others.code);
   CHECK(missing.message == others.message);
-  CHECK(plan_mutation(lena, "d", m, c, owned_by("m-anna"), false).code == codes::not_found);
-  Plan p = plan_mutation(lena, "d", m, c, owned_by("m-anna"), true);
+  CHECK(plan_mutation(lena, "d", m, c, owned_by("m-anna"), kNoSuchNewOwner).code == codes::not_found);
+  Plan p = plan_mutation(lena, "d", m, c, owned_by("m-anna"), kNewOwnerExists);
   REQUIRE(p.apply);
   CHECK(p.owner_changes);
   CHECK(p.old_owner == "m-anna");
@@ -114,51 +125,58 @@ TEST_CASE("reassignment: only a lead, only to an existing manager") {
   CHECK(p.body["owner"] == "m-ben");
   // Changing "owner" through an upsert is a reassignment too, with the same rule.
   auto u = upsert(RecordKind::customer, "c-1", {{"owner", "m-ben"}}, 4);
-  CHECK(plan_mutation(anna, "d", u, c, owned_by("m-anna"), true).code == codes::forbidden);
-  CHECK(plan_mutation(lena, "d", u, c, owned_by("m-anna"), true).owner_changes);
+  CHECK(plan_mutation(anna, "d", u, c, owned_by("m-anna"), kNewOwnerExists).code == codes::forbidden);
+  CHECK(plan_mutation(lena, "d", u, c, owned_by("m-anna"), kNewOwnerExists).owner_changes);
 }
 
 TEST_CASE("a record cannot move to another customer") {
   auto m = upsert(RecordKind::promise, "p-1", {{"customer", "c-2"}}, 10);
-  Plan p = plan_mutation(anna, "dev-A", m, promise_p1(), owned_by("m-anna"), false);
+  Plan p = plan_mutation(anna, "dev-A", m, promise_p1(), owned_by("m-anna"), kNoSuchNewOwner);
   CHECK(p.code == codes::immutable);
 }
 
 TEST_CASE("per-field merge: last writer by server order, concurrent edits reported") {
   struct Row {
     const char* name;
-    json fields;
-    std::int64_t base;
-    const char* client;
-    std::vector<std::string> conflicts;
-    std::vector<std::string> changed;
+    json sent;                           // the fields the mutation carries
+    std::int64_t base_seq;               // what the device had seen
+    const char* from;                    // the device it comes from
+    std::vector<std::string> conflicts;  // reported to the device
+    std::vector<std::string> changed;    // what the server stores anew
   };
+  const json new_due = {{"due_at", "2026-12-01T10:00:00Z"}};
   const Row rows[] = {
       // dev-B moved due_at at seq 10; dev-A started from seq 5.
-      {"other field: no conflict", {{"status", "kept"}}, 5, "dev-A", {}, {"status"}},
-      {"same field, other device", {{"due_at", "2026-12-01T10:00:00Z"}}, 5, "dev-A", {"due_at"}, {"due_at"}},
-      {"same field, same value", {{"due_at", "2026-11-20T10:00:00Z"}}, 5, "dev-A", {}, {}},
-      {"same field, device saw it", {{"due_at", "2026-12-01T10:00:00Z"}}, 10, "dev-A", {}, {"due_at"}},
-      {"same field, own earlier write", {{"due_at", "2026-12-01T10:00:00Z"}}, 5, "dev-B", {}, {"due_at"}},
+      {.name = "other field: no conflict", .sent = {{"status", "kept"}}, .base_seq = 5, .from = "dev-A",
+       .conflicts = {}, .changed = {"status"}},
+      {.name = "same field, other device", .sent = new_due, .base_seq = 5, .from = "dev-A", .conflicts = {"due_at"},
+       .changed = {"due_at"}},
+      {.name = "same field, same value", .sent = {{"due_at", "2026-11-20T10:00:00Z"}}, .base_seq = 5, .from = "dev-A",
+       .conflicts = {}, .changed = {}},
+      {.name = "same field, device saw it", .sent = new_due, .base_seq = 10, .from = "dev-A", .conflicts = {},
+       .changed = {"due_at"}},
+      {.name = "same field, own earlier write", .sent = new_due, .base_seq = 5, .from = "dev-B", .conflicts = {},
+       .changed = {"due_at"}},
       // kept_at has no stamp: not changed since the record was created, whatever its seq.
-      {"unstamped field: no conflict", {{"kept_at", "2026-11-21T10:00:00Z"}}, 5, "dev-A", {}, {"kept_at"}},
+      {.name = "unstamped field: no conflict", .sent = {{"kept_at", "2026-11-21T10:00:00Z"}}, .base_seq = 5,
+       .from = "dev-A", .conflicts = {}, .changed = {"kept_at"}},
   };
   for (const auto& row : rows) {
     CAPTURE(row.name);
-    auto m = upsert(RecordKind::promise, "p-1", row.fields, row.base);
-    Plan p = plan_mutation(anna, row.client, m, promise_p1(), owned_by("m-anna"), false);
+    auto m = upsert(RecordKind::promise, "p-1", row.sent, row.base_seq);
+    Plan p = plan_mutation(anna, row.from, m, promise_p1(), owned_by("m-anna"), kNoSuchNewOwner);
     REQUIRE(p.apply);
     std::vector<std::string> got;
     for (const auto& c : p.conflicts) got.push_back(c.field);
     CHECK(got == row.conflicts);
     CHECK(p.changed_fields == row.changed);
     CHECK(p.noop == row.changed.empty());
-    for (auto it = row.fields.begin(); it != row.fields.end(); ++it) CHECK(p.body[it.key()] == it.value());
+    for (auto it = row.sent.begin(); it != row.sent.end(); ++it) CHECK(p.body[it.key()] == it.value());
     CHECK(p.body["text"] == "deliver");  // fields not sent keep the server's value
   }
   // The conflict carries both values so the manager can be shown what was replaced.
   auto m = upsert(RecordKind::promise, "p-1", {{"due_at", "2026-12-01T10:00:00Z"}}, 5);
-  Plan p = plan_mutation(anna, "dev-A", m, promise_p1(), owned_by("m-anna"), false);
+  Plan p = plan_mutation(anna, "dev-A", m, promise_p1(), owned_by("m-anna"), kNoSuchNewOwner);
   REQUIRE(p.conflicts.size() == 1);
   CHECK(p.conflicts[0].yours == "2026-12-01T10:00:00Z");
   CHECK(p.conflicts[0].theirs == "2026-11-20T10:00:00Z");
@@ -205,73 +223,75 @@ TEST_CASE("delete: authorized against the current owner like an upsert, customer
     const char* name;
     Identity who;
     Mutation m;
-    std::optional<ServerRecord> current;
-    CustomerFacts facts;
-    const char* code;  // "" = applied
-    bool remove;       // applied as a removal (false: a no-op)
+    std::optional<ServerRecord> current;  // nullopt: not (or no longer) on the server
+    CustomerFacts customer;
+    const char* refused_with = "";  // "" = applied
+    bool removes = false;           // applied as a removal (false: a no-op)
   };
+  const auto remove_t1 = removal(RecordKind::touchpoint, "t-1", 20);
   const Row rows[] = {
-      {"owner deletes her message", anna, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
-       owned_by("m-anna"), "", true},
-      {"owner deletes a decision", anna, removal(RecordKind::decision, "d-1", 20), touchpoint_t1(), owned_by("m-anna"),
-       "", true},
-      {"lead deletes anyone's", lena, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(), owned_by("m-anna"),
-       "", true},
-      {"someone else's customer", ben, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(), owned_by("m-anna"),
-       codes::not_owner, false},
-      {"reassigned away after the device saw it", anna, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
-       CustomerFacts{true, "m-ben", 25, "m-ben"}, codes::reassigned, false},
+      {.name = "owner deletes her message", .who = anna, .m = remove_t1, .current = touchpoint_t1(),
+       .customer = owned_by("m-anna"), .removes = true},
+      {.name = "owner deletes a decision", .who = anna, .m = removal(RecordKind::decision, "d-1", 20),
+       .current = touchpoint_t1(), .customer = owned_by("m-anna"), .removes = true},
+      {.name = "lead deletes anyone's", .who = lena, .m = remove_t1, .current = touchpoint_t1(),
+       .customer = owned_by("m-anna"), .removes = true},
+      {.name = "someone else's customer", .who = ben, .m = remove_t1, .current = touchpoint_t1(),
+       .customer = owned_by("m-anna"), .refused_with = codes::not_owner},
+      {.name = "reassigned away after the device saw it", .who = anna, .m = remove_t1, .current = touchpoint_t1(),
+       .customer = reassigned_away("m-ben", 25), .refused_with = codes::reassigned},
       // The reassignment is older than what the device started from: plainly not hers.
-      {"reassigned away before the device saw it", anna, removal(RecordKind::touchpoint, "t-1", 30), touchpoint_t1(),
-       CustomerFacts{true, "m-ben", 25, "m-ben"}, codes::not_owner, false},
-      {"customer missing on the server", anna, removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
-       CustomerFacts{}, codes::not_owner, false},
-      {"a customer, by its owner", anna, removal(RecordKind::customer, "c-1", 4), customer_c1(), owned_by("m-anna"),
-       codes::forbidden, false},
-      {"a customer, by a lead", lena, removal(RecordKind::customer, "c-1", 4), customer_c1(), owned_by("m-anna"),
-       codes::forbidden, false},
-      {"a customer that is gone already", anna, removal(RecordKind::customer, "c-9"), std::nullopt, CustomerFacts{},
-       codes::forbidden, false},
-      {"a manager, by a lead", lena, removal(RecordKind::manager, "m-ben"), std::nullopt, CustomerFacts{},
-       codes::forbidden, false},
-      {"a case (others refer to it)", anna, removal(RecordKind::case_, "k-1", 20), touchpoint_t1(),
-       owned_by("m-anna"), codes::forbidden, false},
-      {"already gone: deleting twice is deleting once", anna, removal(RecordKind::touchpoint, "t-1", 20),
-       std::nullopt, owned_by("m-anna"), "", false},
+      {.name = "reassigned away before the device saw it", .who = anna,
+       .m = removal(RecordKind::touchpoint, "t-1", 30), .current = touchpoint_t1(),
+       .customer = reassigned_away("m-ben", 25), .refused_with = codes::not_owner},
+      {.name = "customer missing on the server", .who = anna, .m = remove_t1, .current = touchpoint_t1(),
+       .customer = kNoCustomer, .refused_with = codes::not_owner},
+      {.name = "a customer, by its owner", .who = anna, .m = removal(RecordKind::customer, "c-1", 4),
+       .current = customer_c1(), .customer = owned_by("m-anna"), .refused_with = codes::forbidden},
+      {.name = "a customer, by a lead", .who = lena, .m = removal(RecordKind::customer, "c-1", 4),
+       .current = customer_c1(), .customer = owned_by("m-anna"), .refused_with = codes::forbidden},
+      {.name = "a customer that is gone already", .who = anna, .m = removal(RecordKind::customer, "c-9"),
+       .customer = kNoCustomer, .refused_with = codes::forbidden},
+      {.name = "a manager, by a lead", .who = lena, .m = removal(RecordKind::manager, "m-ben"),
+       .customer = kNoCustomer, .refused_with = codes::forbidden},
+      {.name = "a case (others refer to it)", .who = anna, .m = removal(RecordKind::case_, "k-1", 20),
+       .current = touchpoint_t1(), .customer = owned_by("m-anna"), .refused_with = codes::forbidden},
+      {.name = "already gone: deleting twice is deleting once", .who = anna, .m = remove_t1,
+       .customer = owned_by("m-anna")},
   };
   for (const auto& row : rows) {
     const std::string name = row.name;
     CAPTURE(name);
-    Plan p = plan_mutation(row.who, "dev-A", row.m, row.current, row.facts, false);
-    if (*row.code) {
+    Plan p = plan_mutation(row.who, "dev-A", row.m, row.current, row.customer, kNoSuchNewOwner);
+    if (*row.refused_with) {
       CHECK_FALSE(p.apply);
-      CHECK(p.code == row.code);
+      CHECK(p.code == row.refused_with);
       CHECK_FALSE(p.message.empty());
       CHECK_FALSE(p.remove);
     } else {
       REQUIRE(p.apply);
-      CHECK(p.remove == row.remove);
-      CHECK(p.noop == !row.remove);
+      CHECK(p.remove == row.removes);
+      CHECK(p.noop == !row.removes);
       CHECK(p.conflicts.empty());
       CHECK_FALSE(p.owner_changes);
-      if (row.remove) CHECK(p.body == row.current->body);  // what is taken away (its customer: the tombstone's)
+      if (row.removes) CHECK(p.body == row.current->body);  // what is taken away (its customer: the tombstone's)
     }
   }
 }
 
 TEST_CASE("delete refusals say what and whose") {
   Plan moved = plan_mutation(anna, "dev-A", removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
-                             CustomerFacts{true, "m-ben", 25, "m-ben"}, false);
+                             reassigned_away("m-ben", 25), kNoSuchNewOwner);
   CHECK(moved.code == codes::reassigned);
   CHECK(moved.message.find("c-1") != std::string::npos);
   CHECK(moved.message.find("m-ben") != std::string::npos);
   CHECK(moved.message.find("t-1") != std::string::npos);
   Plan other = plan_mutation(ben, "dev-B", removal(RecordKind::touchpoint, "t-1", 20), touchpoint_t1(),
-                             owned_by("m-anna"), false);
+                             owned_by("m-anna"), kNoSuchNewOwner);
   CHECK(other.message.find("c-1") != std::string::npos);
   // A refusal must not depend on the fields the delete does not carry: the customer is
   // the STORED record's, whatever the mutation says.
   Mutation m = removal(RecordKind::touchpoint, "t-1", 20);
   m.fields = json{{"customer", "c-2"}};
-  CHECK(plan_mutation(anna, "dev-A", m, touchpoint_t1(), owned_by("m-anna"), false).remove);
+  CHECK(plan_mutation(anna, "dev-A", m, touchpoint_t1(), owned_by("m-anna"), kNoSuchNewOwner).remove);
 }

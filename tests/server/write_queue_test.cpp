@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "server/worker_threads.hpp"
 #include "server/write_queue.hpp"
 
 using namespace cockpit::server;
@@ -95,4 +96,32 @@ TEST_CASE("write queue: after stop, jobs run on the caller's thread and nothing 
   queue.in_group({[](StorageTxn& txn) { txn.put_meta("late", "1"); }, [&](std::exception_ptr e) { told = !e; }});
   CHECK(told);
   CHECK(meta_of(*storage, "late") == "1");
+}
+
+// The pull threads: a slow job (a pull of a whole share) holds one thread, not the
+// others; stop() runs what is queued; later jobs run on the caller's thread.
+TEST_CASE("worker threads: a slow job holds one thread only; stop runs what is queued") {
+  WorkerThreads pool(2);
+  std::promise<void> release_slow;
+  std::shared_future<void> slow_may_end = release_slow.get_future().share();
+  std::atomic<int> done{0};
+  pool.run([slow_may_end, &done] {
+    slow_may_end.wait();
+    ++done;
+  });
+  // While the slow job waits, quick ones still run on the other thread.
+  std::promise<void> quick_ran;
+  pool.run([&quick_ran, &done] {
+    ++done;
+    quick_ran.set_value();
+  });
+  CHECK(quick_ran.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  for (int i = 0; i < 50; ++i) pool.run([&done] { ++done; });
+  release_slow.set_value();
+  pool.stop();
+  CHECK(done.load() == 52);
+  const auto caller = std::this_thread::get_id();
+  std::thread::id ran_on;
+  pool.run([&ran_on] { ran_on = std::this_thread::get_id(); });
+  CHECK(ran_on == caller);
 }
