@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "app/platform.hpp"
@@ -73,6 +74,26 @@ class BrowserPlatform final : public cockpit::Platform {
     EM_ASM({ window.location.href = UTF8ToString($0); }, url.c_str());
   }
   cockpit::Time now() const override { return static_cast<cockpit::Time>(emscripten_date_now()); }
+  // The lead's upload: the page's file picker (pre.js); the file arrives a frame later.
+  void pick_file(std::string_view) override { EM_ASM(Module.cockpitPickFile()); }
+  bool picks_by_path() const override { return false; }
+  std::optional<cockpit::PickedFile> take_picked_file() override {
+    const int n = EM_ASM_INT({ return Module.cockpitPicked ? Module.cockpitPicked.bytes.length : -1; });
+    if (n < 0) return std::nullopt;
+    cockpit::PickedFile f;
+    f.text.resize(static_cast<std::size_t>(n));
+    char name[512] = {}, error[512] = {};
+    EM_ASM({
+      var p = Module.cockpitPicked;
+      Module.cockpitPicked = null;
+      HEAPU8.set(p.bytes, $0);
+      stringToUTF8(p.name, $1, 512);
+      stringToUTF8(p.error, $2, 512);
+    }, f.text.data(), name, error);
+    f.name = name;
+    f.error = error;
+    return f;
+  }
 };
 
 struct Shell {

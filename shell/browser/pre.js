@@ -13,6 +13,9 @@
 //  6. Module.cockpitPublish: the app's probe (frames, view, control rectangles) as
 //     window.cockpit, for tests and the page; the first frame starts the service
 //     worker (boot.js).
+//  7. Module.cockpitPickFile: the lead's upload of a spreadsheet: a file input opened
+//     from the click, the chosen file read into Module.cockpitPicked, which the App
+//     takes on its next frame (BrowserPlatform::take_picked_file).
 Module['preRun'] = Module['preRun'] || [];
 Module['preRun'].push(function () {
   var DATA = '/data';
@@ -277,4 +280,29 @@ Module['cockpitFail'] = function (message) {
   document.body.dataset.error = message;
   var status = document.getElementById('status');
   if (status) { status.textContent = message; status.hidden = false; }
+};
+
+// The file picker for the lead's upload. Opened within the click's user activation (the
+// App asks in the frame right after the click). A file larger than the CSV reader takes
+// (64 MiB, src/domain/csv.hpp) is refused without being read.
+Module['cockpitPicked'] = null;
+Module['cockpitPickFile'] = function () {
+  var input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.csv,text/csv,text/plain';
+  input.addEventListener('change', function () {
+    var file = input.files && input.files[0];
+    if (!file) return;
+    if (file.size > 64 * 1024 * 1024) {
+      Module['cockpitPicked'] = {name: file.name, bytes: new Uint8Array(0),
+                                 error: file.name + ': ' + file.size + ' bytes, more than the limit of 67108864'};
+      return;
+    }
+    file.arrayBuffer().then(function (buf) {
+      Module['cockpitPicked'] = {name: file.name, bytes: new Uint8Array(buf), error: ''};
+    }, function (e) {
+      Module['cockpitPicked'] = {name: file.name, bytes: new Uint8Array(0), error: 'cannot read ' + file.name + ': ' + e};
+    });
+  });
+  input.click();
 };

@@ -1,6 +1,9 @@
 // cockpit-cli: the headless tool on the same database file as the desktop app.
 //
 //   cockpit-cli import FILE.json --db DB            apply a document (all or nothing)
+//   cockpit-cli import-csv FILE.csv --kind customers|promises --db DB [--map FIELD=HEADER]…
+//                    [--set FIELD=VALUE]… [--dates iso|dmy|mdy] [--delimiter C] [--dry-run]
+//                                                   a spreadsheet's rows (src/domain/CSV.md)
 //   cockpit-cli export --db DB [FILE]               write everything as a document
 //   cockpit-cli report --db DB --manager ID [--as-of TIME] [--json]
 //   cockpit-cli demo --db DB [--today TIME] [--file DEMO.json]  the built-in demo book, or DEMO.json
@@ -24,6 +27,7 @@
 #include <vector>
 
 #include "app/report.hpp"
+#include "domain/csv_import.hpp"
 #include "domain/demo.hpp"
 #include "domain/demo_book.hpp"
 #include "domain/document.hpp"
@@ -42,6 +46,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: cockpit-cli import FILE.json --db DB\n"
+    "       cockpit-cli import-csv FILE.csv --kind customers|promises --db DB [--map FIELD=HEADER]...\n"
+    "                              [--set FIELD=VALUE]... [--dates iso|dmy|mdy] [--delimiter ,|;|tab] [--dry-run]\n"
     "       cockpit-cli export --db DB [FILE]\n"
     "       cockpit-cli report --db DB --manager ID [--as-of TIME] [--json]\n"
     "       cockpit-cli demo --db DB [--today TIME] [--file DEMO.json]\n"
@@ -51,7 +57,14 @@ constexpr const char* kUsage =
     "\n"
     "demo writes the built-in demo book (the five seed stories, assets/demo/demo.json,\n"
     "compiled in) dated around --today (default: now); --file DEMO.json writes another\n"
-    "document with relative times (\"@-5d 14:00\") instead.\n";
+    "document with relative times (\"@-5d 14:00\") instead.\n"
+    "\n"
+    "import-csv reads a spreadsheet's CSV of customers or promises (a header row, then one\n"
+    "record a row): a field takes the column named like it (\"Due at\" feeds due_at) unless\n"
+    "--map FIELD=HEADER names another (FIELD= for none), --set FIELD=VALUE gives every row\n"
+    "one value, --dates says how the sheet writes dates (iso: 2026-04-03, dmy: 03/04/2026,\n"
+    "mdy: 04/03/2026). Every row is checked like a contract document; one bad row refuses\n"
+    "the file, naming each problem's row and column. --dry-run prints what would change.\n";
 
 // A failure that ends the program with one line on stderr.
 struct Failure {
@@ -66,6 +79,7 @@ struct Args {
   std::vector<std::string> positional;
   std::map<std::string, std::string> options;  // --name value
   std::map<std::string, bool> flags;           // --name
+  std::map<std::string, std::vector<std::string>> lists;  // --name value, repeated
 
   std::optional<std::string> get(const std::string& name) const {
     auto it = options.find(name);
@@ -81,8 +95,10 @@ struct Args {
 
 Args parse_args(int argc, char** argv) {
   static const char* kWithValue[] = {"db",   "manager", "as-of", "today", "customers", "seed", "file",
-                                     "actor", "server", "as",   "act",   "label",     "timeout"};
-  static const char* kFlags[] = {"json", "help", "password-stdin", "once", "watch"};
+                                     "actor", "server", "as",   "act",   "label",     "timeout",
+                                     "kind", "dates", "delimiter"};
+  static const char* kFlags[] = {"json", "help", "password-stdin", "once", "watch", "dry-run"};
+  static const char* kRepeated[] = {"map", "set"};
   Args a;
   if (argc < 2) fail("no command given", 2);
   a.command = argv[1];
@@ -99,8 +115,10 @@ Args parse_args(int argc, char** argv) {
       name = name.substr(0, eq);
       has_value = true;
     }
-    bool takes_value = false, is_flag = false;
+    bool takes_value = false, is_flag = false, repeated = false;
     for (const char* v : kWithValue) takes_value = takes_value || name == v;
+    for (const char* v : kRepeated) repeated = repeated || name == v;
+    takes_value = takes_value || repeated;
     for (const char* f : kFlags) is_flag = is_flag || name == f;
     if (is_flag && !has_value) {
       a.flags[name] = true;
@@ -109,7 +127,10 @@ Args parse_args(int argc, char** argv) {
         if (i + 1 >= argc) fail(a.command + ": --" + name + " needs a value", 2);
         value = argv[++i];
       }
-      a.options[name] = value;
+      if (repeated)
+        a.lists[name].push_back(value);
+      else
+        a.options[name] = value;
     } else {
       fail(a.command + ": unknown option --" + name, 2);
     }
@@ -186,6 +207,122 @@ int cmd_import(const Args& a) {
   });
   if (!st) fail("import: " + file + " refused (nothing applied): " + one_line(st.error()));
   std::cout << "imported " << file << ": " << sum.changed << " records changed, " << sum.unchanged << " unchanged\n";
+  return 0;
+}
+
+// ---------------------------------------------------------------- import-csv
+
+RecordKind csv_kind(const Args& a) {
+  const std::string k = a.need("kind");
+  if (k == "customers" || k == "customer") return RecordKind::customer;
+  if (k == "promises" || k == "promise") return RecordKind::promise;
+  fail("import-csv: --kind is customers or promises, not \"" + k + "\"", 2);
+}
+
+CsvMapping csv_mapping(const Args& a) {
+  CsvMapping m;
+  const std::string dates = a.get("dates").value_or("iso");
+  auto form = parse_DateForm(dates);
+  if (!form) fail("import-csv: --dates is iso, dmy or mdy, not \"" + dates + "\"", 2);
+  m.dates = *form;
+  for (const char* option : {"map", "set"}) {
+    auto it = a.lists.find(option);
+    if (it == a.lists.end()) continue;
+    for (const auto& arg : it->second)
+      if (auto bad = add_mapping_argument(m, arg, std::string(option) == "set"))
+        fail("import-csv: --" + std::string(option) + " " + *bad, 2);
+  }
+  return m;
+}
+
+char csv_delimiter(const Args& a) {
+  const std::string d = a.get("delimiter").value_or("");
+  if (d.empty()) return 0;  // from the header line
+  if (d == "tab" || d == "\t") return '\t';
+  if (d == "," || d == ";" || d == "|") return d[0];
+  fail("import-csv: --delimiter is one of , ; | tab, not \"" + d + "\"", 2);
+}
+
+// The file's text, refused before it is read when it is larger than the reader takes.
+std::string read_csv_file(const std::string& file) {
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  if (!ec && size > CsvLimits{}.max_bytes)
+    fail("import-csv: " + file + " refused (nothing applied): " + std::to_string(size) +
+         " bytes, more than the limit of " + std::to_string(CsvLimits{}.max_bytes));
+  return read_file(file);
+}
+
+// The stored records with the ids of the import (to keep unfed fields, to tell changes).
+Book stored_records(Store& store, const Book& records) {
+  Book out;
+  for (const Customer& c : records.customers)
+    if (auto r = store.get_customer(c.id); r && *r) out.customers.push_back(**r);
+  for (const Promise& p : records.promises)
+    if (auto r = store.get_promise(p.id); r && *r) out.promises.push_back(**r);
+  return out;
+}
+
+void print_changes(const std::vector<CsvChange>& changes, RecordKind kind) {
+  std::size_t changed = 0;
+  for (const CsvChange& c : changes) {
+    std::cout << "row " << c.row << ": " << to_string(kind) << " " << c.id << ": ";
+    if (c.is_new) {
+      std::cout << "new\n";
+    } else if (c.fields.empty()) {
+      std::cout << "unchanged\n";
+      continue;
+    } else {
+      std::string fields;
+      for (const auto& f : c.fields) fields += (fields.empty() ? "" : ", ") + f;
+      std::cout << "changes " << fields << "\n";
+    }
+    ++changed;
+  }
+  std::cout << "dry run: " << changed << " records would change, " << changes.size() - changed
+            << " unchanged; nothing written\n";
+}
+
+int cmd_import_csv(const Args& a) {
+  if (a.positional.size() != 1) fail("import-csv: give exactly one FILE.csv", 2);
+  const std::string& file = a.positional[0];
+  const RecordKind kind = csv_kind(a);
+  const CsvMapping mapping = csv_mapping(a);
+  const char delimiter = csv_delimiter(a);
+  const std::string text = read_csv_file(file);
+  Store store = open_store(a, false);
+  CsvImport csv;
+  Book stored;
+  store.reading([&] {
+    CsvRead read = read_csv(text, delimiter);
+    csv = read.ok() ? import_csv(read.table, kind, mapping, &store.known()) : csv_read_problem(read, kind);
+    if (csv.ok()) stored = stored_records(store, csv.book);
+  });
+  if (!csv.ok()) {
+    const auto msgs = csv.messages();
+    std::string msg;
+    for (const auto& m : msgs) msg += (msg.empty() ? "" : "; ") + m;
+    const std::size_t n = csv.problems.size() + csv.left_out;
+    fail("import-csv: " + file + " refused (" + std::to_string(n) + " problem" + (n == 1 ? "" : "s") +
+         "; nothing applied): " + one_line(msg));
+  }
+  keep_unfed_fields(csv, stored);
+  if (a.flags.count("dry-run")) {
+    print_changes(csv_changes(csv, stored), kind);
+    return 0;
+  }
+  const Stamp who = stamp(a);
+  ImportSummary sum;
+  Status st = store.transaction([&]() -> Status {
+    auto r = store.import_document(csv.book, who);
+    if (!r) return Error{r.error()};
+    sum = *r;
+    return store.append_audit(who, "import_csv", summary_json(sum, file));
+  });
+  if (!st) fail("import-csv: " + file + " refused (nothing applied): " + one_line(st.error()));
+  std::cout << "imported " << file << ": " << csv.records() << " " << list_name(kind) << " from "
+            << csv.records() + csv.blank_rows << " rows, " << sum.changed << " records changed, " << sum.unchanged
+            << " unchanged\n";
   return 0;
 }
 
@@ -314,6 +451,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (a.command == "import") return cmd_import(a);
+    if (a.command == "import-csv") return cmd_import_csv(a);
     if (a.command == "export") return cmd_export(a);
     if (a.command == "report") return cmd_report(a);
     if (a.command == "demo") return cmd_demo(a);

@@ -21,6 +21,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <utility>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +33,7 @@
 #include <stb/stb_image_write.h>
 
 #include "app/platform.hpp"
+#include "domain/csv.hpp"
 #include "native/curl_http.hpp"
 #include "native/token_file.hpp"
 #include "ui/app.hpp"
@@ -53,10 +59,33 @@ class DesktopPlatform final : public cockpit::Platform {
     if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "cockpit-desktop: could not open mail link\n");
   }
   cockpit::Time now() const override { return cockpit::now_utc(); }
+  // The lead's upload: the file at the typed path, read at once (refused unread when
+  // larger than the CSV reader takes).
+  void pick_file(std::string_view path) override {
+    picked_ = cockpit::PickedFile{std::filesystem::path(path).filename().string(), "", ""};
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(std::filesystem::path(path), ec);
+    if (ec) {
+      picked_->error = "cannot read " + std::string(path) + ": " + ec.message();
+      return;
+    }
+    if (size > cockpit::CsvLimits{}.max_bytes) {
+      picked_->error = std::string(path) + ": " + std::to_string(size) + " bytes, more than the limit of " +
+                       std::to_string(cockpit::CsvLimits{}.max_bytes);
+      return;
+    }
+    std::ifstream in{std::string(path), std::ios::binary};
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) picked_->error = "cannot read " + std::string(path);
+    picked_->text = text.str();
+  }
+  std::optional<cockpit::PickedFile> take_picked_file() override { return std::exchange(picked_, std::nullopt); }
 
  private:
   GLFWwindow* window_;
   std::string fragment_;
+  std::optional<cockpit::PickedFile> picked_;
 };
 
 struct Options {

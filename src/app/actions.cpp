@@ -16,6 +16,7 @@ std::string_view action_name(const Action& a) {
                         [](const CancelHeld&) { return std::string_view("cancel_held"); },
                         [](const LogContact&) { return std::string_view("log_contact"); },
                         [](const ReassignCustomer&) { return std::string_view("reassign_customer"); },
+                        [](const ImportRecords&) { return std::string_view("import_csv"); },
                         [](const Undo&) { return std::string_view("undo"); },
                     },
                     a);

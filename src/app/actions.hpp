@@ -78,11 +78,21 @@ struct ReassignCustomer {
   std::string customer, new_owner;
 };
 
+// A lead brings in the records of a spreadsheet (src/domain/CSV.md), already read and
+// checked (the lead's upload: app/csv_upload.hpp). They are checked again against what
+// the lead sees when applied, all or nothing. Not undone by Undo: customers are never
+// deleted (sync refuses it); a corrected sheet imported again updates them.
+struct ImportRecords {
+  Book records;        // customers and promises
+  std::string source;  // the file's name, for the audit trail
+};
+
 // Undo the signed-in person's last action (restores the records it changed).
 struct Undo {};
 
 using Action = std::variant<SendMessage, NewDate, MarkKept, DismissSuggestion, SnoozeSuggestion, ResolveException,
-                            RerouteException, ReleaseHeld, CancelHeld, LogContact, ReassignCustomer, Undo>;
+                            RerouteException, ReleaseHeld, CancelHeld, LogContact, ReassignCustomer, ImportRecords,
+                            Undo>;
 
 // A short name for the audit trail and logs ("send_message", "new_date", …).
 std::string_view action_name(const Action& a);

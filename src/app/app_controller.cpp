@@ -192,6 +192,19 @@ const vm::SearchIndex& AppController::search_index() {
   return index_;
 }
 
+const vm::CsvPreview& AppController::csv_preview(const CsvUploadInput& input) {
+  if (!session_) {
+    csv_preview_ = {};
+    return csv_preview_;
+  }
+  if (csv_rev_ != revision_ || !(csv_input_ == input)) {
+    csv_preview_ = vm::build_csv_preview(session_->slice(), input);
+    csv_rev_ = revision_;
+    csv_input_ = input;
+  }
+  return csv_preview_;
+}
+
 const vm::TodayModel& AppController::today(const vm::CustomerQuery& query, Time now) {
   if (!session_) {
     today_ = {};

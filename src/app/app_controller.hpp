@@ -17,6 +17,7 @@
 
 #include "app/actions.hpp"
 #include "app/identity.hpp"
+#include "app/csv_upload.hpp"
 #include "app/platform.hpp"
 #include "app/session.hpp"
 #include "app/view_models.hpp"
@@ -118,6 +119,11 @@ class AppController {
   // Customers by part of a name or id (the lead's reassign picker), cached per search.
   const std::vector<std::pair<std::string, std::string>>& find_customers(const std::string& search, std::size_t limit);
   const vm::SearchIndex& search_index();
+  // The lead's upload of a spreadsheet: its preview (mapping, problems by row and
+  // column, what would change, the records), cached by (revision, input).
+  const vm::CsvPreview& csv_preview(const CsvUploadInput& input);
+  // Whether a file to import is named by a path (desktop) or picked (browser).
+  bool platform_picks_by_path() const { return !config_.platform || config_.platform->picks_by_path(); }
 
  private:
   bool finish_open(const ControllerConfig& config, Time now);
@@ -168,6 +174,9 @@ class AppController {
   std::uint64_t lead_rev_ = 0;
   std::vector<vm::SenderUse> senders_;
   std::uint64_t senders_rev_ = 0;
+  vm::CsvPreview csv_preview_;
+  std::uint64_t csv_rev_ = 0;
+  CsvUploadInput csv_input_;
   std::vector<std::pair<std::string, std::string>> found_;
   std::uint64_t found_rev_ = 0;
   std::string found_search_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "app/csv_upload.hpp"
+#include "domain/document.hpp"
 #include "domain/enums.hpp"
 #include "domain/overloaded.hpp"
 
@@ -221,6 +223,22 @@ struct Planner {
     Customer d = *c;
     d.owner = a.new_owner;
     return done({{d}}, "reassigned " + c->name + " from " + c->owner + " to " + a.new_owner);
+  }
+
+  // The records of a spreadsheet, checked again against what the lead sees now (the
+  // preview may be older than a change that arrived since).
+  ActionPlan operator()(const ImportRecords& a) const {
+    if (actor.role != Role::lead) return refuse("only a team lead can import a spreadsheet");
+    const std::size_t n = a.records.customers.size() + a.records.promises.size();
+    if (n == 0) return refuse("the spreadsheet holds no records");
+    const BookKnownRecords known(slice);
+    if (auto problems = validate_book(a.records, &known); !problems.empty())
+      return refuse("not imported: " + problems.front());
+    RecordWrites writes;
+    writes.reserve(n);
+    for (const Customer& c : a.records.customers) writes.push_back({c});
+    for (const Promise& p : a.records.promises) writes.push_back({p});
+    return done(std::move(writes), "imported " + std::to_string(n) + " records from " + a.source);
   }
 
   ActionPlan operator()(const Undo&) const { return refuse("undo is applied by the dispatcher, not planned"); }

@@ -6,6 +6,7 @@
 // Every method is called on the UI thread, between frames or inside one. None blocks:
 // work that takes time (an IndexedDB flush) is started here and finishes later, and
 // its outcome is read back through persist_state().
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,12 @@ enum class StorageGrant {
   persistent,   // kept (desktop: a file on disk; browser: persist() granted)
   best_effort,  // the browser may clear it when space runs low
   unsupported,  // the browser cannot promise either way (no Storage API)
+};
+
+// A file the person picked (a spreadsheet to import): its name and contents, or why it
+// could not be read.
+struct PickedFile {
+  std::string name, text, error;
 };
 
 class Platform {
@@ -61,6 +68,15 @@ class Platform {
   // Opens the user's mail program with a prepared message (a mailto: link). The
   // implementation percent-encodes the parts.
   virtual void open_mailto(std::string_view to, std::string_view subject, std::string_view body) = 0;
+
+  // Picks a file to import. Desktop: reads `path` (typed in the view) at once; browser:
+  // opens the page's file picker (`path` is ignored) and the file arrives once chosen.
+  // Either way the file is handed over by take_picked_file(), polled every frame.
+  // By default a platform has no files to pick.
+  virtual void pick_file(std::string_view path) { (void)path; }
+  virtual std::optional<PickedFile> take_picked_file() { return std::nullopt; }
+  // Whether the person types a path (desktop) or picks with the system's dialog (browser).
+  virtual bool picks_by_path() const { return true; }
 
   // The wall clock, ms since the epoch (UTC). Tests substitute a fixed one.
   virtual Time now() const = 0;

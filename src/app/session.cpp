@@ -98,14 +98,20 @@ Outcome Session::apply(const Action& action, Time now) {
 
   // Before-images for undo, taken from the slice before anything changes.
   RecordWrites before, created;
-  for (const auto& w : plan.writes) {
+  const bool undoable = !std::holds_alternative<ImportRecords>(action);
+  for (const auto& w : undoable ? plan.writes : RecordWrites{}) {
     if (auto old = current(slice_, w.record))
       before.push_back({*old});
     else
       created.push_back({w.record});
   }
   Outcome out = commit(plan.writes, action_name(action), plan.summary, now);
-  if (out.ok) undo_ = UndoEntry{invert_writes(before, created), plan.summary};
+  // An import is not undone (it would delete customers, which sync refuses): the last
+  // action before it is not undone either, Undo then having nothing to take back.
+  if (out.ok && !undoable)
+    undo_.reset();
+  else if (out.ok)
+    undo_ = UndoEntry{invert_writes(before, created), plan.summary};
   return out;
 }
 
@@ -151,6 +157,10 @@ Outcome Session::commit(const RecordWrites& writes, std::string_view action, con
   // at once; recomputing this device's lists (milliseconds on a big book) can follow
   // while the change is on its way to the manager's other devices.
   if (after_commit_) after_commit_();
+  // Patching finds each record by a linear scan: past a few hundred (an import), reading
+  // the slice again is cheaper.
+  constexpr std::size_t kPatchLimit = 256;
+  if (writes.size() > kPatchLimit && load(now)) return {true, summary};
   patch_book(slice_, writes);
   refresh_after(writes, now);
   return {true, summary};

@@ -67,14 +67,18 @@ std::string choices() {
 class Messages {
  public:
   explicit Messages(std::size_t max) : max_(max) {}
-  void add(std::string m) {
-    if (list_.size() < max_)
+  void add(std::string m, DocumentProblem where = {}) {
+    if (list_.size() < max_) {
       list_.push_back(std::move(m));
-    else
+      located_.push_back(std::move(where));
+    } else {
       ++dropped_;
+    }
   }
   bool empty() const { return list_.empty(); }
   std::size_t count() const { return list_.size() + dropped_; }  // including those not kept
+  std::size_t dropped() const { return dropped_; }
+  std::vector<DocumentProblem> take_located() { return std::move(located_); }
   std::vector<std::string> take() {
     if (dropped_) list_.push_back("… and " + std::to_string(dropped_) + " more");
     return std::move(list_);
@@ -83,6 +87,7 @@ class Messages {
  private:
   std::size_t max_, dropped_ = 0;
   std::vector<std::string> list_;
+  std::vector<DocumentProblem> located_;
 };
 
 std::string where_of(std::string_view list, std::size_t i, const std::string& id) {
@@ -98,8 +103,9 @@ std::string where_of(std::string_view list, std::size_t i, const std::string& id
 // field then keeps its default.
 class RecordReader {
  public:
-  RecordReader(const json& obj, std::string where, Messages& msgs, const ParseLimits& lim)
-      : obj_(obj), where_(std::move(where)), msgs_(msgs), lim_(lim) {}
+  RecordReader(const json& obj, std::string where, Messages& msgs, const ParseLimits& lim,
+               DocumentProblem at = {})
+      : obj_(obj), where_(std::move(where)), msgs_(msgs), lim_(lim), at_(std::move(at)) {}
 
   template <class R>
   R read() {
@@ -117,7 +123,10 @@ class RecordReader {
 
  private:
   bool fail(std::string_view field, const std::string& problem) {  // false, for `return fail(…)`
-    msgs_.add(where_ + ": field \"" + std::string(field) + "\": " + problem);
+    DocumentProblem located = at_;
+    located.field += field;
+    located.problem = problem;
+    msgs_.add(where_ + ": field \"" + std::string(field) + "\": " + problem, std::move(located));
     return false;
   }
 
@@ -192,7 +201,9 @@ class RecordReader {
         fail(at, "must be an object, not " + type_name(e));
         continue;
       }
-      RecordReader entry(e, where_ + ": field \"" + at + "\"", msgs_, lim_);
+      DocumentProblem entry_at = at_;
+      entry_at.field += at + ".";
+      RecordReader entry(e, where_ + ": field \"" + at + "\"", msgs_, lim_, std::move(entry_at));
       out.push_back(entry.read<T>());
     }
     return true;
@@ -202,6 +213,7 @@ class RecordReader {
   std::string where_;
   Messages& msgs_;
   const ParseLimits& lim_;
+  DocumentProblem at_;  // the list and index of the record, and the field's prefix in an entry
 };
 
 // ---------------------------------------------------------------- [SECTION] Cross-checks
@@ -217,7 +229,9 @@ std::unordered_map<std::string, std::size_t> index_ids(const std::vector<R>& lis
     auto [it, fresh] = pos.emplace(list[i].id, i);
     if (!fresh)
       msgs.add(where_of(name, i, list[i].id) + ": field \"id\": duplicate of " + std::string(name) + "[" +
-               std::to_string(it->second) + "]");
+                   std::to_string(it->second) + "]",
+               {std::string(name), i, "id", "duplicate of " + std::string(name) + "[" + std::to_string(it->second) + "]",
+                it->second});
   }
   return pos;
 }
@@ -270,7 +284,8 @@ class References {
       std::string_view of_customer;  // the record's own customer, whose case it must be
       if constexpr (requires { r.customer; }) of_customer = r.customer;
       if (auto problem = reference_problem(f.options.refers, *id, of_customer))
-        msgs_.add(at() + ": field \"" + std::string(f.name) + "\": " + *problem);
+        msgs_.add(at() + ": field \"" + std::string(f.name) + "\": " + *problem,
+                  {std::string(RecordInfo<R>::list), i, std::string(f.name), *problem});
     });
   }
 
@@ -338,13 +353,14 @@ void read_list(const json& doc, std::vector<R>& out, Messages& msgs, const Parse
   for (std::size_t i = 0; i < it->size(); ++i) {
     const json& rec = (*it)[i];
     if (!rec.is_object()) {
-      msgs.add(name + "[" + std::to_string(i) + "]: must be an object, not " + type_name(rec));
+      msgs.add(name + "[" + std::to_string(i) + "]: must be an object, not " + type_name(rec),
+               {name, i, "", "must be an object, not " + type_name(rec)});
       out.emplace_back();
       continue;
     }
     std::string id;
     if (auto idv = rec.find("id"); idv != rec.end() && idv->is_string()) id = idv->get<std::string>();
-    RecordReader r(rec, where_of(name, i, id), msgs, lim);
+    RecordReader r(rec, where_of(name, i, id), msgs, lim, {name, i});
     out.push_back(r.read<R>());
   }
 }
@@ -397,7 +413,13 @@ ParsedDocument parse_document(std::string_view text, const KnownRecords* known, 
   }
   // Anything else comes from `known` (the server's store unreachable, say): not the
   // document's fault, so it goes to the caller rather than becoming a refusal of it.
-  if (!msgs.empty()) return refuse(msgs.take());
+  if (!msgs.empty()) {
+    ParsedDocument refused;
+    refused.left_out = msgs.dropped();
+    refused.problems = msgs.take_located();
+    refused.errors = msgs.take();
+    return refused;
+  }
   ParsedDocument out;
   out.book = std::move(b);
   return out;

@@ -43,9 +43,23 @@ struct ParseLimits {
   std::size_t max_messages = 100;        // messages reported before "… and N more"
 };
 
+// Where one of the messages points, for callers that show it their own way (the CSV
+// import names a spreadsheet's row and column instead of `customers[3]`).
+struct DocumentProblem {
+  std::string list;                        // "customers"; "" for the document as a whole
+  std::optional<std::size_t> index;        // the record's position in that list
+  std::string field;                       // "due_at", "history[2].due_at"; "" for the record
+  std::string problem;                     // what is wrong, without the where: "is required"
+  std::optional<std::size_t> other_index;  // a duplicate id: the first record with that id
+};
+
 struct ParsedDocument {
   Book book;                          // empty unless ok()
   std::vector<std::string> errors;    // why the document was refused
+  // The same problems, located: one per message of `errors`, in the same order, except
+  // the closing "… and N more" when messages were left out (`left_out` counts them).
+  std::vector<DocumentProblem> problems;
+  std::size_t left_out = 0;
   bool ok() const { return errors.empty(); }
 };
 

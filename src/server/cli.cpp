@@ -169,7 +169,7 @@ int serve(const std::vector<std::string>& args) {
   });
   WriteQueue writes(storage);
   // As many pull threads as the SQLite store has reader connections: none waits for one.
-  WorkerThreads reads(4);
+  WorkerThreads reads(4, kSyncWorkNicer);
   app_ptr = std::make_unique<ServerApp>(cfg, storage, guard, &asks, &writes, &reads);
   ServerApp& app = *app_ptr;
   HttpServer http(

@@ -1,10 +1,30 @@
 #include "server/worker_threads.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 namespace cockpit::server {
 
-WorkerThreads::WorkerThreads(std::size_t threads) {
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+WorkerThreads::WorkerThreads(std::size_t threads, int nicer) {
+  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this, nicer] { loop(nicer); });
 }
+
+namespace {
+
+// On Linux a thread has a nice value of its own (setpriority on its thread id).
+// Best effort: where it is refused, the thread runs at the process's priority.
+void be_nicer(int nicer) {
+  if (nicer <= 0) return;
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  errno = 0;
+  const int now = ::getpriority(PRIO_PROCESS, tid);
+  if (errno == 0) ::setpriority(PRIO_PROCESS, tid, now + nicer);
+}
+
+}  // namespace
 
 WorkerThreads::~WorkerThreads() { stop(); }
 
@@ -31,7 +51,8 @@ void WorkerThreads::stop() {
     if (t.joinable()) t.join();
 }
 
-void WorkerThreads::loop() {
+void WorkerThreads::loop(int nicer) {
+  be_nicer(nicer);
   std::unique_lock lock(mu_);
   while (true) {
     cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });

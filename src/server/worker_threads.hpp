@@ -18,11 +18,20 @@
 
 namespace cockpit::server {
 
+// How much lower pulls, pushes and ingests run than the request threads. Measured with
+// bench_guard (checks by id paced at 5,000/s while 100 devices push and pull, 2 cores,
+// a loaded machine): at the same priority p99 26-102 ms; 5 lower, p50 0.40-0.66 ms and
+// p99 4-32 ms, and as fast as answered 12,400-12,900 checks/s instead of 7,800-8,600.
+inline constexpr int kSyncWorkNicer = 5;
+
 class WorkerThreads {
  public:
   using Job = std::function<void()>;  // answers its own request, errors included
 
-  explicit WorkerThreads(std::size_t threads);
+  // `nicer`: how much lower than the process the threads run (Linux nice steps). Sync
+  // work (pulls, pushes) runs a little lower than the request threads, so a pre-send
+  // check that arrives while both cores are busy with a pull is served first.
+  explicit WorkerThreads(std::size_t threads, int nicer = 0);
   ~WorkerThreads();
   WorkerThreads(const WorkerThreads&) = delete;
   WorkerThreads& operator=(const WorkerThreads&) = delete;
@@ -32,7 +41,7 @@ class WorkerThreads {
   void stop();
 
  private:
-  void loop();
+  void loop(int nicer);
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -54,7 +54,7 @@ class WriteQueue {
   std::deque<GroupJob> groups_;
   bool stopping_ = false;
   std::thread group_thread_;
-  WorkerThreads alone_{1};
+  WorkerThreads alone_{1, kSyncWorkNicer};  // pushes and ingests: sync work
 };
 
 }  // namespace cockpit::server

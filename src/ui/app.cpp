@@ -219,6 +219,7 @@ void App::frame() {
   }
   const Time now = config_.platform->now();
   data_.tick(now);
+  take_picked_file();
   // A password sign-in finishes in the background (the first share of records arrives).
   if (data_.server_mode() && data_.signed_in() && state_.view == View::sign_in) {
     state_.view = View::today;
@@ -275,6 +276,16 @@ void App::frame() {
   sync_fragment();
 }
 
+// A file picked for the lead's upload: a fresh preview with the default mapping.
+void App::take_picked_file() {
+  std::optional<PickedFile> f = config_.platform->take_picked_file();
+  if (!f) return;
+  state_.csv_error = f->error;
+  state_.csv.mapping.clear();
+  state_.csv.file_name = f->error.empty() ? f->name : std::string();
+  state_.csv.text = f->error.empty() ? std::move(f->text) : std::string();
+}
+
 // What the frame asked for: sign in or out, actions (one transaction each), the
 // clipboard, a mail link. A refused action from a dialog goes back into the dialog.
 void App::finish_frame(FrameOutput& out) {
@@ -311,6 +322,7 @@ void App::finish_frame(FrameOutput& out) {
     state_.toast = Toast{"Copied to the clipboard", t + 4.0, false, false};
   }
   if (out.mail) config_.platform->open_mailto(out.mail->to, out.mail->subject, out.mail->body);
+  if (out.pick_file) config_.platform->pick_file(*out.pick_file);
   if (!out.notice.empty()) state_.toast = Toast{out.notice, t + 4.0, false, true};
 }
 

@@ -136,6 +136,7 @@ class App {
   void draw_status(DrawContext& ctx);
   void draw_toast(DrawContext& ctx);
   void finish_frame(FrameOutput& out);
+  void take_picked_file();
   void sync_fragment();
 
   AppConfig config_;

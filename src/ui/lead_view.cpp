@@ -1,5 +1,6 @@
 // Team (for a team lead): each manager's load (customers, overdue promises, pending
-// exceptions and how long the oldest has waited) and reassigning a customer.
+// exceptions and how long the oldest has waited), importing a spreadsheet
+// (csv_upload_view.cpp) and reassigning a customer.
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -189,6 +190,9 @@ void draw_lead(DrawContext& ctx) {
   const std::vector<vm::ManagerLoad>& loads = ctx.data.lead(ctx.now);
   draw_team_heading(ctx);
   draw_loads(ctx, loads);
+
+  ImGui::Spacing();
+  draw_csv_upload(ctx);
 
   ImGui::Spacing();
   draw_unasking_senders(ctx);

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/csv_upload.hpp"
 #include "app/view_models.hpp"
 #include "domain/records.hpp"
 
@@ -63,6 +64,11 @@ struct UiState {
   Toast toast;
   // Lead: reassigning a customer
   std::string reassign_search, reassign_customer, reassign_to;
+  // Lead: importing a spreadsheet (the file, its kind, date form and mapping)
+  bool csv_open = false;         // the upload panel is shown
+  std::string csv_path;          // desktop: the path typed
+  CsvUploadInput csv;            // what the preview is built from
+  std::string csv_error;         // the file could not be read
   std::string sign_in_error;
   // Password sign-in (server mode). The password leaves this struct the frame it is sent.
   std::string sign_in_manager, sign_in_password;

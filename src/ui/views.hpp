@@ -39,6 +39,7 @@ struct FrameOutput {
   };
   std::optional<Mail> mail;
   std::string notice;             // a short message for the toast ("no open promise here")
+  std::optional<std::string> pick_file;  // a path (desktop) or "" (browser: the file picker)
 };
 
 struct DrawContext {
@@ -80,6 +81,8 @@ void draw_today(DrawContext& ctx);
 void draw_customer_table(DrawContext& ctx, const vm::TodayModel& model, bool show_owner);
 void draw_customer(DrawContext& ctx);
 void draw_lead(DrawContext& ctx);
+// The lead's upload of a spreadsheet (csv_upload_view.cpp), inside the team view.
+void draw_csv_upload(DrawContext& ctx);
 void draw_dialog(DrawContext& ctx);
 void draw_help(DrawContext& ctx);
 // Sync (server mode, sync_view.cpp): the header's link badge, the banner when the

@@ -44,6 +44,22 @@ cat >doc.json <<'JSON'
                   "subject": "Rate us"} ] }
 JSON
 
+# A real cockpit-server on port 0 with the demo book, in $url; its "listening on" line is
+# read through a FIFO (a wait on the line itself, with a timeout, not a sleep).
+start_server() {
+  [ -x "$server" ] || { echo "$scenario: no cockpit-server binary given" >&2; exit 1; }
+  mkfifo srv.pipe
+  "$server" serve --port 0 --db srv.db --demo --heartbeat 2 >srv.pipe 2>srv.err &
+  srv=$!
+  trap 'kill $srv 2>/dev/null; wait $srv 2>/dev/null' EXIT
+  exec 3<srv.pipe
+  url=
+  while IFS= read -r -t 20 -u 3 line; do
+    if [[ $line =~ listening\ on\ (http://[^/]+)/ ]]; then url=${BASH_REMATCH[1]}; break; fi
+  done
+  [ -n "$url" ] || { echo "$scenario: cockpit-server did not start: $(cat srv.err)" >&2; exit 1; }
+}
+
 case "$scenario" in
 import_export)
   run 0 import doc.json --db a.db
@@ -177,20 +193,104 @@ PY
   run 0 report --db gen.db --manager m-003 --as-of 2026-11-22T09:00:00Z --json
   out_has '"manager": "m-003"'
   ;;
+import_csv)
+  # A spreadsheet's customers (Excel's "CSV UTF-8": a byte order mark, CRLF, quotes),
+  # then its promises with day-first dates, into the database of doc.json.
+  run 0 import doc.json --db a.db
+  printf '\xef\xbb\xbfID,Name,Owner,Stage,Preferred channel,Since,Phone\r\nc-10,Zo\xc3\xab Ltd,m-anna,Active,Email,01/02/2026,\r\n"c-11","Kit, ""the"" cars",m-anna,prospect,phone,3.4.2026 14:30,+1 555\r\n' >customers.csv
+  run 0 import-csv customers.csv --kind customers --db a.db --dates dmy --dry-run
+  out_has "^row 2: customer c-10: new$"
+  out_has "^row 3: customer c-11: new$"
+  out_has "^dry run: 2 records would change, 0 unchanged; nothing written$"
+  run 0 export --db a.db before.json
+  grep -q c-10 before.json && fail "the dry run wrote c-10"
+  run 0 import-csv customers.csv --kind customers --db a.db --dates dmy
+  out_has "^imported customers.csv: 2 customers from 2 rows, 2 records changed, 0 unchanged$"
+  run 0 import-csv customers.csv --kind customers --db a.db --dates dmy
+  out_has "0 records changed, 2 unchanged$"
+  run 0 export --db a.db after.json
+  python3 - <<'PY' || fail "the imported customers are not the sheet's rows"
+import json
+cs = {c["id"]: c for c in json.load(open("after.json"))["customers"]}
+assert cs["c-10"]["name"] == "Zoë Ltd" and cs["c-10"]["stage"] == "active", cs["c-10"]
+assert cs["c-10"]["since"] == "2026-02-01T23:59:59.999Z", cs["c-10"]["since"]
+assert cs["c-11"]["name"] == 'Kit, "the" cars' and cs["c-11"]["since"] == "2026-04-03T14:30:00Z", cs["c-11"]
+assert cs["c-11"]["preferred_channel"] == "phone" and cs["c-11"]["phone"] == "+1 555", cs["c-11"]
+PY
+  # A sheet of promises with its own headers (--map) and one owner... of every row (--set).
+  printf 'Ref;Client;What;Promised;Due date;State\np-10;c-10;Call back;01/12/2026;15/12/2026;open\n' >promises.csv
+  run 0 import-csv promises.csv --kind promises --db a.db --dates dmy --map id=Ref --map customer=Client \
+      --map text=What --map made_at=Promised --map "due_at=Due date" --map status=State --set kind=callback --dry-run
+  out_has "^row 2: promise p-10: new$"
+  run 0 import-csv promises.csv --kind promises --db a.db --dates=dmy --map id=Ref --map customer=Client \
+      --map text=What --map made_at=Promised --map "due_at=Due date" --map status=State --set kind=callback
+  out_has "^imported promises.csv: 1 promises from 1 rows, 1 records changed"
+  # The phone number is kept when a later sheet has no phone column; a changed name shows.
+  printf 'id,name,owner,stage,preferred_channel,since\nc-11,Kit Cars,m-anna,active,phone,2026-04-03T14:30Z\n' >rename.csv
+  run 0 import-csv rename.csv --kind customers --db a.db --dry-run
+  out_has "^row 2: customer c-11: changes name, stage$"
+  run 0 import-csv rename.csv --kind customers --db a.db
+  run 0 export --db a.db renamed.json
+  grep -q '"+1 555"' renamed.json || fail "a sheet without a phone column erased the phone number"
+  ;;
+csv_errors)
+  run 0 import doc.json --db a.db
+  run 0 export --db a.db before.json
+  # One bad row of three: nothing applied; every problem by row and column on one line.
+  printf 'id,customer,kind,text,made_at,due_at,status\np-20,c-1,delivery,A,2026-11-01,2026-11-20,open\np-21,c-9,delivery,B,2026-11-01,31/02/2026,open\np-22,c-1,parcel,C,2026-11-01,2026-11-20,open\n' >bad.csv
+  run 1 import-csv bad.csv --kind promises --db a.db
+  err_is 'bad.csv refused \(3 problems; nothing applied\): row 3, column "customer" \(customer\): no customer "c-9" in the document or the store; row 3, column "due_at" \(due_at\): "31/02/2026" is not a date in the form YYYY-MM-DD .*; row 4, column "kind" \(kind\): "parcel" is not one of: delivery, payment, callback, refund, document, other$'
+  run 0 export --db a.db after.json
+  cmp -s before.json after.json || fail "a refused CSV changed the database"
+  printf 'id,name\nc-1,Dom"ino\n' >quote.csv
+  run 1 import-csv quote.csv --kind customers --db a.db
+  err_is 'row 2, column 2: a quote inside an unquoted field'
+  printf 'id,name,stage,preferred_channel,since\n' >noowner.csv
+  run 1 import-csv noowner.csv --kind customers --db a.db
+  err_is 'field owner: is required and no column feeds it'
+  run 2 import-csv bad.csv --kind cases --db a.db
+  err_is '--kind is customers or promises'
+  run 2 import-csv bad.csv --kind promises --db a.db --dates european
+  err_is '--dates is iso, dmy or mdy'
+  run 2 import-csv bad.csv --kind promises --db a.db --map due_at
+  err_is '--map "due_at" is not FIELD=HEADER'
+  run 1 import-csv bad.csv --kind promises --db none.db
+  err_is 'no database at none.db'
+  # A huge file is refused before it is read.
+  truncate -s 70M huge.csv
+  run 1 import-csv huge.csv --kind customers --db a.db
+  err_is 'huge.csv refused \(nothing applied\): 73400320 bytes, more than the limit of 67108864'
+  ;;
+csv_sync)
+  # The lead's device imports a sheet of customers and syncs: the records reach the
+  # real server as the lead's changes, and the new owner's device receives them.
+  start_server
+  run 0 sync --db lead.db --server "$url" --as m-lena --password-stdin <<<"demo-lena"
+  printf 'id,name,owner,stage,preferred_channel,since,email
+c-sheet-1,Sheet One,m-anna,active,email,2026-11-01,one@example.com
+c-sheet-2,Sheet Two,m-ben,prospect,phone,2026-11-02,
+' >team.csv
+  run 0 import-csv team.csv --kind customers --db lead.db --actor m-lena
+  out_has "2 customers from 2 rows, 2 records changed"
+  run 0 sync --db lead.db --server "$url"
+  out_has "waiting 0, notices 0$"
+  run 0 sync --db anna.db --server "$url" --as m-anna --password-stdin <<<"demo-anna"
+  run 0 export --db anna.db anna.json
+  python3 - <<'PY' || fail "Anna's device did not receive the lead's imported customer"
+import json
+cs = {c["id"]: c for c in json.load(open("anna.json"))["customers"]}
+assert cs["c-sheet-1"]["owner"] == "m-anna" and cs["c-sheet-1"]["email"] == "one@example.com", cs.get("c-sheet-1")
+assert "c-sheet-2" not in cs  # Ben's
+PY
+  # A row the server would refuse is refused on the device already: nothing to send.
+  printf 'id,name,owner,stage,preferred_channel,since
+c-sheet-3,Three,m-nobody,active,email,2026-11-01
+' >bad.csv
+  run 1 import-csv bad.csv --kind customers --db lead.db
+  err_is 'row 2, column "owner" \(owner\): no manager "m-nobody" in the document or the store'
+  ;;
 sync)
-  # A real cockpit-server on port 0; its "listening on" line is read through a FIFO
-  # (a wait on the line itself, with a timeout, not a sleep).
-  [ -x "$server" ] || { echo "sync: no cockpit-server binary given" >&2; exit 1; }
-  mkfifo srv.pipe
-  "$server" serve --port 0 --db srv.db --demo --heartbeat 2 >srv.pipe 2>srv.err &
-  srv=$!
-  trap 'kill $srv 2>/dev/null; wait $srv 2>/dev/null' EXIT
-  exec 3<srv.pipe
-  url=
-  while IFS= read -r -t 20 -u 3 line; do
-    if [[ $line =~ listening\ on\ (http://[^/]+)/ ]]; then url=${BASH_REMATCH[1]}; break; fi
-  done
-  [ -n "$url" ] || { echo "sync: cockpit-server did not start: $(cat srv.err)" >&2; exit 1; }
+  start_server
   # Sign in, sync once: the summary line.
   run 0 sync --db d1.db --server "$url" --as m-anna --password-stdin <<<"demo-anna"
   out_has "^signed in as m-anna "

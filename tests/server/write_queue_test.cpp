@@ -5,7 +5,11 @@
 #include <atomic>
 #include <future>
 #include <stdexcept>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "server/worker_threads.hpp"
 #include "server/write_queue.hpp"
@@ -124,4 +128,17 @@ TEST_CASE("worker threads: a slow job holds one thread only; stop runs what is q
   std::thread::id ran_on;
   pool.run([&ran_on] { ran_on = std::this_thread::get_id(); });
   CHECK(ran_on == caller);
+}
+
+TEST_CASE("worker threads: sync work runs nicer than the thread that made them") {
+  auto nice_here = [] {
+    errno = 0;
+    return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+  };
+  const int mine = nice_here();
+  if (mine + kSyncWorkNicer > 19) return;  // already as nice as Linux goes
+  WorkerThreads pool(1, kSyncWorkNicer);
+  std::promise<int> theirs;
+  pool.run([&] { theirs.set_value(nice_here()); });
+  CHECK(theirs.get_future().get() == mine + kSyncWorkNicer);
 }

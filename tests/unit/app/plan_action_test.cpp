@@ -13,7 +13,31 @@ const Actor anna{"m-anna", Role::manager};
 const Actor ben{"m-ben", Role::manager};
 const Actor lea{"m-lea", Role::lead};
 
+// What a lead's spreadsheet brings: a new customer of `owner` and a promise to c-2.
+Book imported(std::string owner = "m-ben", std::optional<std::string> case_id = std::nullopt) {
+  Book b;
+  b.customers = {{"c-9", "Sheet Co", std::move(owner), Stage::prospect, "", "", Channel::phone, kNow, {}}};
+  Promise p;
+  p.id = "p-9";
+  p.customer = "c-2";
+  p.case_id = std::move(case_id);
+  p.text = "Call back";
+  p.made_at = kNow;
+  p.due_at = kNow + kDay;
+  b.promises = {p};
+  return b;
+}
+
 }  // namespace
+
+TEST_CASE("a lead's import writes every record of the sheet, customers first") {
+  auto plan = plan_action(small_book(), lea, ImportRecords{imported(), "team.csv"}, kNow, counter());
+  REQUIRE(plan.ok());
+  REQUIRE(plan.writes.size() == 2);
+  CHECK(std::get<Customer>(plan.writes[0].record).id == "c-9");
+  CHECK(std::get<Promise>(plan.writes[1].record).customer == "c-2");
+  CHECK(plan.summary == "imported 2 records from team.csv");
+}
 
 TEST_CASE("send: an outgoing touchpoint from the manager, and the suggestion answered") {
   Book b = small_book();
@@ -74,6 +98,12 @@ TEST_CASE("refusals name what is wrong and write nothing") {
       {"manager reassigns", anna, ReassignCustomer{"c-1", "m-ben"}, "only a team lead"},
       {"reassign to nobody", lea, ReassignCustomer{"c-1", "m-nobody"}, "does not exist"},
       {"dismiss without reason", anna, DismissSuggestion{"k", "c-1", ""}, "say why"},
+      {"manager imports", anna, ImportRecords{imported(), "s.csv"}, "only a team lead can import"},
+      {"import of nothing", lea, ImportRecords{Book{}, "s.csv"}, "holds no records"},
+      {"import for nobody", lea, ImportRecords{imported("m-nobody"), "s.csv"},
+       "not imported: customers[0] (id \"c-9\"): field \"owner\": no manager \"m-nobody\""},
+      {"import of another's case", lea, ImportRecords{imported("m-ben", "k-1"), "s.csv"},
+       "field \"case\": case \"k-1\" belongs to customer \"c-1\", not \"c-2\""},
   };
   for (const auto& r : rows) {
     CAPTURE(r.name);

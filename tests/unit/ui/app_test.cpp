@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/platform.hpp"
@@ -35,6 +36,15 @@ struct RecordingPlatform final : Platform {
     mails.push_back(mailto_url(to, s, b));
   }
   Time now() const override { return *parse_time("2026-11-23T09:00Z"); }
+  // The lead's upload: the paths asked for, and the file each then yields.
+  std::vector<std::string> picked;
+  std::string file_text;
+  std::optional<PickedFile> pending;
+  void pick_file(std::string_view path) override {
+    picked.emplace_back(path);
+    pending = PickedFile{std::string(path), file_text, ""};
+  }
+  std::optional<PickedFile> take_picked_file() override { return std::exchange(pending, std::nullopt); }
 };
 
 const char* kInter = "/usr/share/fonts/opentype/inter";
@@ -394,6 +404,55 @@ TEST_CASE("team lead: every manager's load, and reassigning a customer") {
   frame(m.app);
   frame(m.app);
   CHECK(m.app.probe().view == "today");
+}
+
+// The words a control said in the last frame ("" when it was not drawn).
+std::string said(const App& app, std::string_view name) {
+  for (const auto& [n, text] : app.probe().texts)
+    if (n == name) return text;
+  return "";
+}
+
+TEST_CASE("team lead: a spreadsheet's problems by row and column, the mapping changed, then imported") {
+  Harness h("lead_csv", 1.0f, "m-lena");
+  App& app = h.app;
+  click(app, "nav.lead");
+  CHECK_FALSE(control(app, "lead.csv.open"));  // folded until asked for
+  click(app, "lead.csv.toggle");
+  click(app, "lead.csv.path");
+  type(app, "team.csv");
+  h.platform.file_text =
+      "id,name,owner,Manager,stage,preferred_channel,since\r\n"
+      "c-sheet-1,Sheet One,m-zed,m-anna,active,email,2026-11-01\r\n"
+      "c-sheet-2,\"Two, Ltd\",m-ben,m-ben,Prospect,phone,2026-11-02\r\n";
+  click(app, "lead.csv.open");
+  CHECK(h.platform.picked == std::vector<std::string>{"team.csv"});
+  // The default mapping takes "owner": row 2's manager does not exist. Nothing to import.
+  CHECK(said(app, "lead.csv.map.owner") == "owner");
+  CHECK(said(app, "lead.csv.problem.0") ==
+        "row 2, column \"owner\" (owner): no manager \"m-zed\" in the document or the store");
+  CHECK(said(app, "lead.csv.status").rfind("1 problem: nothing will be imported", 0) == 0);
+  const std::size_t before = h.session().slice().customers.size();
+  click(app, "lead.csv.import");  // disabled
+  CHECK(h.session().slice().customers.size() == before);
+  // The lead takes the owner from the "Manager" column instead (the mapping's combo).
+  app.state().csv.mapping = {{"owner", "Manager"}};
+  frame(app);
+  CHECK(said(app, "lead.csv.map.owner") == "Manager");
+  CHECK(said(app, "lead.csv.status") == "2 customers: 2 new, 0 changed, 0 unchanged");
+  CHECK(said(app, "lead.csv.line.1") == "row 3: c-sheet-2: new");
+  click(app, "lead.csv.import");
+  REQUIRE_MESSAGE(app.last_outcome().ok, app.last_outcome().message);
+  CHECK(app.last_outcome().message == "imported 2 records from team.csv");
+  CHECK(h.session().slice().customers.size() == before + 2);
+  for (const Customer& c : h.session().slice().customers)
+    if (c.id == "c-sheet-2") CHECK((c.owner == "m-ben" && c.name == "Two, Ltd" && c.stage == Stage::prospect));
+  CHECK_FALSE(h.session().can_undo());  // an import is not undone (customers are never deleted)
+  CHECK(app.state().csv.text.empty());  // the panel is ready for the next sheet
+  // A manager may not import: the action is refused.
+  Harness m("csv_manager", 1.0f, "m-ben");
+  const Outcome o = m.app.data().apply(ImportRecords{Book{}, "x.csv"}, *parse_time("2026-11-23T09:00Z"));
+  CHECK(o.message == "only a team lead can import a spreadsheet");
 }
 
 TEST_CASE("status line: 'saved on this device' only when the platform says so") {
