@@ -26,22 +26,37 @@ void unique(std::vector<std::string>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
+// A text[] literal of `v`: {"a","b"}, each element quoted, '"' and '\\' escaped.
+std::string text_array(const std::vector<std::string>& v) {
+  std::string out = "{";
+  for (const auto& x : v) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char ch : x) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 // A page must stand on its own (sqlite_storage.cpp's add_parents says why): the
 // customers and cases of its records that the device has not had yet come with it.
+// Two queries for the whole page (ids as arrays), not one per customer: a lead's page
+// holds thousands.
 void add_parents(PgConn& db, PullData& out, std::vector<std::string> customers, std::vector<std::string> case_users) {
   std::vector<RecordRow> parents;
   take_rows(db.q("SELECT kind, id, seq, body FROM records WHERE kind='manager' AND seq>$1", PgParams().add(out.cursor)),
             parents);
   unique(customers);
   unique(case_users);
-  for (const std::string& c : customers)
-    take_rows(db.q("SELECT kind, id, seq, body FROM records WHERE kind='customer' AND id=$1 AND seq>$2",
-                   PgParams().add(c).add(out.cursor)),
-              parents);
-  for (const std::string& c : case_users)
-    take_rows(db.q("SELECT kind, id, seq, body FROM records WHERE customer=$1 AND seq>$2 AND kind='case'",
-                   PgParams().add(c).add(out.cursor)),
-              parents);
+  take_rows(db.q("SELECT kind, id, seq, body FROM records WHERE kind='customer' AND id=ANY($1::text[]) AND seq>$2",
+                 PgParams().add(text_array(customers)).add(out.cursor)),
+            parents);
+  take_rows(db.q("SELECT kind, id, seq, body FROM records WHERE customer=ANY($1::text[]) AND seq>$2 AND kind='case'",
+                 PgParams().add(text_array(case_users)).add(out.cursor)),
+            parents);
   out.records.insert(out.records.begin(), std::make_move_iterator(parents.begin()),
                      std::make_move_iterator(parents.end()));
 }
