@@ -188,11 +188,15 @@ std::vector<Delivery> take_due_deliveries(PgConn& db, Time now, std::size_t limi
       "UPDATE webhook_deliveries d SET next_at=$3 FROM due WHERE d.id=due.id "
       "RETURNING d.id, d.webhook, d.msg_id, d.event, d.body, d.created, due.next_at, d.attempts, d.state, "
       "d.last_status, d.last_error, d.done_at",
-      PgParams().add(now).add(static_cast<std::int64_t>(limit)).add(now + kLease));
+      PgParams().add(now).add(static_cast<std::int64_t>(std::min<std::size_t>(limit, 1))).add(now + kLease));
   auto out = read_deliveries(r);
   std::sort(out.begin(), out.end(),
             [](const Delivery& a, const Delivery& b) { return a.next_at != b.next_at ? a.next_at < b.next_at : a.id < b.id; });
   return out;
+}
+
+void release_lease(PgConn& db, std::int64_t id, Time now) {
+  db.q("UPDATE webhook_deliveries SET next_at=$1 WHERE id=$2 AND state='pending'", PgParams().add(now).add(id));
 }
 
 std::optional<Time> next_delivery_at(PgConn& db) {

@@ -27,10 +27,15 @@ void add_webhook(PgConn& db, const WebhookEndpoint& w);
 bool remove_webhook(PgConn& db, const std::string& id);
 void disable_webhook(PgConn& db, const std::string& id, const std::string& reason);
 void enqueue_delivery(PgConn& db, const Delivery& d);
-// Takes up to `limit` due deliveries for this process: each is leased until now + kLease
-// (pushed past `next_at`), so no other process takes it meanwhile.
+// Takes the oldest due delivery for this process (one at a time, whatever `limit` says:
+// the sender asks again until none is due): it is leased until now + kLease (pushed past
+// `next_at`), so no other process takes it meanwhile. The lease outlasts one attempt
+// (--webhook-timeout-ms, 10 s by default; keep it below kLease), and is short so that a
+// delivery whose process was killed mid-send goes out again within seconds.
 std::vector<Delivery> take_due_deliveries(PgConn& db, Time now, std::size_t limit);
-inline constexpr Time kLease = 5 * kMinute;
+inline constexpr Time kLease = 20 * kSecond;
+// A leased delivery due again at `now` (its process stops before sending it).
+void release_lease(PgConn& db, std::int64_t id, Time now);
 std::optional<Time> next_delivery_at(PgConn& db);
 void update_delivery(PgConn& db, const Delivery& d);
 std::vector<Delivery> recent_deliveries(PgConn& db, std::size_t limit);

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include <mutex>
+#include <set>
 
 #include "server/comma_list.hpp"
 #include "server/pg_guard.hpp"
@@ -137,11 +138,20 @@ class PgStorage final : public ServerStorage {
   void disable_webhook(const std::string& id, const std::string& reason) override {
     pg_guard::disable_webhook(*pool_.take(), id, reason);
   }
+  // Deliveries this process leased and has not settled yet: a clean stop hands them
+  // back at once (a killed process leaves them to the lease's end, pg_guard.hpp).
   std::vector<Delivery> due_deliveries(Time now, std::size_t limit) override {
-    return pg_guard::take_due_deliveries(*pool_.take(), now, limit);
+    auto taken = pg_guard::take_due_deliveries(*pool_.take(), now, limit);
+    std::lock_guard lock(leased_mu_);
+    for (const auto& d : taken) leased_.insert(d.id);
+    return taken;
   }
   std::optional<Time> next_delivery_at() override { return pg_guard::next_delivery_at(*pool_.take()); }
-  void update_delivery(const Delivery& d) override { pg_guard::update_delivery(*pool_.take(), d); }
+  void update_delivery(const Delivery& d) override {
+    pg_guard::update_delivery(*pool_.take(), d);
+    std::lock_guard lock(leased_mu_);
+    leased_.erase(d.id);
+  }
   std::vector<Delivery> recent_deliveries(std::size_t limit) override {
     return pg_guard::recent_deliveries(*pool_.take(), limit);
   }
@@ -183,12 +193,26 @@ class PgStorage final : public ServerStorage {
 
   void close() override {
     if (listener_) listener_->stop();
+    hand_back_leases();
     pool_.close();
     std::lock_guard lock(write_mu_);
     writer_.reset();
   }
 
  private:
+  void hand_back_leases() {
+    std::set<std::int64_t> ids;
+    {
+      std::lock_guard lock(leased_mu_);
+      ids.swap(leased_);
+    }
+    try {
+      for (std::int64_t id : ids) pg_guard::release_lease(*pool_.take(), id, now_utc());
+    } catch (const std::exception&) {
+      // PostgreSQL is away: the leases run out by themselves.
+    }
+  }
+
   // Request threads that read at once on a small machine (pulls, sessions, checks).
   static constexpr std::size_t kPool = 8;
   const std::string url_;
@@ -197,6 +221,8 @@ class PgStorage final : public ServerStorage {
   std::mutex write_mu_;
   std::unique_ptr<PgConn> writer_;
   std::unique_ptr<PgListener> listener_;
+  std::mutex leased_mu_;
+  std::set<std::int64_t> leased_;
   TxnHooks hooks_;
   std::pair<int, int> versions_;
 };

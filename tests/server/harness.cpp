@@ -22,7 +22,9 @@ namespace cockpit::test {
 
 std::string temp_dir() {
   namespace fs = std::filesystem;
-  fs::path dir = fs::path(COCKPIT_TEST_TMP) / "server";
+  // The PostgreSQL copy of a suite runs beside its SQLite copy (ctest -j2): its files
+  // (logs, device databases, admin output) must not be the other's.
+  fs::path dir = fs::path(COCKPIT_TEST_TMP) / (testing_postgres() ? "server-pg" : "server");
   fs::create_directories(dir);
   return dir.string();
 }
