@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "app/mirror.hpp"
 #include "app/platform.hpp"
 #include "browser/fetch_http.hpp"
 #include "ui/app.hpp"
@@ -74,6 +75,12 @@ class BrowserPlatform final : public cockpit::Platform {
     EM_ASM({ window.location.href = UTF8ToString($0); }, url.c_str());
   }
   cockpit::Time now() const override { return static_cast<cockpit::Time>(emscripten_date_now()); }
+  // The screen-reader mirror: web/mirror.js applies the update to #mirror.
+  bool wants_mirror() const override { return true; }
+  void present_mirror(const cockpit::mirror::Update& update) override {
+    const std::string json = cockpit::mirror::to_json(update);
+    EM_ASM({ if (Module.cockpitMirror) Module.cockpitMirror.apply(UTF8ToString($0)); }, json.c_str());
+  }
   // The lead's upload: the page's file picker (pre.js); the file arrives a frame later.
   void pick_file(std::string_view) override { EM_ASM(Module.cockpitPickFile()); }
   bool picks_by_path() const override { return false; }
@@ -95,6 +102,30 @@ class BrowserPlatform final : public cockpit::Platform {
     return f;
   }
 };
+
+// What the page's mirror sent since the last frame (web/mirror.js queues
+// "kind\x1fkey\x1fvalue"), handed to the App in order.
+void take_mirror_events(cockpit::ui::App& app) {
+  for (;;) {
+    const int size = EM_ASM_INT({
+      var m = Module.cockpitMirror;
+      return m && m.events.length ? lengthBytesUTF8(m.events[0]) + 1 : 0;
+    });
+    if (size <= 0) return;
+    std::string text(static_cast<std::size_t>(size), '\0');
+    EM_ASM({ stringToUTF8(Module.cockpitMirror.events.shift(), $0, $1); }, text.data(), size);
+    text.resize(static_cast<std::size_t>(size - 1));
+    const std::size_t a = text.find('\x1f'), b = a == std::string::npos ? a : text.find('\x1f', a + 1);
+    if (b == std::string::npos) continue;
+    cockpit::ui::MirrorEvent e;
+    e.kind = text[0] == 'i' ? cockpit::ui::MirrorEvent::Kind::input
+             : text[0] == 'f' ? cockpit::ui::MirrorEvent::Kind::focus
+                              : cockpit::ui::MirrorEvent::Kind::activate;
+    e.key = text.substr(a + 1, b - a - 1);
+    e.value = text.substr(b + 1);
+    app.mirror_event(std::move(e));
+  }
+}
 
 struct Shell {
   GLFWwindow* window = nullptr;
@@ -151,6 +182,7 @@ void frame() {
   io.DisplayFramebufferScale = ImVec2(sx, sy);
   if (io.MousePos.x > -1e30f) io.MousePos = ImVec2(io.MousePos.x / sx, io.MousePos.y / sy);
 
+  take_mirror_events(s.app);
   s.app.frame();
 
   glViewport(0, 0, px_w, px_h);
@@ -195,6 +227,12 @@ int main() {
   config.http = &s.http;  // a device of the cockpit-server that serves this page
   if (EM_ASM_INT(return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? 1 : 0))
     config.theme = cockpit::ui::Theme::dark;
+  // The system's accessibility settings: more contrast (or forced colours) and less motion.
+  if (EM_ASM_INT(return window.matchMedia && (matchMedia("(prefers-contrast: more)").matches ||
+                                              matchMedia("(forced-colors: active)").matches) ? 1 : 0))
+    config.theme = cockpit::ui::Theme::high_contrast;
+  config.reduce_motion =
+      EM_ASM_INT(return window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches ? 1 : 0) != 0;
   if (!s.app.init(config)) return 1;
   std::printf("cockpit: font %s\n", s.app.fonts().source.c_str());
   ImGui_ImplGlfw_InitForOpenGL(s.window, true);

@@ -97,6 +97,8 @@ struct Options {
   std::string server;
   bool until_synced = false;
   bool dark = false;
+  bool high_contrast = false;
+  float text_scale = 0;  // 0: the system's (GLFW's content scale)
   int width = 1280, height = 800;
 };
 
@@ -104,7 +106,7 @@ struct Options {
   std::fprintf(stderr,
                "cockpit-desktop: %s\nusage: cockpit-desktop [--db PATH] [--frames N] [--screenshot FILE.png] "
                "[--dark] [--view today|lead|sign-in|customer/ID] [--as MANAGER] [--size WxH] [--server URL] "
-               "[--until-synced]\n",
+               "[--until-synced] [--high-contrast] [--text-scale F]\n",
                why);
   std::exit(2);
 }
@@ -139,6 +141,11 @@ Options parse(int argc, char** argv) {
       o.until_synced = true;
     } else if (a == "--dark") {
       o.dark = true;
+    } else if (a == "--high-contrast") {
+      o.high_contrast = true;
+    } else if (a == "--text-scale") {
+      o.text_scale = std::strtof(value().c_str(), nullptr);
+      if (!(o.text_scale >= 0.5f && o.text_scale <= 3.0f)) usage("--text-scale wants a factor from 0.5 to 3");
     } else if (a == "--size") {
       if (std::sscanf(value().c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 200)
         usage("--size wants WxH, at least 200x200");
@@ -203,6 +210,18 @@ float device_pixel_ratio(GLFWwindow* window) {
   return ww > 0 ? static_cast<float>(fw) / static_cast<float>(ww) : 1.0f;
 }
 
+// The system's text scale (a desktop set to 150 % reports 1.5 as the window's content
+// scale where the window system does not scale the framebuffer itself), or --text-scale.
+// The whole UI scales with it: ImGui's logical pixels become `scale` window pixels.
+float text_scale(const Options& opt, GLFWwindow* window) {
+  if (opt.text_scale > 0) return opt.text_scale;
+  float sx = 1, sy = 1;
+  glfwGetWindowContentScale(window, &sx, &sy);
+  const float dpr = device_pixel_ratio(window);
+  const float scale = sx / (dpr > 0 ? dpr : 1.0f);  // what the framebuffer does not already carry
+  return scale >= 0.5f && scale <= 3.0f ? scale : 1.0f;
+}
+
 // A device of a server: HTTP on a worker thread that wakes the frame loop when an
 // answer is in, so a change from another device shows without waiting for input. Both
 // empty without --server. Declared before the App, which syncs through it, so it
@@ -229,8 +248,10 @@ cockpit::ui::AppConfig app_config(const Options& opt, DesktopPlatform& platform,
   config.tokens = link.tokens.get();
   config.platform = &platform;
   config.font_dir = font_dir();
-  config.device_pixel_ratio = device_pixel_ratio(window);
-  config.theme = opt.dark ? cockpit::ui::Theme::dark : cockpit::ui::Theme::light;
+  config.device_pixel_ratio = device_pixel_ratio(window) * text_scale(opt, window);
+  config.theme = opt.high_contrast ? cockpit::ui::Theme::high_contrast
+                 : opt.dark        ? cockpit::ui::Theme::dark
+                                   : cockpit::ui::Theme::light;
   config.db_path = opt.db;
   config.templates_path = templates_path();
   config.sign_in_as = opt.as;
@@ -277,12 +298,21 @@ void wait_for_events(const FrameLoop& loop) {
 
 // One App frame, drawn into the back buffer.
 void render_frame(FrameLoop& loop) {
-  if (loop.app.set_device_pixel_ratio(device_pixel_ratio(loop.window))) {
+  const float scale = text_scale(loop.opt, loop.window);
+  if (loop.app.set_device_pixel_ratio(device_pixel_ratio(loop.window) * scale)) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
   }
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  // The text scale: ImGui's logical pixels are `scale` window pixels (ui/app.hpp), so
+  // the layout gets the window's size divided by it, and the mouse likewise.
+  if (scale != 1.0f) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(io.DisplaySize.x / scale, io.DisplaySize.y / scale);
+    io.DisplayFramebufferScale = ImVec2(io.DisplayFramebufferScale.x * scale, io.DisplayFramebufferScale.y * scale);
+    if (io.MousePos.x > -1e30f) io.MousePos = ImVec2(io.MousePos.x / scale, io.MousePos.y / scale);
+  }
   loop.app.frame();
 
   glfwGetFramebufferSize(loop.window, &loop.fb_w, &loop.fb_h);

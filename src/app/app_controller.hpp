@@ -101,6 +101,10 @@ class AppController {
   void sync_now();
   // 1 right after a change from elsewhere reached this customer, fading to 0 (4 s).
   float recently_changed(const std::string& customer, Time now) const;
+  // How many times changes from elsewhere reached this person's customers, and the
+  // customers of the last time (the mirror's live region announces them).
+  std::uint64_t remote_changes() const { return remote_changes_; }
+  const std::vector<std::string>& last_remote_customers() const { return last_remote_; }
 
   // Applies one action (one transaction). Never throws.
   Outcome apply(const Action& action, Time now);
@@ -157,6 +161,8 @@ class AppController {
   std::optional<client::SignInResult> sign_in_answer_;  // set by the HTTP callback, handled in tick
   SignInFlow flow_;
   std::vector<std::pair<std::string, Time>> recent_;  // customers changed from elsewhere, when
+  std::uint64_t remote_changes_ = 0;
+  std::vector<std::string> last_remote_;
   bool sign_out_pending_ = false;          // see remember_sign_out
   std::optional<bool> sign_out_answer_;    // set by the HTTP callback, handled in tick
   Time sign_out_retry_at_ = 0;

@@ -127,6 +127,10 @@ void AppController::tick_sync(Time now) {
     if (session_) session_->follow(a, now);
     // A whole share (first sign-in, a reset server) is not news: nothing glows.
     if (a.reload || !session_) continue;
+    if (!a.customers.empty()) {
+      ++remote_changes_;
+      last_remote_ = a.customers;
+    }
     for (const std::string& c : a.customers) {
       auto it = std::find_if(recent_.begin(), recent_.end(), [&](const auto& x) { return x.first == c; });
       if (it != recent_.end())

@@ -14,6 +14,10 @@
 
 namespace cockpit {
 
+namespace mirror {
+struct Update;
+}
+
 // Where this device's copy of the last committed change is.
 enum class PersistState {
   saved,     // every commit is on this device's disk (desktop: always, after COMMIT)
@@ -80,6 +84,13 @@ class Platform {
 
   // The wall clock, ms since the epoch (UTC). Tests substitute a fixed one.
   virtual Time now() const = 0;
+
+  // The screen-reader mirror (app/mirror.hpp, issue 21). Browser: the page keeps a
+  // visually hidden DOM copy of the view for assistive technology and applies each
+  // update's patches, focus and announcements (web/mirror.js). Desktop: no bridge to
+  // the system's screen reader (src/ui/ACCESSIBILITY.md), so nothing is built.
+  virtual bool wants_mirror() const { return false; }
+  virtual void present_mirror(const mirror::Update& /*update*/) {}
 };
 
 // Percent-encodes `text` for a mailto: or URL component (RFC 3986 unreserved kept).

@@ -425,19 +425,36 @@ ParsedDocument parse_document(std::string_view text, const KnownRecords* known, 
   return out;
 }
 
-std::optional<std::vector<DueChange>> parse_history(std::string_view text) {
+template <class T>
+std::optional<std::vector<T>> parse_entries(std::string_view text) {
   json h = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (h.is_discarded() || !h.is_array()) return std::nullopt;
-  std::vector<DueChange> out;
+  std::vector<T> out;
   out.reserve(h.size());
   Messages msgs(1);
   const ParseLimits lim;
   for (const auto& e : h) {
     if (!e.is_object()) return std::nullopt;
-    out.push_back(RecordReader(e, std::string(), msgs, lim).read<DueChange>());
+    out.push_back(RecordReader(e, std::string(), msgs, lim).read<T>());
     if (!msgs.empty()) return std::nullopt;
   }
   return out;
 }
+
+// parse_entries for every type of EntryTypes (fields.hpp), instantiated here: the
+// explicit instantiation of this table emits its pointers, so the functions they point
+// at are emitted too (their callers see only the declaration in document.hpp).
+template <class Types>
+struct ParseEntries;
+template <class... T>
+struct ParseEntries<std::tuple<T...>> {
+  static const std::tuple<std::optional<std::vector<T>> (*)(std::string_view)...> all;
+};
+template <class... T>
+const std::tuple<std::optional<std::vector<T>> (*)(std::string_view)...> ParseEntries<std::tuple<T...>>::all{
+    &parse_entries<T>...};
+template struct ParseEntries<EntryTypes>;
+
+std::optional<std::vector<DueChange>> parse_history(std::string_view text) { return parse_entries<DueChange>(text); }
 
 }  // namespace cockpit

@@ -101,5 +101,10 @@ std::string to_json_slow(const SuggestionDecision& r);
 // keeps it as one column. parse_history returns nullopt for anything malformed.
 std::string history_to_json(const std::vector<DueChange>& history);
 std::optional<std::vector<DueChange>> parse_history(std::string_view text);
+// The same for any list of entries (EntryTypes in domain/fields.hpp).
+template <class T>
+std::string entries_to_json(const std::vector<T>& list);
+template <class T>
+std::optional<std::vector<T>> parse_entries(std::string_view text);
 
 }  // namespace cockpit

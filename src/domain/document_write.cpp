@@ -249,6 +249,23 @@ std::string to_json_slow(const Touchpoint& r) { return dump(record_value(r)); }
 std::string to_json_slow(const Scheduled& r) { return dump(record_value(r)); }
 std::string to_json_slow(const SuggestionDecision& r) { return dump(record_value(r)); }
 
-std::string history_to_json(const std::vector<DueChange>& history) { return dump(dom(history)); }
+template <class T>
+std::string entries_to_json(const std::vector<T>& list) {
+  return dump(dom(list));
+}
+
+// entries_to_json for every type of EntryTypes, instantiated here (as parse_entries in
+// document.cpp).
+template <class Types>
+struct WriteEntries;
+template <class... T>
+struct WriteEntries<std::tuple<T...>> {
+  static const std::tuple<std::string (*)(const std::vector<T>&)...> all;
+};
+template <class... T>
+const std::tuple<std::string (*)(const std::vector<T>&)...> WriteEntries<std::tuple<T...>>::all{&entries_to_json<T>...};
+template struct WriteEntries<EntryTypes>;
+
+std::string history_to_json(const std::vector<DueChange>& history) { return entries_to_json(history); }
 
 }  // namespace cockpit

@@ -17,6 +17,9 @@
 //      (TEXT NOT NULL DEFAULT '' for text, INTEGER for an optional time, INTEGER NOT
 //      NULL DEFAULT 0 for a required one, TEXT NOT NULL DEFAULT '<spelling>' for an
 //      enum; a new enum also gets its spellings in domain/enums.cpp).
+//   A list of entries (like a promise's `history`) is a std::vector of a struct with a
+//   RecordInfo of its own, named in EntryTypes below; its column is TEXT NOT NULL
+//   DEFAULT '[]' (the entries as JSON).
 //   The compiler refuses a list that misses a member of the struct or names one it does
 //   not have; tests/unit/store/fields_test.cpp checks the store's columns against the
 //   list and round-trips a record with every member set through JSON and the store.
@@ -84,6 +87,16 @@ struct RecordInfo<Manager> {
   static constexpr std::array<Rule<Manager>, 0> rules{};
 };
 
+// An entry of a customer's external_ids (lives inside the customer).
+template <>
+struct RecordInfo<ExternalId> {
+  static constexpr auto fields = std::tuple{
+      field("source", &ExternalId::source, {.nonempty = true}),
+      field("id", &ExternalId::id, {.nonempty = true}),
+  };
+  static constexpr std::array<Rule<ExternalId>, 0> rules{};
+};
+
 template <>
 struct RecordInfo<Customer> {
   static constexpr RecordKind kind = RecordKind::customer;
@@ -99,6 +112,7 @@ struct RecordInfo<Customer> {
       field("preferred_channel", &Customer::preferred_channel),
       field("since", &Customer::since),
       field("former_at", &Customer::former_at, {.omit_when_absent = true}),
+      field("external_ids", &Customer::external_ids),
   };
   static constexpr std::array rules{Rule<Customer>{"preferred_channel", preferred_channel_reaches}};
 };
@@ -234,6 +248,10 @@ struct RecordInfo<SuggestionDecision> {
 
 // ---------------------------------------------------------------- the kinds together
 
+// The types of the entries that live in a record's list field (a promise's history, a
+// customer's external ids): each has its RecordInfo above; a new one is added here.
+using EntryTypes = std::tuple<DueChange, ExternalId>;
+
 // The record types in RecordKind's order (parents first); AnyRecord holds one of them.
 using RecordTypes = std::tuple<Manager, Customer, Case, Promise, Exception, Touchpoint, Scheduled, SuggestionDecision>;
 
@@ -324,5 +342,6 @@ static_assert(std::tuple_size_v<RecordTypes> == kRecordKindCount && member_count
 static_assert(field_detail::kinds_in_order(std::make_index_sequence<kRecordKindCount>{}),
               "RecordTypes follows RecordKind's order");
 static_assert(field_detail::well_described<DueChange>());
+static_assert(field_detail::well_described<ExternalId>());
 
 }  // namespace cockpit

@@ -35,6 +35,13 @@ struct Manager {
   bool operator==(const Manager&) const = default;
 };
 
+// One of a customer's ids in another system ("stripe" / "cus_…"): how a source's
+// webhook event finds its customer (src/server/CONNECT.md).
+struct ExternalId {
+  std::string source, id;
+  bool operator==(const ExternalId&) const = default;
+};
+
 struct Customer {
   std::string id, name, owner;
   Stage stage = Stage::active;
@@ -42,6 +49,7 @@ struct Customer {
   Channel preferred_channel = Channel::email;
   Time since = 0;
   std::optional<Time> former_at;
+  std::vector<ExternalId> external_ids;
   bool operator==(const Customer&) const = default;
 };
 

@@ -9,6 +9,7 @@
 #include "server/auth.hpp"
 #include "server/comma_list.hpp"
 #include "server/config.hpp"
+#include "server/connect_sign.hpp"
 #include "server/guard_plan.hpp"
 #include "server/record_check.hpp"
 #include "server/webhook_sign.hpp"
@@ -126,9 +127,48 @@ int admin_reset_password(const std::vector<std::string>& args) {
   return 0;
 }
 
+namespace {
+
+// --source: the integration is a source's webhooks (src/server/CONNECT.md), checked by
+// the signing secret the source gave (stdin, never the command line); it has no token.
+int add_source_integration(std::map<std::string, std::string>& a) {
+  const auto source = parse_source(a["source"]);
+  if (!source) {
+    std::fprintf(stderr, "--source: \"%s\" is not a source (stripe, shopify, zendesk)\n", a["source"].c_str());
+    return 2;
+  }
+  if (a.count("scopes")) {
+    std::fprintf(stderr, "--scopes: a source's integration has none (its webhooks are checked by signature)\n");
+    return 2;
+  }
+  ConnectSource c{a["source"], a["name"], {}, split_list(a.count("mark") ? a["mark"] : ""), now_utc()};
+  for (const auto& m : c.marked)
+    if (m.rfind("type:", 0) != 0 && m.rfind("tag:", 0) != 0 && m.rfind("priority:", 0) != 0) {
+      std::fprintf(stderr, "--mark: \"%s\" is not type:TYPE, tag:TAG or priority:PRIORITY\n", m.c_str());
+      return 2;
+    }
+  if (!std::getline(std::cin, c.secret)) c.secret.clear();
+  if (!c.secret.empty() && c.secret.back() == '\r') c.secret.pop_back();
+  if (c.secret.size() < 8) {
+    std::fprintf(stderr, "no signing secret on stdin (the one %s shows for the webhook endpoint)\n", c.source.c_str());
+    return 2;
+  }
+  if (!auth_init()) return 2;
+  auto storage = open_storage(a["db"]);
+  storage->add_integration(Integration{a["name"], token_hash(new_token()), now_utc(), {"connect:" + c.source}});
+  storage->put_connect_source(c);
+  storage->audit(AuditEntry{0, "admin", "admin", "integration " + a["name"], "add-integration --source " + c.source, ""});
+  storage->close();
+  std::printf("integration \"%s\" receives %s webhooks at POST /api/connect/%s\n", a["name"].c_str(), c.source.c_str(),
+              c.source.c_str());
+  return 0;
+}
+
+}  // namespace
+
 int admin_add_integration(const std::vector<std::string>& args) {
   std::map<std::string, std::string> a;
-  if (!parse_args(args, a, {}) || !need(a, {"db", "name"})) return 2;
+  if (!parse_args(args, a, {"secret-stdin"}) || !need(a, {"db", "name"})) return 2;
   // The name prefixes the ids of the messages it gives the check ("shop:ord-1"), so it
   // may not hold a ':' (two integrations could then make the same id) or anything odd.
   const std::string& name = a["name"];
@@ -138,6 +178,11 @@ int admin_add_integration(const std::vector<std::string>& args) {
                      });
   if (!plain) {
     std::fprintf(stderr, "--name: \"%s\" must be 1 to 64 letters, digits, '-', '_' or '.'\n", name.c_str());
+    return 2;
+  }
+  if (a.count("source")) return add_source_integration(a);
+  if (a.count("secret-stdin") || a.count("mark")) {
+    std::fprintf(stderr, "--secret-stdin and --mark are for a source's integration (--source)\n");
     return 2;
   }
   const auto scopes = split_list(a.count("scopes") ? a["scopes"] : "ingest");

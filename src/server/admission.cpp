@@ -4,7 +4,8 @@
 //  1. the path: valid UTF-8, no control characters (400 bad_path);
 //  2. credentials, for routes that need them (router.hpp's Access): a session or an
 //     integration token, or 401 without reading the body; an integration token without
-//     the route's scope gets 403 missing_scope;
+//     the route's scope gets 403 missing_scope; a source's webhook needs its source
+//     bound and its signature headers (the signature is checked once the body is in);
 //  3. the rate limit: per identity once known, per address before that; a token that
 //     resolves to nobody counts against its address (a made-up token gets no fresh bucket);
 //  4. the body's limit: max-body with credentials, max-body-unauthenticated without.
@@ -78,6 +79,25 @@ Admission ServerApp::admit(Request& req) {
       int retry = 0;
       if (!integration_limiter_.take("i:" + integration->name, retry)) a.refuse = rate_limited(retry);
       a.max_body = cfg_.max_body;
+      return a;
+    }
+    case Access::source: {
+      // Signed over the body: what can be checked before it is the binding and the
+      // signature headers; the body is held to its own small limit.
+      const auto source = parse_source(router_.scope(req));
+      if (!source || !storage_.connect_source(router_.scope(req))) {
+        a.refuse = refuse_stranger(req, Response::error(401, "no integration is bound to this source "
+                                                             "(cockpit-server add-integration --source)",
+                                                        "", "bad_signature"));
+        return a;
+      }
+      if (auto missing = missing_signature(*source, req)) {
+        a.refuse = refuse_stranger(req, Response::error(401, *missing, "", "bad_signature"));
+        return a;
+      }
+      int retry = 0;
+      if (!integration_limiter_.take("src:" + router_.scope(req), retry)) a.refuse = rate_limited(retry);
+      a.max_body = cfg_.max_connect_body;
       return a;
     }
   }

@@ -43,6 +43,11 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const Guar
   router_.add("GET", "/api/guard/suppressions", Access::integration, offloaded_read(&ServerApp::guard_suppressions),
               "feed");
   router_.add("GET", "/api/guard/policy", Access::integration, bind(&ServerApp::guard_policy));
+  for (Source s : {Source::stripe, Source::shopify, Source::zendesk})
+    router_.add("POST", "/api/connect/" + std::string(to_string(s)), Access::source, connect_handler(s),
+                std::string(to_string(s)));
+  router_.add("GET", "/api/connect/unmatched", Access::session, bind(&ServerApp::connect_unmatched));
+  router_.add("POST", "/api/connect/unmatched/match", Access::session, offloaded(&ServerApp::connect_match));
 }
 
 // Several processes on one book: this process's live news goes to the others, theirs

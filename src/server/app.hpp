@@ -6,7 +6,8 @@
 // checks), admission.cpp (what is decided on the headers, before any body: credentials,
 // rate limits, body limits, the headers every answer carries), api_session.cpp,
 // api_sync.cpp (push, pull, live), api_ingest.cpp, api_guard.cpp (the guard's check,
-// feed and suppression list: src/server/GUARD.md). The limits: src/server/LIMITS.md.
+// feed and suppression list: src/server/GUARD.md), api_connect.cpp (the source
+// webhooks: src/server/CONNECT.md). The limits: src/server/LIMITS.md.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "server/auth.hpp"
 #include "server/ask_recorder.hpp"
 #include "server/config.hpp"
+#include "server/connect_sign.hpp"
 #include "server/guard_apply.hpp"
 #include "server/headers.hpp"
 #include "server/http.hpp"
@@ -78,6 +80,12 @@ class ServerApp {
   Response guard_verdicts(Request& req);
   Response guard_suppressions(Request& req);
   Response guard_policy(Request& req);
+  // api_connect.cpp (src/server/CONNECT.md)
+  std::optional<std::string> missing_signature(Source source, const Request& req) const;
+  Handler connect_handler(Source source);
+  Response connect_event(Source source, Request& req);
+  Response connect_unmatched(Request& req);
+  Response connect_match(Request& req);
 
   const ServerConfig cfg_;
   ServerStorage& storage_;

@@ -67,6 +67,7 @@ const std::map<std::string, Setter>& settings() {
       {"max-body", [](ServerConfig& c, const std::string& v) { set_unsigned(c.max_body, v); }},
       {"max-body-unauthenticated",
        [](ServerConfig& c, const std::string& v) { set_unsigned(c.max_body_unauthenticated, v); }},
+      {"max-connect-body", [](ServerConfig& c, const std::string& v) { set_unsigned(c.max_connect_body, v); }},
       {"max-connections", [](ServerConfig& c, const std::string& v) { set_unsigned(c.max_connections, v); }},
       {"max-connections-per-address",
        [](ServerConfig& c, const std::string& v) { set_unsigned(c.max_connections_per_address, v); }},

@@ -21,6 +21,9 @@ struct ServerConfig {
   unsigned threads = 16;
   std::size_t max_body = 8u << 20;           // a request's body with credentials
   std::size_t max_body_unauthenticated = 4096;  // without (sign-in): checked before reading it
+  // A source webhook's body (Stripe, Shopify, Zendesk: src/server/CONNECT.md): read whole
+  // before its signature can be checked, so held to this (checked on Content-Length first).
+  std::size_t max_connect_body = 1u << 20;
   unsigned max_connections = 4000;
   unsigned max_connections_per_address = 128;   // 0: no cap
   unsigned idle_timeout_s = 30;                 // a silent connection is closed (parked polls excepted)

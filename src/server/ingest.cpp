@@ -36,12 +36,20 @@ std::string manager_refusal(const std::optional<StoredRecord>& existing, const s
 
 IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, const std::string& actor,
                               const std::string& ip, ManagerRecords managers) {
-  IngestOutcome out;
   auto txn = storage.begin();
-  ParsedDocument parsed = parse_document(text, txn.get());
+  IngestOutcome out = ingest_in(*txn, text, actor, ip, managers);
+  if (out.ok) txn->commit();
+  return out;  // else rolled back: nothing of it applied
+}
+
+IngestOutcome ingest_in(StorageTxn& txn_ref, std::string_view text, const std::string& actor, const std::string& ip,
+                        ManagerRecords managers) {
+  IngestOutcome out;
+  StorageTxn* txn = &txn_ref;
+  ParsedDocument parsed = parse_document(text, txn);
   if (!parsed.ok()) {
     out.errors = std::move(parsed.errors);
-    return out;  // rolled back: nothing of it applied
+    return out;  // nothing of it written
   }
   // Which keys the document sent, needed only for stored records with Cockpit's own
   // fields: parsed on first need (a first load of a big book never pays for it).
@@ -66,7 +74,7 @@ IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, con
       out.status = 403;
       out.code = "managers_read_only";
       out.errors = {manager_refusal(existing, kb.id, pos, changed)};
-      return out;  // rolled back: nothing of the document applied
+      return out;  // the caller rolls back: nothing of the document applied
     }
     StoredRecord rec;
     rec.kind = kb.kind;
@@ -92,7 +100,6 @@ IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, con
   txn->audit(AuditEntry{0, "ingest", actor, std::to_string(out.records) + " records",
                         std::to_string(out.changed) + " changed", ip});
   out.cursor = txn->cursor();
-  txn->commit();
   out.ok = true;
   return out;
 }

@@ -39,4 +39,10 @@ enum class ManagerRecords { read_only, writable };
 IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, const std::string& actor,
                               const std::string& ip, ManagerRecords managers = ManagerRecords::read_only);
 
+// The same inside a transaction the caller holds (the source webhooks apply an event's
+// records and its bookkeeping in one): when !ok the caller must roll back (or undo its
+// savepoint), since a refusal may come after some records were written.
+IngestOutcome ingest_in(StorageTxn& txn, std::string_view text, const std::string& actor, const std::string& ip,
+                        ManagerRecords managers = ManagerRecords::read_only);
+
 }  // namespace cockpit::server

@@ -78,7 +78,46 @@ CREATE INDEX records_customer_email ON records(lower((body::jsonb)->>'email')) W
 ALTER TABLE integrations ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest';
 )SQL";
 
-constexpr const char* kSteps[] = {kStep1, kStep2};
+// Version 3: the source webhooks (src/server/CONNECT.md). Customers by their ids in
+// other systems are kept by a trigger on records, as SQLite's triggers keep them.
+constexpr const char* kStep3 = R"SQL(
+CREATE TABLE connect_sources(
+  source TEXT COLLATE "C" PRIMARY KEY, integration TEXT NOT NULL, secret TEXT NOT NULL,
+  marked TEXT NOT NULL DEFAULT '', created BIGINT NOT NULL);
+CREATE TABLE connect_events(
+  source TEXT COLLATE "C" NOT NULL, event_id TEXT COLLATE "C" NOT NULL, received BIGINT NOT NULL,
+  PRIMARY KEY(source, event_id));
+CREATE TABLE connect_versions(key TEXT COLLATE "C" PRIMARY KEY, at BIGINT NOT NULL);
+CREATE TABLE connect_unmatched(
+  id BIGSERIAL PRIMARY KEY, source TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL,
+  email TEXT NOT NULL, external_id TEXT NOT NULL, waits_for TEXT COLLATE "C" NOT NULL, at BIGINT NOT NULL,
+  received BIGINT NOT NULL, headers TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX connect_unmatched_waiting ON connect_unmatched(waits_for);
+CREATE TABLE customer_external_ids(
+  source TEXT COLLATE "C" NOT NULL, external_id TEXT COLLATE "C" NOT NULL, customer TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY(source, external_id, customer));
+CREATE INDEX customer_external_ids_of ON customer_external_ids(customer);
+CREATE FUNCTION customer_external_ids_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD.kind = 'customer' THEN
+    DELETE FROM customer_external_ids WHERE customer = OLD.id;
+  END IF;
+  IF TG_OP <> 'DELETE' AND NEW.kind = 'customer' THEN
+    DELETE FROM customer_external_ids WHERE customer = NEW.id;
+    INSERT INTO customer_external_ids(source, external_id, customer)
+      SELECT e->>'source', e->>'id', NEW.id
+      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(NEW.body::jsonb->'external_ids') = 'array'
+                                     THEN NEW.body::jsonb->'external_ids' ELSE '[]'::jsonb END) e
+      WHERE jsonb_typeof(e->'source') = 'string' AND jsonb_typeof(e->'id') = 'string'
+      ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER customer_external_ids_sync AFTER INSERT OR UPDATE OR DELETE ON records
+  FOR EACH ROW EXECUTE FUNCTION customer_external_ids_sync();
+)SQL";
+
+constexpr const char* kSteps[] = {kStep1, kStep2, kStep3};
 static_assert(sizeof kSteps / sizeof kSteps[0] == kStoreSchemaVersion, "one step per schema version");
 
 int stored_version(PgConn& db) {

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "server/comma_list.hpp"
+#include "server/pg_connect.hpp"
 #include "server/pg_guard.hpp"
 #include "server/pg_listen.hpp"
 #include "server/pg_pool.hpp"
@@ -154,6 +155,15 @@ class PgStorage final : public ServerStorage {
   }
   std::vector<Delivery> recent_deliveries(std::size_t limit) override {
     return pg_guard::recent_deliveries(*pool_.take(), limit);
+  }
+
+  // ---- source webhooks
+  void put_connect_source(const ConnectSource& c) override { pg_connect::put_source(*pool_.take(), c); }
+  std::optional<ConnectSource> connect_source(const std::string& source) override {
+    return pg_connect::source(*pool_.take(), source);
+  }
+  std::vector<UnmatchedEvent> unmatched_events(std::size_t limit) override {
+    return pg_connect::unmatched_events(*pool_.take(), limit);
   }
 
   // ---- audit

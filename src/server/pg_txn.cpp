@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "server/pg_connect.hpp"
 #include "server/pg_guard.hpp"
 #include "server/pg_read.hpp"
 #include "server/pg_schema.hpp"
@@ -201,6 +202,22 @@ class PgTxn final : public StorageTxn {
     db_.q("INSERT INTO meta(key, value) VALUES($1,$2) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
           PgParams().add(key).add(value));
   }
+
+  // ---- source webhooks
+  bool claim_event(const std::string& source, const std::string& event_id, Time received) override {
+    return pg_connect::claim_event(db_, source, event_id, received);
+  }
+  std::optional<Time> connect_version(const std::string& key) override { return pg_connect::version(db_, key); }
+  void put_connect_version(const std::string& key, Time at) override { pg_connect::put_version(db_, key, at); }
+  std::optional<std::string> customer_by_external_id(const std::string& source, const std::string& id) override {
+    return pg_connect::customer_by_external_id(db_, source, id);
+  }
+  void put_unmatched(UnmatchedEvent& e) override { pg_connect::put_unmatched(db_, e); }
+  std::optional<UnmatchedEvent> unmatched(std::int64_t id) override { return pg_connect::unmatched(db_, id); }
+  std::vector<UnmatchedEvent> unmatched_waiting_for(const std::string& waits_for) override {
+    return pg_connect::waiting_for(db_, waits_for);
+  }
+  void drop_unmatched(std::int64_t id) override { pg_connect::drop_unmatched(db_, id); }
 
  private:
   std::unique_lock<std::mutex> lock_;

@@ -17,12 +17,14 @@ enum class Access {
   open,         // no credential; the body is held to the small limit for strangers
   session,      // a manager's session (bearer token or cookie)
   integration,  // an integration token (bearer)
+  source,       // a source's webhook (src/server/CONNECT.md): the source must be bound and its
+                // signature headers present; the signature itself is checked over the body
 };
 
 class Router {
  public:
   // `scope`: for integration routes, the scope the token must carry (storage.hpp's
-  // Integration: ingest, check, feed).
+  // Integration: ingest, check, feed); for source routes, the source ("stripe").
   void add(const std::string& method, const std::string& path, Access access, Handler h, std::string scope = "");
   // nullopt: no route for this path at all.
   std::optional<Response> dispatch(Request& req) const;

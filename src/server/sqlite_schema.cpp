@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "server/sqlite_connect.hpp"
 #include "server/sqlite_guard.hpp"
 #include "server/storage.hpp"
 
@@ -69,6 +70,9 @@ void step_2(Db& db) {
                 "ALTER TABLE integrations ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest'");
 }
 
+// Version 3: the source webhooks (src/server/CONNECT.md).
+void step_3(Db& db) { db.exec(sqlite_connect::kSchema); }
+
 // A database made before versions were kept has no schema_version: its steps were all
 // written with IF NOT EXISTS (and ensure_column), so running them again is harmless.
 int stored_version(Db& db) {
@@ -92,6 +96,7 @@ std::pair<int, int> sqlite_migrate(Db& db, bool migrate) {
   try {
     if (found < 1) db.exec(kBase);
     if (found < 2) step_2(db);
+    if (found < 3) step_3(db);
     db.exec("DELETE FROM schema_version");
     db.prep("INSERT INTO schema_version(version) VALUES(?)").bind(1, kStoreSchemaVersion).run();
     db.exec("COMMIT");

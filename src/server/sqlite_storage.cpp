@@ -21,6 +21,7 @@
 
 #include "server/comma_list.hpp"
 #include "server/sqlite_db.hpp"
+#include "server/sqlite_connect.hpp"
 #include "server/sqlite_guard.hpp"
 #include "server/sqlite_readers.hpp"
 #include "server/sqlite_schema.hpp"
@@ -267,6 +268,21 @@ class SqliteTxn final : public StorageTxn {
     db_.prep("INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)").bind(1, key).bind(2, value).run();
   }
 
+  bool claim_event(const std::string& source, const std::string& event_id, Time received) override {
+    return sqlite_connect::claim_event(db_, source, event_id, received);
+  }
+  std::optional<Time> connect_version(const std::string& key) override { return sqlite_connect::version(db_, key); }
+  void put_connect_version(const std::string& key, Time at) override { sqlite_connect::put_version(db_, key, at); }
+  std::optional<std::string> customer_by_external_id(const std::string& source, const std::string& id) override {
+    return sqlite_connect::customer_by_external_id(db_, source, id);
+  }
+  void put_unmatched(UnmatchedEvent& e) override { sqlite_connect::put_unmatched(db_, e); }
+  std::optional<UnmatchedEvent> unmatched(std::int64_t id) override { return sqlite_connect::unmatched(db_, id); }
+  std::vector<UnmatchedEvent> unmatched_waiting_for(const std::string& waits_for) override {
+    return sqlite_connect::waiting_for(db_, waits_for);
+  }
+  void drop_unmatched(std::int64_t id) override { sqlite_connect::drop_unmatched(db_, id); }
+
  private:
   std::unique_lock<std::mutex> lock_;
   Db& db_;
@@ -314,6 +330,19 @@ class SqliteStorage final : public ServerStorage {
   std::optional<std::string> customer_by_email(const std::string& email) override {
     std::lock_guard lock(quick_mu_);
     return sqlite_guard::customer_by_email(*quick_reader_, email);
+  }
+
+  void put_connect_source(const ConnectSource& s) override {
+    std::lock_guard lock(write_mu_);
+    sqlite_connect::put_source(*writer_, s);
+  }
+  // Read for every delivery, before its body: a quick point read.
+  std::optional<ConnectSource> connect_source(const std::string& source) override {
+    std::lock_guard lock(quick_mu_);
+    return sqlite_connect::source(*quick_reader_, source);
+  }
+  std::vector<UnmatchedEvent> unmatched_events(std::size_t limit) override {
+    return sqlite_connect::unmatched_events(*readers_->take(), limit);
   }
 
   void add_webhook(const WebhookEndpoint& w) override {

@@ -41,7 +41,7 @@ struct SchemaTooNew : std::runtime_error {
 
 // The version of the stored schema this server writes (both stores: the versioned
 // migrations in sqlite_schema.cpp and pg_schema.cpp reach it step by step).
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 
 struct StoredRecord {
   RecordKind kind = RecordKind::customer;
@@ -129,6 +129,30 @@ struct StoredText {
   std::string id;
   std::int64_t seq = 0;
   std::string body, fields;
+};
+
+// ---- source webhooks (src/server/CONNECT.md)
+
+// A source bound to an integration by `cockpit-server add-integration --source`: the
+// signing secret its webhooks are checked with, and its options (Zendesk: the marked
+// kinds of tickets, "type:problem", "tag:refund").
+struct ConnectSource {
+  std::string source, integration, secret;
+  std::vector<std::string> marked;
+  Time created = 0;
+};
+
+// An event Cockpit could not apply yet: its customer is unknown (no customer has its
+// e-mail or the source's customer id), or the record it changes is not there yet (a
+// fulfillment before its order). Kept with the delivery as received, never dropped;
+// the lead sees the list and may match an event to a customer, which applies it.
+struct UnmatchedEvent {
+  std::int64_t id = 0;
+  std::string source, event_id, type, reason;
+  std::string email, external_id;  // who the event names
+  std::string waits_for;           // "customer", or "case:<id>" (applied once that case exists)
+  Time at = 0, received = 0;       // the source's time of the change; when it came
+  std::string headers, body;       // the source's headers (a JSON object) and the raw body
 };
 
 class StorageTxn;
@@ -241,6 +265,19 @@ class StorageTxn : public KnownRecords {
   virtual std::optional<std::string> meta(const std::string& key) = 0;
   virtual void put_meta(const std::string& key, const std::string& value) = 0;
 
+  // ---- source webhooks (server/connect_apply.hpp decides; these are what it keeps)
+  // Records the event as handled; false when it already was (a replay: change nothing).
+  virtual bool claim_event(const std::string& source, const std::string& event_id, Time received) = 0;
+  // The source's time of the last change applied to a record ("exception:x-stripe-in_1").
+  virtual std::optional<Time> connect_version(const std::string& key) = 0;
+  virtual void put_connect_version(const std::string& key, Time at) = 0;
+  // The customer whose external_ids hold {source, id} (the first by id if several do).
+  virtual std::optional<std::string> customer_by_external_id(const std::string& source, const std::string& id) = 0;
+  virtual void put_unmatched(UnmatchedEvent& e) = 0;  // sets e.id
+  virtual std::optional<UnmatchedEvent> unmatched(std::int64_t id) = 0;
+  virtual std::vector<UnmatchedEvent> unmatched_waiting_for(const std::string& waits_for) = 0;
+  virtual void drop_unmatched(std::int64_t id) = 0;
+
  protected:
   std::set<std::string> touched_;
 };
@@ -294,6 +331,12 @@ class ServerStorage {
   virtual std::optional<Time> next_delivery_at() = 0;
   virtual void update_delivery(const Delivery& d) = 0;
   virtual std::vector<Delivery> recent_deliveries(std::size_t limit) = 0;  // newest first
+
+  // ---- source webhooks (admin commands; the endpoints read a source per delivery)
+  virtual void put_connect_source(const ConnectSource& s) = 0;  // replaces the source's binding
+  virtual std::optional<ConnectSource> connect_source(const std::string& source) = 0;
+  // The unmatched list, oldest first, at most `limit`.
+  virtual std::vector<UnmatchedEvent> unmatched_events(std::size_t limit) = 0;
 
   // ---- audit
   virtual void audit(const AuditEntry& e) = 0;

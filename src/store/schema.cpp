@@ -221,10 +221,15 @@ ALTER TABLE scheduled ADD COLUMN asked_by TEXT;
 ALTER TABLE scheduled ADD COLUMN asked_via TEXT;
 )sql";
 
+// 5 -> 6: a customer's ids in other systems (Stripe, Shopify, Zendesk: src/server/CONNECT.md).
+constexpr const char* kExternalIds = R"sql(
+ALTER TABLE customers ADD COLUMN external_ids TEXT NOT NULL DEFAULT '[]';
+)sql";
+
 // kSteps[i] takes a database from version i to i + 1. Append only: never edit, reorder
 // or remove a released step (a file out there may be at any version).
 constexpr std::array kSteps = {kContractRecords, kOwnRecordsChangeLogAudit, kDeviceSync, kOneNamePerKind,
-                               kGuardAsked};
+                               kGuardAsked, kExternalIds};
 
 }  // namespace
 

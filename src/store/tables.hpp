@@ -18,11 +18,16 @@
 
 namespace cockpit::tables {
 
-// Empty history is by far the most common: skip JSON both ways for it.
-inline std::string history_text(const std::vector<DueChange>& h) { return h.empty() ? "[]" : history_to_json(h); }
-inline std::vector<DueChange> history_of(std::string_view text) {
+// A list of entries (a promise's history, a customer's external ids) is one JSON
+// column. Empty is by far the most common: skip JSON both ways for it.
+template <class T>
+std::string entries_text(const std::vector<T>& list) {
+  return list.empty() ? "[]" : entries_to_json(list);
+}
+template <class T>
+std::vector<T> entries_of(std::string_view text) {
   if (text == "[]" || text.empty()) return {};
-  return parse_history(text).value_or(std::vector<DueChange>{});
+  return parse_entries<T>(text).value_or(std::vector<T>{});
 }
 
 // ---------------------------------------------------------------- one value, by type
@@ -31,7 +36,10 @@ inline void bind_value(sql::Stmt& s, int i, const std::string& v) { s.bind_ref(i
 inline void bind_value(sql::Stmt& s, int i, const std::optional<std::string>& v) { s.bind_ref(i, v); }
 inline void bind_value(sql::Stmt& s, int i, Time v) { s.bind_ref(i, v); }
 inline void bind_value(sql::Stmt& s, int i, const std::optional<Time>& v) { s.bind_ref(i, v); }
-inline void bind_value(sql::Stmt& s, int i, const std::vector<DueChange>& v) { s.bind(i, history_text(v)); }
+template <class T>
+void bind_value(sql::Stmt& s, int i, const std::vector<T>& v) {
+  s.bind(i, entries_text(v));
+}
 template <class E>
   requires std::is_enum_v<E>
 void bind_value(sql::Stmt& s, int i, E v) {
@@ -42,7 +50,10 @@ inline void read_value(const sql::Stmt& s, int col, std::string& out) { out = s.
 inline void read_value(const sql::Stmt& s, int col, std::optional<std::string>& out) { out = s.opt_text(col); }
 inline void read_value(const sql::Stmt& s, int col, Time& out) { out = s.integer(col); }
 inline void read_value(const sql::Stmt& s, int col, std::optional<Time>& out) { out = s.opt_integer(col); }
-inline void read_value(const sql::Stmt& s, int col, std::vector<DueChange>& out) { out = history_of(s.view(col)); }
+template <class T>
+void read_value(const sql::Stmt& s, int col, std::vector<T>& out) {
+  out = entries_of<T>(s.view(col));
+}
 template <class E>
   requires std::is_enum_v<E>
 void read_value(const sql::Stmt& s, int col, E& out) {

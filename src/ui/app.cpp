@@ -42,7 +42,8 @@ std::string json_string(std::string_view s) {
 }  // namespace
 
 std::string TestProbe::to_json() const {
-  std::string out = "{\"frames\":" + std::to_string(frames) + ",\"view\":" + json_string(view) +
+  std::string out = "{\"frames\":" + std::to_string(frames) + ",\"revision\":" + std::to_string(revision) +
+                    ",\"view\":" + json_string(view) +
                     ",\"theme\":" + json_string(theme) + ",\"controls\":{";
   char buf[128];
   for (std::size_t i = 0; i < controls.size(); ++i) {
@@ -91,6 +92,7 @@ bool App::init(const AppConfig& config) {
   io.IniFilename = nullptr;  // layout is code, not a file next to the binary
   io.LogFilename = nullptr;
   state_.theme = config.theme;
+  state_.reduce_motion = config.reduce_motion;
   applied_theme_ = config.theme;
   apply_theme(state_.theme, ImGui::GetStyle());
   dpr_ = config.device_pixel_ratio > 0 ? config.device_pixel_ratio : 1.0f;
@@ -245,8 +247,11 @@ void App::frame() {
   draw_header(ctx);
   draw_sync_banner(ctx);
 
-  // Keys first: a one-key action opens its dialog in this same frame.
+  // Keys first: a one-key action opens its dialog in this same frame. Then what the
+  // page's mirror asked for (a button, typing, a focus), applied like the canvas's own.
   handle_keys(ctx);
+  for (const MirrorEvent& e : mirror_events_) apply_mirror_event(ctx, mirror_, e);
+  mirror_events_.clear();
 
   // The view drawn is the one chosen before its content starts, so a click in the
   // header shows its effect (and the probe reports it) from the next frame on.
@@ -271,9 +276,30 @@ void App::frame() {
 
   probe_.frames++;
   probe_.view = std::string(view_name(shown));
-  probe_.theme = applied_theme_ == Theme::dark ? "dark" : "light";
+  probe_.theme = theme_name(applied_theme_);
   finish_frame(out);
   sync_fragment();
+  update_mirror(now);
+  probe_.revision = data_.revision();
+}
+
+// The mirror follows the frame that changed what it shows: built from the view models
+// only when the screen's inputs or the data changed (mirror::Mirror::update), handed to
+// the page in the same frame.
+void App::update_mirror(Time now) {
+  Platform& platform = *config_.platform;
+  if (!platform.wants_mirror()) return;
+  const mirror::Screen screen = mirror_screen(state_, data_, platform, now);
+  std::string words;
+  if (data_.session() && !data_.last_remote_customers().empty()) {
+    for (const std::string& id : data_.last_remote_customers()) {
+      const auto& customers = data_.session()->slice().customers;
+      auto it = std::find_if(customers.begin(), customers.end(), [&](const Customer& c) { return c.id == id; });
+      words += (words.empty() ? "" : ", ") + (it != customers.end() ? it->name : id);
+    }
+    words = "Changed on another device: " + words;
+  }
+  if (auto update = mirror_.update(data_, screen, now, data_.remote_changes(), words)) platform.present_mirror(*update);
 }
 
 // A file picked for the lead's upload: a fresh preview with the default mapping.
@@ -297,7 +323,7 @@ void App::finish_frame(FrameOutput& out) {
     state_.confirm_sign_out = true;  // ask: those changes would be lost
   } else if (out.sign_out) {
     data_.sign_out();
-    state_ = UiState{.theme = state_.theme};
+    state_ = UiState{.theme = state_.theme, .reduce_motion = state_.reduce_motion};
     state_.view = View::sign_in;
   }
   if (out.sync_now) data_.sync_now();
@@ -351,8 +377,6 @@ void App::draw_header(DrawContext& ctx) {
     ImGui::PopFont();
     record_control(probe_, probe_name);
   };
-  const float right = ImGui::GetWindowContentRegionMax().x;
-  ImGuiStyle& style = ImGui::GetStyle();
   ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
   if (data_.signed_in()) {
     nav("Today", View::today, "nav.today");
@@ -365,9 +389,20 @@ void App::draw_header(DrawContext& ctx) {
     ImGui::SameLine(0, 24);
     draw_sync_badge(ctx);
   }
+  draw_header_right(ctx, ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + 16);
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::Spacing();
+}
 
+// Right-aligned: [Demo data]  Anna Berger · Customer manager  [Sign out] [Dark theme].
+// `used`: where the header's left part ends (window x).
+void App::draw_header_right(DrawContext& ctx, float used) {
+  const Palette& p = ctx.colors;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const ImGuiStyle& style = ImGui::GetStyle();
   // Right-aligned: [Demo data]  Anna Berger · Customer manager  [Sign out] [Dark theme]
-  const char* toggle = state_.theme == Theme::dark ? "Light theme" : "Dark theme";
+  const char* toggle = theme_toggle_label(state_.theme);
   float x = right - (ImGui::CalcTextSize(toggle).x + style.FramePadding.x * 2);
   const float toggle_x = x;
   float signout_x = x, who_x = x, demo_x = x;
@@ -378,9 +413,24 @@ void App::draw_header(DrawContext& ctx) {
     who_x = signout_x - ImGui::CalcTextSize(who.c_str()).x - 16;
     x = who_x;
   }
+  // A narrow window (200% browser zoom, a large system text scale): first the name goes
+  // (the mirror and the sign-out still say who), then the right-hand group takes a line
+  // of its own, so nothing overlaps.
+  if (data_.signed_in() && who_x < used) x = signout_x;
   if (data_.demo()) demo_x = x - ImGui::CalcTextSize("Demo data").x - 28;
+  const bool show_who = data_.signed_in() && who_x >= used;
+  const float first_x = data_.demo() ? demo_x : data_.signed_in() ? (show_who ? who_x : signout_x) : toggle_x;
+  bool wrap = first_x < used;
+  auto place = [&](float at) {
+    if (wrap) {
+      ImGui::SetCursorPosX(at);  // a new line: the header's first line ended with the navigation
+      wrap = false;
+    } else {
+      ImGui::SameLine(at);
+    }
+  };
   if (data_.demo()) {
-    ImGui::SameLine(demo_x);
+    place(demo_x);
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 3);
     badge("Demo data", p.held);
     if (ImGui::IsItemHovered())
@@ -388,21 +438,19 @@ void App::draw_header(DrawContext& ctx) {
     record_control(probe_, "header.demo");
   }
   if (data_.signed_in()) {
-    ImGui::SameLine(who_x);
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(p.text_muted, "%s", who.c_str());
-    record_control(probe_, "header.manager");
-    ImGui::SameLine(signout_x);
+    if (show_who) {
+      place(who_x);
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextColored(p.text_muted, "%s", who.c_str());
+      record_control(probe_, "header.manager");
+    }
+    place(signout_x);
     if (ImGui::Button("Sign out")) ctx.out.sign_out = true;
     record_control(probe_, "header.sign_out");
   }
-  ImGui::SameLine(toggle_x);
-  if (ImGui::Button(toggle)) state_.theme = state_.theme == Theme::dark ? Theme::light : Theme::dark;
+  place(toggle_x);
+  if (ImGui::Button(toggle)) state_.theme = next_theme(state_.theme);
   record_control(probe_, "theme.toggle");
-
-  ImGui::Spacing();
-  ImGui::Separator();
-  ImGui::Spacing();
 }
 
 // The bottom line: who and how many on the left; on the right where this device's

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "app/app_controller.hpp"
+#include "app/mirror.hpp"
 #include "app/platform.hpp"
 #include "ui/input_queue.hpp"
 #include "ui/ui_state.hpp"
@@ -39,6 +40,7 @@ struct AppConfig {
   std::string font_dir;          // holds Inter-Regular.otf and Inter-SemiBold.otf
   float device_pixel_ratio = 1.0f;
   Theme theme = Theme::light;
+  bool reduce_motion = false;    // the system asks for less motion: no glow on changed rows
   std::string db_path;           // the local database; empty: none (tests hand a store to data())
   std::string journal_mode = "WAL";  // the browser passes "DELETE" (no WAL in wasm)
   std::string templates_path;    // assets/templates/messages.json, if shipped; else the built-ins
@@ -59,6 +61,7 @@ struct ControlRect {
 // controls are (the browser shell publishes it to JS as window.cockpit).
 struct TestProbe {
   std::uint64_t frames = 0;
+  std::uint64_t revision = 0;  // the data's revision this frame showed (the mirror's data-rev matches it)
   std::string view;
   std::string theme;
   std::vector<ControlRect> controls;
@@ -71,6 +74,15 @@ struct TestProbe {
   double frame_ms = 0;
   double frame_ms_median = 0;
   std::string to_json() const;
+};
+
+// What the page's screen-reader mirror reports (the browser shell polls web/mirror.js):
+// a button activated, a field's new text, an element that took the focus. Keys are the
+// mirror's node keys (app/mirror.hpp).
+struct MirrorEvent {
+  enum class Kind { activate, input, focus };
+  Kind kind = Kind::activate;
+  std::string key, value;
 };
 
 struct Fonts {
@@ -107,7 +119,10 @@ class App {
   void char_event(unsigned int c) { input_.character(c); }
   void mouse_button_event(int button, bool down) { input_.mouse_button(button, down); }
   // Input waits for the next frame: run it soon rather than wait for more input.
-  bool input_pending() const { return input_.pending(); }
+  bool input_pending() const { return input_.pending() || !mirror_events_.empty(); }
+  // From the page's mirror; applied at the start of the next frame, like a click.
+  void mirror_event(MirrorEvent e) { mirror_events_.push_back(std::move(e)); }
+  const mirror::Mirror& mirror() const { return mirror_; }
 
   // Destroys the ImGui context. Safe to call twice.
   void shutdown();
@@ -133,6 +148,7 @@ class App {
  private:
   void build_fonts();
   void draw_header(DrawContext& ctx);
+  void draw_header_right(DrawContext& ctx, float used);
   void draw_status(DrawContext& ctx);
   void draw_toast(DrawContext& ctx);
   void finish_frame(FrameOutput& out);
@@ -152,6 +168,9 @@ class App {
   std::vector<double> frame_times_;  // the last kFrameWindow, a ring
   std::size_t frame_time_next_ = 0;
   InputQueue input_;
+  mirror::Mirror mirror_;
+  std::vector<MirrorEvent> mirror_events_;
+  void update_mirror(Time now);
 };
 
 }  // namespace cockpit::ui

@@ -4,6 +4,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <string>
 
 #include "ui/views.hpp"
@@ -153,6 +154,12 @@ void draw_name_cell(DrawContext& ctx, const vm::CustomerListRow& row, int i) {
   ImGui::PushFont(ctx.fonts.strong);
   ImGui::TextUnformatted(row.name.c_str());
   ImGui::PopFont();
+  if (ctx.data.recently_changed(row.id, ctx.now) > 0) {  // in words too: the tint is colour only
+    ImGui::SameLine();
+    ImGui::PushFont(ctx.fonts.small);
+    ImGui::TextColored(p.accent, "changed elsewhere");
+    ImGui::PopFont();
+  }
   if (!row.match.empty()) {
     ImGui::SameLine();
     ImGui::PushFont(ctx.fonts.small);
@@ -186,8 +193,11 @@ void draw_row(DrawContext& ctx, const vm::TodayModel& m, int i, bool show_owner)
   ImGui::TableNextRow();
   // A change that came from elsewhere (another device, the lead, an upstream
   // system) glows for a few seconds, so the manager sees what just moved.
-  if (const float glow = ctx.data.recently_changed(row.id, ctx.now); glow > 0)
-    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(tint(ctx.colors.accent, 0.22f * glow)));
+  // With reduced motion it does not fade: it stays tinted until the change is old.
+  if (const float glow = ctx.data.recently_changed(row.id, ctx.now); glow > 0) {
+    const float strength = ctx.state.reduce_motion ? 1.0f : glow;
+    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(tint(ctx.colors.accent, 0.22f * strength)));
+  }
   ImGui::TableNextColumn();
   ImGui::PushID(i);
   draw_name_cell(ctx, row, i);
@@ -221,7 +231,10 @@ void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_ow
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
                                      ImGuiTableFlags_ScrollY | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
   const int cols = show_owner ? 5 : 4;
-  if (!ImGui::BeginTable("customers", cols, kFlags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  // The rest of the view, but never less than a few rows (a narrow or zoomed window
+  // scrolls the view to them instead).
+  const float height = std::max(ImGui::GetContentRegionAvail().y, 8 * ImGui::GetFrameHeightWithSpacing());
+  if (!ImGui::BeginTable("customers", cols, kFlags, ImVec2(0, height))) return;
   setup_columns(ctx, show_owner);
   apply_sort_specs(st);
 

@@ -6,6 +6,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,71 @@ void submit(DrawContext& ctx, Action a) {
   ctx.out.from_dialog = true;
 }
 
+}  // namespace
+
+// The dialog's action from its draft, as its confirm button (or Ctrl+Enter, or the
+// mirror's confirm button) sends it.
+void submit_dialog(DrawContext& ctx) {
+  Dialog& d = ctx.state.dialog;
+  switch (d.kind) {
+    case DK::compose:
+      submit(ctx, SendMessage{d.customer, d.case_id, d.about, d.suggestion_key, d.channel, d.touch_kind, d.subject, d.body});
+      break;
+    case DK::new_date:
+      if (const std::optional<Time> due = parse_time(d.date_text)) submit(ctx, NewDate{d.target, *due, d.note});
+      else d.error = "the date is not a valid date";
+      break;
+    case DK::dismiss: submit(ctx, DismissSuggestion{d.suggestion_key, d.customer, d.note}); break;
+    case DK::snooze: submit(ctx, SnoozeSuggestion{d.suggestion_key, d.customer, d.about, ctx.now + d.snooze_days * kDay}); break;
+    case DK::release: submit(ctx, ReleaseHeld{d.target, d.note}); break;
+    case DK::cancel_held: submit(ctx, CancelHeld{d.target, d.note}); break;
+    case DK::resolve: submit(ctx, ResolveException{d.target, d.note}); break;
+    case DK::reroute: submit(ctx, RerouteException{d.target, d.waiting_on, d.note}); break;
+    case DK::log_call:
+      submit(ctx, LogContact{d.customer, std::nullopt, d.channel, d.direction, TouchKind::other, d.subject, d.body});
+      break;
+    case DK::none: break;
+  }
+}
+
+namespace {
+
+// The dialogs that are one note and a confirm button: their words (the canvas and the
+// mirror show the same ones).
+struct NoteSpec {
+  const char* prompt;
+  const char* button;
+  const char* probe;
+  std::vector<const char*> quick;  // one click fills the note
+};
+const NoteSpec* note_spec(DK kind) {
+  static const NoteSpec kDismiss{"Why dismiss it? (it helps the next person)", "Dismiss", "dismiss.confirm",
+                                 {"Already told them by phone", "Not relevant for this customer", "A colleague handles it"}};
+  static const NoteSpec kRelease{"Why may it go after all? (kept with the message)", "Release the message",
+                                 "release.confirm", {"Checked: the timing is right", "The customer asked for it"}};
+  static const NoteSpec kCancel{"Note (optional)", "Cancel the message", "cancel.confirm",
+                                {"Badly timed", "Not for a former customer", "Duplicate"}};
+  static const NoteSpec kResolve{"How was it resolved? (optional)", "Resolve", "resolve.confirm", {}};
+  switch (kind) {
+    case DK::dismiss: return &kDismiss;
+    case DK::release: return &kRelease;
+    case DK::cancel_held: return &kCancel;
+    case DK::resolve: return &kResolve;
+    default: return nullptr;
+  }
+}
+
+constexpr const char* kWaitingOn[] = {"logistics", "billing", "warehouse", "legal", "used-car desk"};
+constexpr int kSnoozeDays[] = {1, 3, 7};
+constexpr int kDateSteps[] = {1, 3, 7, 14};
+
+std::string snooze_label(int days) {
+  return days == 1 ? "tomorrow" : days == 7 ? "in a week" : "in " + std::to_string(days) + " days";
+}
+std::string date_step_label(int days) {
+  return days == 7 ? "+1 week" : days == 14 ? "+2 weeks" : days == 1 ? "+1 day" : "+" + std::to_string(days) + " days";
+}
+
 void label(DrawContext& ctx, const char* text) {
   ImGui::PushFont(ctx.fonts.small);
   ImGui::TextColored(ctx.colors.text_muted, "%s", text);
@@ -108,8 +174,7 @@ void draw_compose(DrawContext& ctx, Dialog& d) {
   if (d.external)
     hint(ctx, "Sent it from your own mail? Press \"Mark as sent\" so Cockpit knows the customer was told.");
   ImGui::Spacing();
-  const SendMessage send{d.customer, d.case_id, d.about, d.suggestion_key, d.channel, d.touch_kind, d.subject, d.body};
-  if (primary_button(ctx, d.external ? "Mark as sent" : "Send", "compose.send") || ctrl_enter()) submit(ctx, send);
+  if (primary_button(ctx, d.external ? "Mark as sent" : "Send", "compose.send") || ctrl_enter()) submit_dialog(ctx);
   ImGui::SameLine();
   if (ImGui::Button("Copy")) {
     ctx.out.copy = d.subject + "\n\n" + d.body;
@@ -133,11 +198,9 @@ void draw_new_date(DrawContext& ctx, Dialog& d) {
   first_focus(d);
   ImGui::InputText("##date", &d.date_text);
   record_control(ctx.probe, "new_date.date");
-  for (int days : {1, 3, 7, 14}) {
+  for (int days : kDateSteps) {
     ImGui::SameLine();
-    char b[24];
-    std::snprintf(b, sizeof b, days == 7 ? "+1 week" : days == 14 ? "+2 weeks" : days == 1 ? "+1 day" : "+%d days", days);
-    if (ImGui::SmallButton(b)) d.date_text = format_date(ctx.now + days * kDay);
+    if (ImGui::SmallButton(date_step_label(days).c_str())) d.date_text = format_date(ctx.now + days * kDay);
   }
   const std::optional<Time> due = parse_time(d.date_text);
   if (due) ImGui::TextColored(ctx.colors.text_muted, "%s", vm::when_label(*due, ctx.now).c_str());
@@ -147,29 +210,25 @@ void draw_new_date(DrawContext& ctx, Dialog& d) {
   ImGui::InputText("##reason", &d.note);
   record_control(ctx.probe, "new_date.reason");
   ImGui::Spacing();
-  if (primary_button(ctx, "Save the new date", "new_date.save") || ctrl_enter()) {
-    if (due) submit(ctx, NewDate{d.target, *due, d.note});
-    else d.error = "the date is not a valid date";
-  }
+  if (primary_button(ctx, "Save the new date", "new_date.save") || ctrl_enter()) submit_dialog(ctx);
   ImGui::SameLine();
   if (ImGui::Button("Cancel")) d = {};
   record_control(ctx.probe, "dialog.cancel");
 }
 
-void note_form(DrawContext& ctx, Dialog& d, const char* prompt, const char* button, const char* probe, Action action_if_ok,
-               std::initializer_list<const char*> quick = {}) {
-  label(ctx, prompt);
+void note_form(DrawContext& ctx, Dialog& d, const NoteSpec& spec) {
+  label(ctx, spec.prompt);
   ImGui::SetNextItemWidth(480);
   first_focus(d);
   ImGui::InputText("##note", &d.note);
-  record_control(ctx.probe, std::string(probe) + ".note");
-  for (const char* q : quick) {
+  record_control(ctx.probe, std::string(spec.probe) + ".note");
+  for (const char* q : spec.quick) {
     if (ImGui::SmallButton(q)) d.note = q;
     ImGui::SameLine();
   }
-  if (quick.size()) ImGui::NewLine();
+  if (!spec.quick.empty()) ImGui::NewLine();
   ImGui::Spacing();
-  if (primary_button(ctx, button, probe) || ctrl_enter()) submit(ctx, std::move(action_if_ok));
+  if (primary_button(ctx, spec.button, spec.probe) || ctrl_enter()) submit_dialog(ctx);
   ImGui::SameLine();
   if (ImGui::Button("Back")) d = {};
   record_control(ctx.probe, "dialog.cancel");
@@ -311,16 +370,13 @@ void draw_heading(DrawContext& ctx, const Dialog& d) {
 
 void draw_snooze(DrawContext& ctx, Dialog& d) {
   label(ctx, "Show it again");
-  for (int days : {1, 3, 7}) {
-    char b[24];
-    std::snprintf(b, sizeof b, days == 1 ? "tomorrow" : days == 7 ? "in a week" : "in %d days", days);
-    ImGui::RadioButton(b, &d.snooze_days, days);
+  for (int days : kSnoozeDays) {
+    ImGui::RadioButton(snooze_label(days).c_str(), &d.snooze_days, days);
     ImGui::SameLine();
   }
   ImGui::NewLine();
   ImGui::Spacing();
-  if (primary_button(ctx, "Snooze", "snooze.confirm") || ctrl_enter())
-    submit(ctx, SnoozeSuggestion{d.suggestion_key, d.customer, d.about, ctx.now + d.snooze_days * kDay});
+  if (primary_button(ctx, "Snooze", "snooze.confirm") || ctrl_enter()) submit_dialog(ctx);
   ImGui::SameLine();
   if (ImGui::Button("Back")) d = {};
   record_control(ctx.probe, "dialog.cancel");
@@ -332,7 +388,7 @@ void draw_reroute(DrawContext& ctx, Dialog& d) {
   first_focus(d);
   ImGui::InputText("##waiting", &d.waiting_on);
   record_control(ctx.probe, "reroute.waiting_on");
-  for (const char* q : {"logistics", "billing", "warehouse", "legal", "used-car desk"}) {
+  for (const char* q : kWaitingOn) {
     ImGui::SameLine();
     if (ImGui::SmallButton(q)) d.waiting_on = q;
   }
@@ -340,8 +396,7 @@ void draw_reroute(DrawContext& ctx, Dialog& d) {
   ImGui::SetNextItemWidth(480);
   ImGui::InputText("##note", &d.note);
   ImGui::Spacing();
-  if (primary_button(ctx, "Re-route", "reroute.confirm") || ctrl_enter())
-    submit(ctx, RerouteException{d.target, d.waiting_on, d.note});
+  if (primary_button(ctx, "Re-route", "reroute.confirm") || ctrl_enter()) submit_dialog(ctx);
   ImGui::SameLine();
   if (ImGui::Button("Back")) d = {};
   record_control(ctx.probe, "dialog.cancel");
@@ -372,8 +427,7 @@ void draw_log_call(DrawContext& ctx, Dialog& d) {
   label(ctx, "Notes");
   ImGui::InputTextMultiline("##body", &d.body, ImVec2(600, 140));
   ImGui::Spacing();
-  if (primary_button(ctx, "Log the call", "log_call.confirm") || ctrl_enter())
-    submit(ctx, LogContact{d.customer, std::nullopt, d.channel, d.direction, TouchKind::other, d.subject, d.body});
+  if (primary_button(ctx, "Log the call", "log_call.confirm") || ctrl_enter()) submit_dialog(ctx);
   ImGui::SameLine();
   if (ImGui::Button("Back")) d = {};
   record_control(ctx.probe, "dialog.cancel");
@@ -385,22 +439,10 @@ void draw_form(DrawContext& ctx, Dialog& d) {
     case DK::compose: draw_compose(ctx, d); break;
     case DK::new_date: draw_new_date(ctx, d); break;
     case DK::dismiss:
-      note_form(ctx, d, "Why dismiss it? (it helps the next person)", "Dismiss", "dismiss.confirm",
-                DismissSuggestion{d.suggestion_key, d.customer, d.note},
-                {"Already told them by phone", "Not relevant for this customer", "A colleague handles it"});
-      break;
-    case DK::snooze: draw_snooze(ctx, d); break;
     case DK::release:
-      note_form(ctx, d, "Why may it go after all? (kept with the message)", "Release the message", "release.confirm",
-                ReleaseHeld{d.target, d.note}, {"Checked: the timing is right", "The customer asked for it"});
-      break;
     case DK::cancel_held:
-      note_form(ctx, d, "Note (optional)", "Cancel the message", "cancel.confirm", CancelHeld{d.target, d.note},
-                {"Badly timed", "Not for a former customer", "Duplicate"});
-      break;
-    case DK::resolve:
-      note_form(ctx, d, "How was it resolved? (optional)", "Resolve", "resolve.confirm", ResolveException{d.target, d.note});
-      break;
+    case DK::resolve: note_form(ctx, d, *note_spec(d.kind)); break;
+    case DK::snooze: draw_snooze(ctx, d); break;
     case DK::reroute: draw_reroute(ctx, d); break;
     case DK::log_call: draw_log_call(ctx, d); break;
     case DK::none: break;
@@ -457,6 +499,105 @@ void draw_dialog(DrawContext& ctx) {
   if (d.kind == DK::none) ImGui::CloseCurrentPopup();
   ImGui::EndPopup();
   ImGui::PopStyleVar(2);
+}
+
+// ---------------------------------------------------------------- the mirror's dialog
+namespace {
+
+mirror::FormButton choice(std::string label, std::string control, bool pressed) {
+  return mirror::FormButton{std::move(label), std::move(control), pressed, true};
+}
+
+void note_choices(mirror::Form& f, const Dialog& d, const std::vector<const char*>& quick) {
+  for (const char* q : quick) f.choices.push_back(choice(std::string("Note: ") + q, std::string("note:") + q, d.note == q));
+}
+
+void compose_form(mirror::Form& f, const Dialog& d) {
+  f.lines.push_back("To " + (d.to.empty() ? std::string("(no address on file)") : d.to) + ", " +
+                    std::string(vm::channel_label(d.channel)));
+  f.fields = {{"subject", "Subject", d.subject, mirror::Role::textbox}, {"body", "Message", d.body, mirror::Role::textarea}};
+  f.buttons = {{d.external ? "Mark as sent" : "Send", "submit"}, {"Copy", "copy"}, {"Open in mail app", "mail"},
+               {"Cancel", "cancel"}};
+}
+
+void new_date_form(mirror::Form& f, const Dialog& d, Time now) {
+  f.fields = {{"date", "New date (YYYY-MM-DD)", d.date_text, mirror::Role::textbox},
+              {"note", "Why does the date change? (the customer will ask)", d.note, mirror::Role::textbox}};
+  const std::optional<Time> due = parse_time(d.date_text);
+  f.lines.push_back(due ? "New date: " + vm::when_label(*due, now) : "Write the date as YYYY-MM-DD");
+  for (int days : kDateSteps) f.choices.push_back(choice(date_step_label(days), "date:" + std::to_string(days), false));
+  f.buttons = {{"Save the new date", "submit"}, {"Cancel", "cancel"}};
+}
+
+void other_form(mirror::Form& f, const Dialog& d) {
+  if (const NoteSpec* spec = note_spec(d.kind)) {
+    f.fields = {{"note", spec->prompt, d.note, mirror::Role::textbox}};
+    note_choices(f, d, spec->quick);
+    f.buttons = {{spec->button, "submit"}, {"Back", "cancel"}};
+  } else if (d.kind == DK::snooze) {
+    for (int days : kSnoozeDays)
+      f.choices.push_back(choice("Show it again " + snooze_label(days), "days:" + std::to_string(days), d.snooze_days == days));
+    f.buttons = {{"Snooze", "submit"}, {"Back", "cancel"}};
+  } else if (d.kind == DK::reroute) {
+    f.fields = {{"waiting_on", "Who must act on it now? (department or person)", d.waiting_on, mirror::Role::textbox},
+                {"note", "Note (optional)", d.note, mirror::Role::textbox}};
+    for (const char* q : kWaitingOn) f.choices.push_back(choice(std::string("Waiting on ") + q, std::string("waiting:") + q, d.waiting_on == q));
+    f.buttons = {{"Re-route", "submit"}, {"Back", "cancel"}};
+  } else if (d.kind == DK::log_call) {
+    f.choices = {choice("I called them", "dir:out", d.direction == Direction::out),
+                 choice("They called me", "dir:in", d.direction == Direction::in),
+                 choice("Phone", "ch:phone", d.channel != Channel::in_person),
+                 choice("In person", "ch:in_person", d.channel == Channel::in_person)};
+    f.fields = {{"subject", "What was it about?", d.subject, mirror::Role::textbox},
+                {"body", "Notes", d.body, mirror::Role::textarea}};
+    f.buttons = {{"Log the call", "submit"}, {"Back", "cancel"}};
+  }
+}
+
+}  // namespace
+
+mirror::Form dialog_form(const Dialog& d, Time now) {
+  mirror::Form f;
+  f.title = d.title;
+  f.context = d.context;
+  if (!d.error.empty()) f.error = "Not done: " + d.error;
+  if (d.kind == DK::compose) compose_form(f, d);
+  else if (d.kind == DK::new_date) new_date_form(f, d, now);
+  else other_form(f, d);
+  return f;
+}
+
+bool set_dialog_field(Dialog& d, std::string_view field, std::string value) {
+  std::string* target = field == "subject"      ? &d.subject
+                        : field == "body"       ? &d.body
+                        : field == "note"       ? &d.note
+                        : field == "date"       ? &d.date_text
+                        : field == "waiting_on" ? &d.waiting_on
+                                                : nullptr;
+  if (!target || d.kind == DK::none) return false;
+  *target = std::move(value);
+  return true;
+}
+
+// A mirror button of the dialog: the same effect as its canvas twin.
+void dialog_control(DrawContext& ctx, std::string_view what) {
+  Dialog& d = ctx.state.dialog;
+  if (d.kind == DK::none) return;
+  auto arg = [&](std::string_view prefix) { return std::string(what.substr(prefix.size())); };
+  if (what == "submit") submit_dialog(ctx);
+  else if (what == "cancel") d = {};
+  else if (what == "copy") {
+    ctx.out.copy = d.subject + "\n\n" + d.body;
+    d.external = true;
+  } else if (what == "mail") {
+    ctx.out.mail = FrameOutput::Mail{d.to, d.subject, d.body};
+    d.external = true;
+  } else if (what.starts_with("note:")) d.note = arg("note:");
+  else if (what.starts_with("waiting:")) d.waiting_on = arg("waiting:");
+  else if (what.starts_with("days:")) d.snooze_days = std::atoi(arg("days:").c_str());
+  else if (what.starts_with("date:")) d.date_text = format_date(ctx.now + std::atoi(arg("date:").c_str()) * kDay);
+  else if (what == "dir:out" || what == "dir:in") d.direction = what == "dir:out" ? Direction::out : Direction::in;
+  else if (what == "ch:phone" || what == "ch:in_person") d.channel = what == "ch:phone" ? Channel::phone : Channel::in_person;
 }
 
 }  // namespace cockpit::ui

@@ -16,27 +16,39 @@ const char* plural(std::size_t n, const char* one, const char* many) { return n 
 
 }  // namespace
 
+std::string sync_label(const client::SyncStatus& s) {
+  std::string label;
+  if (s.stop == client::Stop::sign_in_required) {
+    label = "Signed out";
+  } else if (s.stop == client::Stop::reload_required) {
+    label = "Update needed";
+  } else {
+    switch (s.link) {
+      case client::Link::live: label = "Live"; break;
+      case client::Link::online: label = "Online"; break;
+      case client::Link::offline: label = "Offline"; break;
+    }
+  }
+  if (s.waiting > 0) label += "  \xC2\xB7  " + std::to_string(s.waiting) + " waiting";
+  return label;
+}
+
 // "● Live" / "● Online" / "● Offline · 3 waiting" after the navigation; a click syncs now.
 void draw_sync_badge(DrawContext& ctx) {
   const client::SyncStatus* s = ctx.data.sync_status();
   if (!s) return;
   const Palette& p = ctx.colors;
-  std::string label;
+  const std::string label = sync_label(*s);
   ImVec4 color = p.text_muted;
-  if (s->stop == client::Stop::sign_in_required) {
-    label = "Signed out";
-    color = p.overdue;
-  } else if (s->stop == client::Stop::reload_required) {
-    label = "Update needed";
+  if (s->stop == client::Stop::sign_in_required || s->stop == client::Stop::reload_required) {
     color = p.overdue;
   } else {
     switch (s->link) {
-      case client::Link::live: label = "Live"; color = p.fine; break;
-      case client::Link::online: label = "Online"; color = p.accent; break;
-      case client::Link::offline: label = "Offline"; color = p.at_risk; break;
+      case client::Link::live: color = p.fine; break;
+      case client::Link::online: color = p.accent; break;
+      case client::Link::offline: color = p.at_risk; break;
     }
   }
-  if (s->waiting > 0) label += "  \xC2\xB7  " + std::to_string(s->waiting) + " waiting";
   ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 3);
   dot(color);
   ImGui::PushFont(ctx.fonts.small);

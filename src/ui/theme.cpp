@@ -37,13 +37,49 @@ const Palette kDark{
     .fine = rgb(74, 200, 120),
 };
 
+// Black on white; every colour at least 7:1 against white (WCAG AAA), so the tones stay
+// apart without relying on hue alone (each also carries a word on screen).
+const Palette kHighContrast{
+    .background = rgb(255, 255, 255),
+    .surface = rgb(255, 255, 255),
+    .border = rgb(0, 0, 0),
+    .text = rgb(0, 0, 0),
+    .text_muted = rgb(45, 45, 45),
+    .accent = rgb(0, 0, 160),
+    .suggested = rgb(0, 0, 160),
+    .overdue = rgb(160, 0, 0),
+    .exceptions = rgb(110, 55, 0),
+    .held = rgb(85, 0, 140),
+    .at_risk = rgb(110, 55, 0),
+    .fine = rgb(0, 95, 0),
+};
+
 ImVec4 mix(ImVec4 a, ImVec4 b, float t) {
   return ImVec4(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t, a.w + (b.w - a.w) * t);
 }
 
 }  // namespace
 
-const Palette& palette(Theme theme) { return theme == Theme::dark ? kDark : kLight; }
+const Palette& palette(Theme theme) {
+  return theme == Theme::dark ? kDark : theme == Theme::high_contrast ? kHighContrast : kLight;
+}
+
+Theme next_theme(Theme t) {
+  return t == Theme::light ? Theme::dark : t == Theme::dark ? Theme::high_contrast : Theme::light;
+}
+
+const char* theme_toggle_label(Theme current) {
+  switch (next_theme(current)) {
+    case Theme::dark: return "Dark theme";
+    case Theme::high_contrast: return "High contrast";
+    case Theme::light: return "Light theme";
+  }
+  return "Light theme";
+}
+
+const char* theme_name(Theme t) {
+  return t == Theme::dark ? "dark" : t == Theme::high_contrast ? "high-contrast" : "light";
+}
 
 ImVec4 tone_color(const Palette& p, vm::Tone tone) {
   switch (tone) {
@@ -73,7 +109,7 @@ void apply_theme(Theme theme, ImGuiStyle& style) {
   style.GrabRounding = 6.0f;
   style.WindowBorderSize = 0.0f;
   style.ChildBorderSize = 1.0f;
-  style.FrameBorderSize = 0.0f;
+  style.FrameBorderSize = theme == Theme::high_contrast ? 1.0f : 0.0f;  // outlined controls
   style.WindowPadding = ImVec2(20, 16);
   style.FramePadding = ImVec2(12, 6);
   style.ItemSpacing = ImVec2(10, 8);
@@ -101,6 +137,11 @@ void apply_theme(Theme theme, ImGuiStyle& style) {
   c[ImGuiCol_TableRowBg] = ImVec4(0, 0, 0, 0);
   c[ImGuiCol_TableRowBgAlt] = mix(p.surface, p.background, 0.6f);
   c[ImGuiCol_Separator] = p.border;
+  if (theme == Theme::high_contrast) {  // no faint fills: white controls, black outlines, a strong selection
+    c[ImGuiCol_FrameBg] = c[ImGuiCol_Button] = p.surface;
+    c[ImGuiCol_ButtonHovered] = c[ImGuiCol_Header] = mix(p.accent, p.surface, 0.7f);
+    c[ImGuiCol_NavHighlight] = p.accent;
+  }
 }
 
 }  // namespace cockpit::ui

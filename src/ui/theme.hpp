@@ -1,5 +1,5 @@
 #pragma once
-// Light and dark themes: ImGui's style colours plus the few colours Cockpit's own
+// Light, dark and high-contrast themes: ImGui's style colours plus the few colours Cockpit's own
 // drawing needs (card backgrounds, the accent of each area).
 #include <imgui.h>
 
@@ -17,6 +17,11 @@ struct Palette {
 };
 
 const Palette& palette(Theme theme);
+// The theme the header's toggle goes to next (light -> dark -> high contrast -> light)
+// and the toggle's words for it.
+Theme next_theme(Theme t);
+const char* theme_toggle_label(Theme current);
+const char* theme_name(Theme t);  // "light", "dark", "high-contrast" (the probe's words)
 
 // The colour of a tone (overdue, at risk, fine, info, muted).
 ImVec4 tone_color(const Palette& p, vm::Tone tone);

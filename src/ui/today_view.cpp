@@ -113,28 +113,31 @@ void draw_today(DrawContext& ctx) {
   }
   ImGui::Spacing();
 
+  // Four cards side by side; two or one per line when the window is narrow (browser zoom
+  // at 200% halves the CSS width), so nothing is cut off.
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float avail = ImGui::GetContentRegionAvail().x;
-  const float w = std::max(180.0f, (avail - 3 * spacing) / 4);
-  const ImVec2 card(w, 262);
+  constexpr float kMinCard = 180.0f;
+  const int cols = avail >= 4 * kMinCard + 3 * spacing ? 4 : avail >= 2 * kMinCard + spacing ? 2 : 1;
+  const ImVec2 card((avail - static_cast<float>(cols - 1) * spacing) / static_cast<float>(cols), 262);
   const std::string due_soon = m.due_soon ? "No promise is overdue. " + std::to_string(m.due_soon) +
                                                 " fall" + (m.due_soon == 1 ? "s" : "") + " due in the next " +
                                                 m.due_soon_window + "."
                                           : "No promise is overdue, and none falls due in the next " + m.due_soon_window + ".";
-  draw_card(ctx, {"suggested", "Suggested messages", p.suggested, m.suggested,
-                  "Nothing to say right now. Suggestions appear when a date slips, an exception waits or an "
-                  "automated message is held."},
-            card);
-  ImGui::SameLine();
-  draw_card(ctx, {"overdue", "Overdue promises", p.overdue, m.overdue, due_soon}, card);
-  ImGui::SameLine();
-  draw_card(ctx, {"exceptions", "Pending exceptions", p.exceptions, m.exceptions,
-                  "No exception is waiting on anyone. When a case leaves the standard procedure it shows here."},
-            card);
-  ImGui::SameLine();
-  draw_card(ctx, {"held", "Held automated messages", p.held, m.held,
-                  "No automated message needs holding: nothing badly timed is about to go out."},
-            card);
+  const CardSpec cards[] = {
+      {"suggested", "Suggested messages", p.suggested, m.suggested,
+       "Nothing to say right now. Suggestions appear when a date slips, an exception waits or an "
+       "automated message is held."},
+      {"overdue", "Overdue promises", p.overdue, m.overdue, due_soon},
+      {"exceptions", "Pending exceptions", p.exceptions, m.exceptions,
+       "No exception is waiting on anyone. When a case leaves the standard procedure it shows here."},
+      {"held", "Held automated messages", p.held, m.held,
+       "No automated message needs holding: nothing badly timed is about to go out."},
+  };
+  for (int i = 0; i < 4; ++i) {
+    if (i % cols != 0) ImGui::SameLine();
+    draw_card(ctx, cards[i], card);
+  }
 
   ImGui::Spacing();
   draw_customer_table(ctx, m, lead);

@@ -14,7 +14,8 @@
 namespace cockpit::ui {
 
 enum class View { sign_in, today, customer, lead };
-enum class Theme { light, dark };
+// high_contrast: black on white, strong colours, outlined controls (prefers-contrast: more).
+enum class Theme { light, dark, high_contrast };
 
 // One dialog at a time; its fields are the draft being edited.
 struct Dialog {
@@ -51,6 +52,7 @@ struct Toast {
 struct UiState {
   View view = View::sign_in;
   Theme theme = Theme::light;
+  bool reduce_motion = false;      // the system asks for less motion: nothing fades or glows
   std::string customer;            // the open customer (View::customer)
   vm::CustomerQuery query;         // My customers: search, filter, sort
   int cursor = 0;                  // Today: row in the filtered customers; customer view: action item

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/actions.hpp"
+#include "app/mirror.hpp"
 #include "app/app_controller.hpp"
 #include "app/view_models.hpp"
 #include "ui/app.hpp"
@@ -88,6 +89,8 @@ void draw_help(DrawContext& ctx);
 // Sync (server mode, sync_view.cpp): the header's link badge, the banner when the
 // session ended, the notices panel and the sign-out question.
 void draw_sync_badge(DrawContext& ctx);
+// The badge's words: "Live", "Online", "Offline  ·  3 waiting", "Signed out", "Update needed".
+std::string sync_label(const client::SyncStatus& s);
 void draw_sync_banner(DrawContext& ctx);
 void draw_notices(DrawContext& ctx);
 void draw_sign_out_confirm(DrawContext& ctx);
@@ -99,5 +102,21 @@ void draw_password_sign_in(DrawContext& ctx, float width);
 void handle_keys(DrawContext& ctx);
 // Opens the dialog for a one-key (or button) intent on the customer `model`.
 void open_intent(DrawContext& ctx, const vm::CustomerModel& model, const vm::KeyIntent& intent);
+
+// ---------------------------------------------------------------- dialogs for the mirror (dialogs.cpp)
+// Sends the open dialog's action, as its confirm button does (a bad date: the error).
+void submit_dialog(DrawContext& ctx);
+// The open dialog as the mirror shows it: its words, fields and buttons.
+mirror::Form dialog_form(const Dialog& d, Time now);
+// A field typed in the mirror ("subject", "body", "note", "date", "waiting_on").
+bool set_dialog_field(Dialog& d, std::string_view field, std::string value);
+// A dialog button pressed in the mirror ("submit", "cancel", "note:…", "days:3", …).
+void dialog_control(DrawContext& ctx, std::string_view what);
+
+// ---------------------------------------------------------------- the mirror (mirror_ui.cpp)
+// What the mirror builder needs from the UI's state this frame.
+mirror::Screen mirror_screen(const UiState& state, AppController& data, Platform& platform, Time now);
+// A button pressed, a field typed or an element focused in the page's mirror.
+void apply_mirror_event(DrawContext& ctx, const mirror::Mirror& mirror, const MirrorEvent& event);
 
 }  // namespace cockpit::ui

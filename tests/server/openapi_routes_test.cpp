@@ -24,6 +24,7 @@ std::string credential_of(const server::Router::Listed& r) {
     case server::Access::open: return "open";
     case server::Access::session: return "session";
     case server::Access::integration: return "integration:" + r.scope;
+    case server::Access::source: return "source:" + r.scope;
   }
   return "?";
 }
@@ -116,5 +117,6 @@ TEST_CASE("openapi.json's record schemas carry the code's fields, required field
     CHECK(list["items"]["$ref"] == "#/components/schemas/" + name);
   });
   check_record_schema<DueChange>(schemas["HistoryEntry"], "HistoryEntry");
+  check_record_schema<ExternalId>(schemas["ExternalIdEntry"], "ExternalIdEntry");
   CHECK(schemas["Document"]["properties"].size() == kRecordKindCount);
 }

@@ -67,6 +67,10 @@ std::string OpenApi::credential(const std::string& method, const std::string& pa
     }
   if (schemes == std::set<std::string>{"sessionCookie", "sessionBearer"}) return "session";
   if (schemes == std::set<std::string>{"integrationToken"}) return "integration:" + scope;
+  // A source's webhook: one scheme per source, named by its signature header.
+  if (schemes == std::set<std::string>{"stripeSignature"}) return "source:stripe";
+  if (schemes == std::set<std::string>{"shopifyHmac"}) return "source:shopify";
+  if (schemes == std::set<std::string>{"zendeskSignature"}) return "source:zendesk";
   return "unknown";
 }
 

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "connect_fixtures.hpp"
 #include "guard_book.hpp"
 #include "harness.hpp"
 #include "json_schema.hpp"
@@ -22,7 +23,8 @@ using namespace cockpit::test;
 
 namespace {
 
-enum class As { nobody, anna, anna_cookie, lena, ingest, check, feed };
+// stripe, shopify, zendesk: the row's body is signed with that source's scheme (connect_fixtures.cpp).
+enum class As { nobody, anna, anna_cookie, lena, ingest, check, feed, stripe, shopify, zendesk };
 
 struct Row {
   std::string what;
@@ -184,10 +186,64 @@ std::vector<Row> feed_rows() {
   };
 }
 
+const std::string kSourceSecret = "oa-source-secret-1234";
+
+std::string stripe_event_for(const std::string& type, const std::string& id, const std::string& email) {
+  return connect::stripe_event(type, id, connect::now_s(), connect::stripe_invoice("in_" + id, "", email, 100)).dump();
+}
+
+// The source webhooks (src/server/CONNECT.md); the unmatched rows rely on the events
+// before them: the first Stripe row is unmatched event 1.
+std::vector<Row> connect_rows() {
+  const std::string order =
+      connect::shopify_order(7001, "#7001", "sofie.janssen@example.com", 0, "2026-11-20T10:00Z", "2026-11-20T10:00Z").dump();
+  const std::string ticket =
+      connect::zendesk_ticket("zen:event-type:ticket.created", "oa-z1", "501", "777", "NEW", "PROBLEM", "2026-11-20T10:00:00Z").dump();
+  return {
+      {"stripe: an unknown customer's event is kept", "POST", "/api/connect/stripe", "",
+       stripe_event_for("invoice.payment_failed", "evt_oa1", "nobody@example.com"), As::stripe, 200, true},
+      {"stripe: a known customer", "POST", "/api/connect/stripe", "",
+       stripe_event_for("invoice.payment_failed", "evt_oa2", "marco.rossi@domino.example"), As::stripe, 200, true},
+      {"stripe: a replay", "POST", "/api/connect/stripe", "",
+       stripe_event_for("invoice.payment_failed", "evt_oa2", "marco.rossi@domino.example"), As::stripe, 200, true},
+      {"stripe: a type not mapped", "POST", "/api/connect/stripe", "",
+       stripe_event_for("payout.paid", "evt_oa3", "x@example.com"), As::stripe, 200, true},
+      {"stripe: not JSON", "POST", "/api/connect/stripe", "", "{", As::stripe, 400},
+      {"stripe: no event id", "POST", "/api/connect/stripe", "", R"({"type": "invoice.paid", "created": 1, "data": {"object": {}}})",
+       As::stripe, 400, true},
+      {"stripe: forged", "POST", "/api/connect/stripe", "", "{}", As::nobody, 401, true, "application/json",
+       {"Stripe-Signature: t=1700000000,v1=00"}},
+      {"stripe: unsigned", "POST", "/api/connect/stripe", "", "{}", As::nobody, 401, true},
+      {"stripe: too large", "POST", "/api/connect/stripe", "", std::string(1100000, ' '), As::stripe, 413},
+      {"shopify: an order", "POST", "/api/connect/shopify", "", order, As::shopify, 200, true, "application/json",
+       {"X-Shopify-Topic: orders/create"}},
+      {"shopify: no topic", "POST", "/api/connect/shopify", "", order, As::shopify, 400, true},
+      {"shopify: forged", "POST", "/api/connect/shopify", "", order, As::nobody, 401, true, "application/json",
+       {"X-Shopify-Topic: orders/create", "X-Shopify-Hmac-Sha256: AAAA"}},
+      {"zendesk: a ticket of an unknown requester", "POST", "/api/connect/zendesk", "", ticket, As::zendesk, 200, true},
+      {"zendesk: no event id", "POST", "/api/connect/zendesk", "", R"({"type": "zen:event-type:ticket.created"})",
+       As::zendesk, 400, true},
+      {"zendesk: forged", "POST", "/api/connect/zendesk", "", ticket, As::nobody, 401, true, "application/json",
+       {"X-Zendesk-Webhook-Signature: AAAA", "X-Zendesk-Webhook-Signature-Timestamp: 2026-11-20T10:00:00Z"}},
+
+      {"the unmatched list", "GET", "/api/connect/unmatched", "", "", As::lena, 200},
+      {"the unmatched list: a manager", "GET", "/api/connect/unmatched", "", "", As::anna, 403},
+      {"the unmatched list without a session", "GET", "/api/connect/unmatched", "", "", As::nobody, 401},
+      {"match an event", "POST", "/api/connect/unmatched/match", "", R"({"id": 1, "customer": "c-bike"})", As::lena, 200, true},
+      {"match: no such event", "POST", "/api/connect/unmatched/match", "", R"({"id": 999, "customer": "c-bike"})", As::lena,
+       404, true},
+      {"match: no customer", "POST", "/api/connect/unmatched/match", "", R"({"id": 2})", As::lena, 422},
+      {"match: not JSON", "POST", "/api/connect/unmatched/match", "", "{", As::lena, 400},
+      {"match: a manager", "POST", "/api/connect/unmatched/match", "", R"({"id": 2, "customer": "c-bike"})", As::anna, 403, true},
+      {"match: not application/json", "POST", "/api/connect/unmatched/match", "", "id=2", As::lena, 415, false, "text/plain"},
+      {"match without a session", "POST", "/api/connect/unmatched/match", "", "{}", As::nobody, 401},
+  };
+}
+
 // In this order: later rows rely on earlier ones (a client id used, a message cancelled).
 std::vector<Row> rows() {
   std::vector<Row> all;
-  for (auto group : {session_rows, sync_rows, ingest_rows, check_rows, feed_rows})
+  for (auto group : {session_rows, sync_rows, ingest_rows, check_rows, feed_rows, connect_rows})
     for (Row& r : group()) all.push_back(std::move(r));
   return all;
 }
@@ -204,10 +260,18 @@ Call call_for(const Row& row, const Credentials& who, const std::string& query) 
   c.body = row.body;
   c.content_type = row.content_type;
   c.headers = row.headers;
-  if (row.as == As::anna_cookie)
+  if (row.as == As::anna_cookie) {
     c.cookie = who.anna_cookie;
-  else if (row.as != As::nobody)
+  } else if (row.as == As::stripe || row.as == As::shopify || row.as == As::zendesk) {
+    // Signed as the source signs; the event id of a Shopify row is its description's.
+    Call signed_call = row.as == As::stripe    ? connect::stripe_call(kSourceSecret, row.body, connect::now_s())
+                       : row.as == As::shopify ? connect::shopify_call(kSourceSecret, "", row.what, row.body)
+                                               : connect::zendesk_call(kSourceSecret, row.body, connect::iso_now());
+    for (auto& h : signed_call.headers)
+      if (h != "X-Shopify-Topic: ") c.headers.push_back(h);
+  } else if (row.as != As::nobody) {
     c.bearer = who.bearer.at(row.as);
+  }
   if (!row.body.empty() && row.content_type.empty()) c.content_type = "application/json";
   return c;
 }
@@ -241,6 +305,10 @@ TEST_CASE("every operation answers as openapi.json says, for valid and invalid r
   who.bearer[As::ingest] = ready(s, token_with(s, "oa-ingest", "ingest"));
   who.bearer[As::check] = ready(s, token_with(s, "oa-check", "check"));
   who.bearer[As::feed] = ready(s, token_with(s, "oa-feed", "feed"));
+  for (const char* source : {"stripe", "shopify", "zendesk"})
+    REQUIRE(run_admin({"add-integration", "--db", s.db(), "--name", std::string("oa-") + source, "--source", source,
+                       "--secret-stdin"},
+                      kSourceSecret + "\n") == 0);
 
   std::map<std::pair<std::string, std::string>, std::set<long>> seen;  // operation → status classes (2, 4)
   for (const Row& row : rows()) {

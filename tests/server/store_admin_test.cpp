@@ -40,9 +40,9 @@ TEST_CASE("migrate brings a new database to the current schema once; a newer sch
   const std::string db = store_for(temp_path("store-migrate.db"));
   std::string out;
   REQUIRE(run_admin({"migrate", "--db", db}, "", &out) == 0);
-  CHECK(out.find("schema version 0 -> 2: migrated") != std::string::npos);
+  CHECK(out.find("schema version 0 -> 3: migrated") != std::string::npos);
   REQUIRE(run_admin({"migrate", "--db", db}, "", &out) == 0);
-  CHECK(out.find("schema version 2: up to date") != std::string::npos);
+  CHECK(out.find("schema version 3: up to date") != std::string::npos);
 
   set_schema_version(db, 99);
   CHECK(run_admin({"migrate", "--db", db}, "", &out) == 1);
@@ -50,7 +50,7 @@ TEST_CASE("migrate brings a new database to the current schema once; a newer sch
   // serve refuses too, before it listens.
   const int rc = std::system((server_bin() + " serve --port 0 --db '" + db + "' >/dev/null 2>&1").c_str());
   CHECK(WEXITSTATUS(rc) == 1);
-  set_schema_version(db, 2);
+  set_schema_version(db, 3);
   REQUIRE(run_admin({"migrate", "--db", db}, "", &out) == 0);
 }
 

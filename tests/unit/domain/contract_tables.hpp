@@ -140,6 +140,8 @@ std::string type_text(const FieldOptions& o) {
     return s;
   } else if constexpr (std::is_same_v<T, std::vector<DueChange>>) {
     return "list of history entries";
+  } else if constexpr (std::is_same_v<T, std::vector<ExternalId>>) {
+    return "list of external id entries";
   } else {
     static_assert(sizeof(T) == 0, "a field type CONTRACT.md has no word for: add one here and in its section 2");
   }
@@ -168,6 +170,7 @@ inline std::map<std::string, std::vector<ContractRow>> code_tables() {
   std::map<std::string, std::vector<ContractRow>> out;
   for_each_kind([&]<class R>(std::type_identity<R>) { out[std::string(RecordInfo<R>::list)] = code_rows<R>(); });
   out["history"] = code_rows<DueChange>();
+  out["external_ids"] = code_rows<ExternalId>();
   return out;
 }
 

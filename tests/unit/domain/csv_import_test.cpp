@@ -46,7 +46,13 @@ TEST_CASE("the fields a CSV may feed come from the contract's field lists") {
   // Every field of a promise but its history (a list has no place in one row).
   CHECK(names == std::vector<std::string>{"id", "customer", "case", "kind", "text", "made_at", "due_at", "status",
                                           "kept_at"});
-  CHECK(csv_fields(RecordKind::customer).size() == field_count(RecordInfo<Customer>::fields));
+  // Every field of a customer but its lists (external_ids: a list has no place in one row).
+  std::size_t single = 0;
+  for_each_field(RecordInfo<Customer>::fields, [&](const auto& f) {
+    single += is_list<typename std::decay_t<decltype(f)>::Type>::value ? 0 : 1;
+  });
+  CHECK(csv_fields(RecordKind::customer).size() == single);
+  CHECK(single + 1 == field_count(RecordInfo<Customer>::fields));
   const auto c = csv_fields(RecordKind::customer);
   CHECK(c[0].required);                 // id
   CHECK_FALSE(c[4].required);           // email

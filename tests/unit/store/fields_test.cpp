@@ -29,7 +29,9 @@ std::string id_of() {
   if constexpr (std::is_same_v<R, Manager>) return "m-1";
   if constexpr (std::is_same_v<R, Customer>) return "c-1";
   if constexpr (std::is_same_v<R, Case>) return "k-1";
-  return std::string(RecordInfo<R>::name) + "-1";
+  // An entry of a list field (a customer's external ids) has no kind name of its own.
+  if constexpr (requires { RecordInfo<R>::name; }) return std::string(RecordInfo<R>::name) + "-1";
+  return "entry-1";
 }
 
 template <class R, class F>

@@ -4,11 +4,13 @@
 #include <doctest/doctest.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "app/mirror.hpp"
 #include "app/platform.hpp"
 #include "store/synthetic.hpp"
 #include "ui/app.hpp"
@@ -36,6 +38,16 @@ struct RecordingPlatform final : Platform {
     mails.push_back(mailto_url(to, s, b));
   }
   Time now() const override { return *parse_time("2026-11-23T09:00Z"); }
+  // The screen-reader mirror, as the page would receive it.
+  bool mirror_on = false;
+  std::vector<std::string> mirror_json, said;
+  std::string focus;
+  bool wants_mirror() const override { return mirror_on; }
+  void present_mirror(const mirror::Update& u) override {
+    mirror_json.push_back(mirror::to_json(u));
+    said.insert(said.end(), u.say.begin(), u.say.end());
+    if (!u.focus.empty()) focus = u.focus;
+  }
   // The lead's upload: the paths asked for, and the file each then yields.
   std::vector<std::string> picked;
   std::string file_text;
@@ -664,4 +676,125 @@ TEST_CASE("keys and characters that arrive together act in the order they were t
   frame(app, at);
   CHECK(app.state().query.search == "hinge");
   CHECK(app.state().query.severity == vm::SeverityFilter::overdue);
+}
+
+// ---------------------------------------------------------------- the screen-reader mirror
+namespace {
+
+bool said_starting(const RecordingPlatform& p, std::string_view start) {
+  return std::any_of(p.said.begin(), p.said.end(), [&](const std::string& s) { return s.rfind(start, 0) == 0; });
+}
+
+// The first key of the mirror's tree that starts with `prefix` and ends with `suffix`.
+std::string mirror_key(const App& app, std::string_view prefix, std::string_view suffix) {
+  for (const mirror::Node& n : app.mirror().tree().nodes)
+    if (n.key.rfind(prefix, 0) == 0 && n.key.size() >= suffix.size() &&
+        n.key.compare(n.key.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return n.key;
+  return {};
+}
+
+void mirror_press(App& app, const std::string& key) {
+  REQUIRE_MESSAGE(app.mirror().command(key), "the mirror shows no " << key);
+  app.mirror_event({MirrorEvent::Kind::activate, key, {}});
+  frame(app);
+  frame(app);
+}
+
+}  // namespace
+
+TEST_CASE("mirror: the seed flows through the mirror's buttons alone (open, send, kept, release, undo)") {
+  Harness h("mirror", 1.0f, "m-anna");
+  App& app = h.app;
+  h.platform.mirror_on = true;
+  frame(app);
+  REQUIRE(h.platform.mirror_json.size() == 1);  // the whole Today once
+  frame(app);
+  frame(app);
+  CHECK(h.platform.mirror_json.size() == 1);  // and nothing more while nothing changes
+  CHECK(h.platform.focus.rfind("row.", 0) == 0);  // the selected row
+
+  // Open a customer, send its suggestion: the dialog takes the focus, typing reaches the draft.
+  mirror_press(app, "row.c-bike.open");
+  CHECK(app.probe().view == "customer");
+  mirror_press(app, "suggestion.p-bike.send");
+  REQUIRE(app.state().dialog.kind == Dialog::Kind::compose);
+  CHECK(h.platform.focus == "dialog.field.subject");
+  app.mirror_event({MirrorEvent::Kind::input, "dialog.field.subject", "Your bike, this week"});
+  frame(app);
+  CHECK(app.state().dialog.subject == "Your bike, this week");
+  mirror_press(app, "dialog.button.submit");
+  CHECK(app.last_outcome().ok);
+  CHECK_FALSE(h.has_suggestion("p-bike"));
+  CHECK(said_starting(h.platform, "Sent"));
+  CHECK(h.platform.focus.rfind("dialog.", 0) != 0);  // the focus came back out of the dialog
+
+  // Mark the promise kept: the same action as the canvas's K, announced.
+  const std::string kept = mirror_key(app, "promise.", ".kept");
+  REQUIRE_FALSE(kept.empty());
+  mirror_press(app, kept);
+  CHECK(app.last_outcome().ok);
+  CHECK(said_starting(h.platform, "Kept: "));
+  CHECK_FALSE(app.mirror().command(kept));  // it left the open promises
+
+  // Undo brings it back.
+  mirror_press(app, "toast.undo");
+  CHECK(app.last_outcome().ok);
+  CHECK(app.mirror().command(kept));
+
+  // A held message from Today's card: open, release with a note.
+  mirror_press(app, "nav.today");
+  const std::string held = mirror_key(app, "area.held.", ".open");
+  REQUIRE_FALSE(held.empty());
+  mirror_press(app, held);
+  const std::string release = mirror_key(app, "held.", ".release");
+  REQUIRE_FALSE(release.empty());
+  mirror_press(app, release);
+  REQUIRE(app.state().dialog.kind == Dialog::Kind::release);
+  mirror_press(app, "dialog.choice.note:Checked: the timing is right");
+  CHECK(app.state().dialog.note == "Checked: the timing is right");
+  mirror_press(app, "dialog.button.submit");
+  CHECK_MESSAGE(app.last_outcome().ok, app.last_outcome().message);
+  CHECK(app.state().dialog.kind == Dialog::Kind::none);
+  CHECK_FALSE(app.mirror().command(release));
+}
+
+TEST_CASE("mirror: focus in the mirror moves the app's cursor; Esc-less cancel closes the dialog") {
+  Harness h("mirror_focus", 1.0f, "m-anna");
+  App& app = h.app;
+  h.platform.mirror_on = true;
+  frame(app);
+  const std::string third = mirror_key(app, "row.", ".open");
+  // Focus the last row's button: the cursor follows it.
+  std::string last;
+  for (const mirror::Node& n : app.mirror().tree().nodes)
+    if (n.key.rfind("row.", 0) == 0 && n.role == mirror::Role::button) last = n.key;
+  app.mirror_event({MirrorEvent::Kind::focus, last, {}});
+  frame(app);
+  const int rows = static_cast<int>(app.data().today(app.state().query, h.platform.now()).rows.size());
+  CHECK(app.state().cursor == rows - 1);
+  // A dialog opened and cancelled from the mirror.
+  mirror_press(app, "row.c-bike.open");
+  mirror_press(app, "c.log_call");
+  REQUIRE(app.state().dialog.kind == Dialog::Kind::log_call);
+  mirror_press(app, "dialog.choice.dir:in");
+  CHECK(app.state().dialog.direction == Direction::in);
+  mirror_press(app, "dialog.button.cancel");
+  CHECK(app.state().dialog.kind == Dialog::Kind::none);
+  (void)third;
+}
+
+TEST_CASE("themes: light, dark, high contrast in turn; the high-contrast text is black on white") {
+  Harness h("themes", 1.0f, "m-anna");
+  App& app = h.app;
+  click(app, "theme.toggle");
+  CHECK(app.probe().theme == "dark");
+  click(app, "theme.toggle");
+  CHECK(app.probe().theme == "high-contrast");
+  const ImVec4 text = ImGui::GetStyle().Colors[ImGuiCol_Text], bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  CHECK(text.x == 0.0f);
+  CHECK(bg.x == 1.0f);
+  CHECK(ImGui::GetStyle().FrameBorderSize == 1.0f);
+  click(app, "theme.toggle");
+  CHECK(app.probe().theme == "light");
 }
