@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <array>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <type_traits>
 #include <unordered_map>
@@ -407,9 +408,11 @@ ParsedDocument parse_document(std::string_view text, const KnownRecords* known, 
     for_each_kind([&]<class R>(std::type_identity<R>) { read_list(doc, b.*RecordInfo<R>::book, msgs, lim); });
     References refs(b, known, msgs);
     refs.check_all();
-  } catch (const std::exception& e) {  // memory exhaustion; nothing else throws here
+  } catch (const std::bad_alloc& e) {  // memory exhaustion: the document is too much
     msgs.add(std::string("document: could not be read: ") + e.what());
   }
+  // Anything else comes from `known` (the server's store unreachable, say): not the
+  // document's fault, so it goes to the caller rather than becoming a refusal of it.
   if (!msgs.empty()) {
     ParsedDocument refused;
     refused.left_out = msgs.dropped();

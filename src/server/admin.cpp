@@ -81,7 +81,7 @@ int admin_add_manager(const std::vector<std::string>& args) {
   }
   std::string pw;
   if (!read_password(pw) || !auth_init()) return 2;
-  auto storage = open_sqlite_storage(a["db"]);
+  auto storage = open_storage(a["db"]);
   if (storage->account(a["id"])) {
     std::fprintf(stderr, "manager %s already has an account: use reset-password\n", a["id"].c_str());
     return 1;
@@ -114,7 +114,7 @@ int admin_reset_password(const std::vector<std::string>& args) {
   if (!parse_args(args, a, {"password-stdin"}) || !need(a, {"db", "id", "password-stdin"})) return 2;
   std::string pw;
   if (!read_password(pw) || !auth_init()) return 2;
-  auto storage = open_sqlite_storage(a["db"]);
+  auto storage = open_storage(a["db"]);
   if (!storage->account(a["id"]) && !storage->manager(a["id"])) {
     std::fprintf(stderr, "no manager %s\n", a["id"].c_str());
     return 1;
@@ -154,7 +154,7 @@ int add_source_integration(std::map<std::string, std::string>& a) {
     return 2;
   }
   if (!auth_init()) return 2;
-  auto storage = open_sqlite_storage(a["db"]);
+  auto storage = open_storage(a["db"]);
   storage->add_integration(Integration{a["name"], token_hash(new_token()), now_utc(), {"connect:" + c.source}});
   storage->put_connect_source(c);
   storage->audit(AuditEntry{0, "admin", "admin", "integration " + a["name"], "add-integration --source " + c.source, ""});
@@ -196,7 +196,7 @@ int admin_add_integration(const std::vector<std::string>& args) {
     return 2;
   }
   if (!auth_init()) return 2;
-  auto storage = open_sqlite_storage(a["db"]);
+  auto storage = open_storage(a["db"]);
   const std::string token = new_token();
   storage->add_integration(Integration{a["name"], token_hash(token), now_utc(), scopes});
   storage->audit(AuditEntry{0, "admin", "admin", "integration " + a["name"], "add-integration (" + join_list(scopes) + ")", ""});
@@ -226,7 +226,7 @@ int admin_add_webhook(const std::vector<std::string>& args) {
   w.id = "wh_" + new_token().substr(0, 12);
   w.secret = new_webhook_secret();
   w.created = now_utc();
-  auto storage = open_sqlite_storage(a["db"]);
+  auto storage = open_storage(a["db"]);
   storage->add_webhook(w);
   storage->audit(AuditEntry{0, "admin", "admin", "webhook " + w.id, "add-webhook " + w.url, ""});
   storage->close();
@@ -240,7 +240,7 @@ int admin_add_webhook(const std::vector<std::string>& args) {
 int admin_webhooks(const std::vector<std::string>& args) {
   std::map<std::string, std::string> a;
   if (!parse_args(args, a, {}) || !need(a, {"db"})) return 2;
-  auto storage = open_sqlite_storage(a["db"]);
+  auto storage = open_storage(a["db"]);
   std::printf("endpoints:\n");
   for (const auto& w : storage->webhooks())
     std::printf("  %s %s events=%s %s\n", w.id.c_str(), w.url.c_str(), join_list(w.events).c_str(),
@@ -257,7 +257,7 @@ int admin_webhooks(const std::vector<std::string>& args) {
 int admin_remove_webhook(const std::vector<std::string>& args) {
   std::map<std::string, std::string> a;
   if (!parse_args(args, a, {}) || !need(a, {"db", "id"})) return 2;
-  auto storage = open_sqlite_storage(a["db"]);
+  auto storage = open_storage(a["db"]);
   const bool removed = storage->remove_webhook(a["id"]);
   if (removed) storage->audit(AuditEntry{0, "admin", "admin", "webhook " + a["id"], "remove-webhook", ""});
   storage->close();

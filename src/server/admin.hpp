@@ -1,6 +1,6 @@
 #pragma once
-// Admin commands, run on the server machine against the database file (they may run
-// while the server runs: SQLite serializes the writes). Passwords come from stdin
+// Admin commands, run on the server machine against the database (a SQLite file or a
+// postgresql:// URL; they may run while servers run: the store serializes the writes). Passwords come from stdin
 // only, never from the command line (visible in ps and shell history).
 #include <string>
 #include <vector>
@@ -15,5 +15,8 @@ int admin_add_integration(const std::vector<std::string>& args);  // --scopes in
 int admin_add_webhook(const std::vector<std::string>& args);
 int admin_webhooks(const std::vector<std::string>& args);
 int admin_remove_webhook(const std::vector<std::string>& args);
+// The store (admin_store.cpp): schema migrations, and the book as a contract document.
+int admin_migrate(const std::vector<std::string>& args);
+int admin_export(const std::vector<std::string>& args);
 
 }  // namespace cockpit::server

@@ -21,7 +21,11 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const Guar
       asks_(asks),
       writes_(writes),
       reads_(reads) {
+  join_other_processes();
   auto bind = [this](Response (ServerApp::*fn)(Request&)) { return [this, fn](Request& r) { return (this->*fn)(r); }; };
+  // For load balancers (src/server/STORAGE.md): the process runs; the process can serve.
+  router_.add("GET", "/healthz", Access::open, [](Request&) { return Response::json(200, nlohmann::json{{"ok", true}}); });
+  router_.add("GET", "/readyz", Access::open, [this](Request&) { return readiness(); });
   router_.add("GET", "/api/health", Access::open, [this](Request&) {
     return Response::json(200, nlohmann::json{{"ok", true}, {"schema_version", sync::kSchemaVersion},
                                               {"cursor", storage_.cursor()}});
@@ -44,6 +48,24 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const Guar
                 std::string(to_string(s)));
   router_.add("GET", "/api/connect/unmatched", Access::session, bind(&ServerApp::connect_unmatched));
   router_.add("POST", "/api/connect/unmatched/match", Access::session, offloaded(&ServerApp::connect_match));
+}
+
+// Several processes on one book: this process's live news goes to the others, theirs
+// comes here (one process on SQLite: the storage does nothing with either).
+void ServerApp::join_other_processes() {
+  live_.fan_out([this](const std::string& news) { storage_.announce(news); });
+  storage_.on_announce([this](const std::string& news) {
+    if (news.empty()) live_.wake_everyone(storage_.cursor());
+    else live_.heard(news);
+  });
+}
+
+// 200 when the store answers (a load balancer sends requests here), else 503.
+Response ServerApp::readiness() {
+  if (storage_.ready()) return Response::json(200, nlohmann::json{{"ready", true}});
+  Response r = Response::error(503, "the database is unreachable", "", "unavailable");
+  r.header("Retry-After", "1");
+  return r;
 }
 
 // A handler that writes runs on the write queue's thread (server/write_queue.hpp); its
@@ -78,7 +100,7 @@ Response ServerApp::run_deferred(Request& req, Response (ServerApp::*fn)(Request
       out = (this->*fn)(*job);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "error: %s %s: %s\n", job->method.c_str(), job->path.c_str(), e.what());
-      out = Response::error(500, "internal error");
+      out = failure_response(e);
     }
     reply->complete(std::move(out));
   });

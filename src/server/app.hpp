@@ -62,6 +62,8 @@ class ServerApp {
   Handler offloaded_read(Response (ServerApp::*fn)(Request&));
   Response run_deferred(Request& req, Response (ServerApp::*fn)(Request&),
                         const std::function<void(std::function<void()>)>& submit);
+  void join_other_processes();
+  Response readiness();
   // api_session.cpp
   Response sign_in(Request& req);
   Response sign_out(Request& req);

@@ -45,7 +45,10 @@ constexpr const char* kUsage =
     "                 [--mark type:problem,tag:refund]   (binds /api/connect/SOURCE: src/server/CONNECT.md)\n"
     "  cockpit-server add-webhook --db FILE --url URL [--events message.held,...]   (prints id and secret once)\n"
     "  cockpit-server webhooks --db FILE          (endpoints and recent deliveries)\n"
-    "  cockpit-server remove-webhook --db FILE --id ID\n";
+    "  cockpit-server remove-webhook --db FILE --id ID\n"
+    "  cockpit-server migrate --db FILE|postgresql://...   (brings the schema to this version)\n"
+    "  cockpit-server export --db FILE|postgresql://...    (the book as a contract document, on stdout)\n"
+    "  --db: a SQLite file, or postgresql://USER@HOST:PORT/DB for several processes (src/server/STORAGE.md)\n";
 
 GuardSettings guard_settings(const ServerConfig& cfg) {
   GuardSettings g;
@@ -77,7 +80,7 @@ struct Backend {
 // on stderr.
 bool open_backend(const ServerConfig& cfg, const GuardSettings& guard, Backend& backend) {
   try {
-    backend.storage = open_sqlite_storage(cfg.db, cfg.synchronous_full);
+    backend.storage = open_storage(cfg.db, cfg.synchronous_full);
     ServerStorage& storage = *backend.storage;
     backend.webhooks = std::make_unique<WebhookSender>(
         storage, RetryPolicy{cfg.webhook_retry_ms, 6 * kHour, Time{cfg.webhook_give_up_hours} * kHour},
@@ -197,6 +200,8 @@ int server_main(int argc, char** argv) {
   if (cmd == "add-webhook") return admin_add_webhook(args);
   if (cmd == "webhooks") return admin_webhooks(args);
   if (cmd == "remove-webhook") return admin_remove_webhook(args);
+  if (cmd == "migrate") return admin_migrate(args);
+  if (cmd == "export") return admin_export(args);
   if (cmd == "help" || cmd == "-h" || cmd == "--help") {
     std::printf("%s", kUsage);
     return 0;

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "domain/time.hpp"
+#include "server/unavailable.hpp"
 
 namespace cockpit::server {
 
@@ -43,6 +44,13 @@ Response Response::error(int status, const std::string& message, const std::stri
   if (!field.empty()) j["field"] = field;
   if (!code.empty()) j["code"] = code;
   return json(status, j);
+}
+
+Response failure_response(const std::exception& e) {
+  if (dynamic_cast<const Unavailable*>(&e) == nullptr) return Response::error(500, "internal error");
+  Response r = Response::error(503, "the server's database is unreachable; try again shortly", "", "unavailable");
+  r.header("Retry-After", "1");
+  return r;
 }
 
 void Deferred::complete(Response r) {
@@ -177,7 +185,7 @@ MHD_Result begin_request(HttpServer* srv, MHD_Connection* c, const char* url, co
     a = srv->admit(st->req);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: admitting a request: %s\n", e.what());
-    a.refuse = Response::error(500, "internal error");
+    a.refuse = failure_response(e);
   }
   // A refusal is sent before the body is read, and the connection is closed after it:
   // a refused client holds no slot.
@@ -212,7 +220,7 @@ MHD_Result run_handler(HttpServer* srv, MHD_Connection* c, HttpServer::Conn* st)
     r = srv->handler()(st->req);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s %s: %s\n", st->req.method.c_str(), printable(st->req.path).c_str(), e.what());
-    r = Response::error(500, "internal error");
+    r = failure_response(e);
   }
   if (r.deferred) {
     st->deferred = r.deferred;

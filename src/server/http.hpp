@@ -88,6 +88,10 @@ class Deferred {
 
 using Handler = std::function<Response(Request&)>;
 
+// The answer to a request whose handling threw: 503 with Retry-After for Unavailable
+// (unavailable.hpp), else 500. The message says nothing of the cause (it is logged).
+Response failure_response(const std::exception& e);
+
 // What is decided from the request line and the headers alone, before a byte of the
 // body is read or buffered: a refusal (401, 429, 400, …), or how large a body may come.
 struct Admission {

@@ -1,6 +1,9 @@
 #include "server/live.hpp"
 
+#include "server/live_fanout.hpp"
+
 #include <algorithm>
+#include <cstdio>
 #include <random>
 
 namespace cockpit::server {
@@ -25,6 +28,36 @@ std::int64_t Live::latest_for(const sync::Identity& who) const {
 }
 
 void Live::notify(std::int64_t cursor, const Affected& who, const std::string& origin) {
+  notify_here(cursor, who, origin);
+  std::function<void(const std::string&)> send;
+  {
+    std::lock_guard lock(fan_mu_);
+    send = fan_out_;
+  }
+  if (!send || who.empty()) return;
+  try {
+    send(encode_news(LiveNews{cursor, who, origin}));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cockpit-server: live news not sent to the other processes: %s\n", e.what());
+  }
+}
+
+void Live::fan_out(std::function<void(const std::string&)> send) {
+  std::lock_guard lock(fan_mu_);
+  fan_out_ = std::move(send);
+}
+
+void Live::heard(const std::string& text) {
+  if (auto news = decode_news(text)) notify_here(news->cursor, news->who, news->origin);
+}
+
+void Live::wake_everyone(std::int64_t cursor) {
+  Affected everyone;
+  everyone.everyone = true;
+  notify_here(cursor, everyone, "");
+}
+
+void Live::notify_here(std::int64_t cursor, const Affected& who, const std::string& origin) {
   if (who.empty()) return;
   std::vector<std::shared_ptr<Waiter>> wake;
   {

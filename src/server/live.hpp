@@ -10,6 +10,7 @@
 // than the cursor at startup is answered at once (it pulls, then waits).
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -41,7 +42,18 @@ class Live {
   // A commit up to `cursor` concerns `who`. `origin`: the client id whose push it was
   // (empty for ingest and admin); that device's own polls stay parked, it has the
   // answer to its push already.
+  // With several processes on one book, the news also goes to the others (fan_out).
   void notify(std::int64_t cursor, const Affected& who, const std::string& origin = {});
+  // Where news goes beyond this process (live_fanout.hpp; ServerStorage::announce).
+  // Unset: one process, nothing to do. Its failures are the caller's to swallow: the
+  // commit is done, and the other processes' polls still end at the heartbeat.
+  void fan_out(std::function<void(const std::string&)> send);
+  // News another process announced (live_fanout.hpp's text): wakes the polls here as
+  // if the commit had been local (text that is not news is ignored).
+  void heard(const std::string& text);
+  // Every parked poll answers "changed" up to `cursor` (news may have been missed: the
+  // connection that hears the other processes was lost for a while).
+  void wake_everyone(std::int64_t cursor);
   // The long-poll's reply: now, or a Deferred completed by notify/heartbeat/stop.
   // `client`: the device's client id (may be empty). `session`: what identifies the
   // session (its token's hash) for the per-session cap; empty: not counted.
@@ -61,6 +73,7 @@ class Live {
     bool done = false;
   };
   std::int64_t latest_for(const sync::Identity& who) const;
+  void notify_here(std::int64_t cursor, const Affected& who, const std::string& origin);
   void release(const Waiter& w);  // under mu_: the waiter no longer counts for its session
   void timer_loop();
   static Response changed(std::int64_t cursor);
@@ -80,6 +93,8 @@ class Live {
   std::multimap<std::chrono::steady_clock::time_point, std::weak_ptr<Waiter>> deadlines_;
   std::size_t count_ = 0;
   std::thread timer_;
+  std::mutex fan_mu_;
+  std::function<void(const std::string&)> fan_out_;
 };
 
 }  // namespace cockpit::server

@@ -1,7 +1,6 @@
 // ServerStorage on SQLite: one file in WAL mode.
 //
 // Index
-//   [SECTION] Schema
 //   [SECTION] Transaction (StorageTxn)
 //   [SECTION] Pull (read_since)
 //   [SECTION] Accounts, sessions, integrations, audit
@@ -25,55 +24,12 @@
 #include "server/sqlite_connect.hpp"
 #include "server/sqlite_guard.hpp"
 #include "server/sqlite_readers.hpp"
+#include "server/sqlite_schema.hpp"
 #include "server/storage.hpp"
 
 namespace cockpit::server {
 
 namespace {
-
-// ============================================================ [SECTION] Schema
-constexpr const char* kSchema = R"SQL(
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
--- One row per record change; seq is the server-wide cursor.
-CREATE TABLE IF NOT EXISTS changes(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL,
-  customer TEXT NOT NULL, actor TEXT NOT NULL, client TEXT NOT NULL, at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS records(
-  kind TEXT NOT NULL, id TEXT NOT NULL, customer TEXT NOT NULL, seq INTEGER NOT NULL,
-  body TEXT NOT NULL, fields TEXT NOT NULL, PRIMARY KEY(kind, id));
-CREATE INDEX IF NOT EXISTS records_by_customer ON records(customer, seq);
--- By seq with the customer in the index: a pull walks everyone's recent changes and
--- keeps its manager's without reading the rows of the others.
-CREATE INDEX IF NOT EXISTS records_by_seq_customer ON records(seq, customer);
-DROP INDEX IF EXISTS records_by_seq;
--- The current owner of each customer (derived from the customer records).
-CREATE TABLE IF NOT EXISTS owners(customer TEXT PRIMARY KEY, owner TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS owners_by_owner ON owners(owner);
-CREATE TABLE IF NOT EXISTS owner_changes(
-  seq INTEGER PRIMARY KEY, customer TEXT NOT NULL, old_owner TEXT NOT NULL, new_owner TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS owner_changes_old ON owner_changes(old_owner, seq);
-CREATE INDEX IF NOT EXISTS owner_changes_new ON owner_changes(new_owner, seq);
-CREATE INDEX IF NOT EXISTS owner_changes_customer ON owner_changes(customer, seq);
--- A deleted record (a device's undo of a message it had just created): devices that
--- hold it learn it from pulls after `seq`.
-CREATE TABLE IF NOT EXISTS tombstones(
-  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, customer TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS tombstones_by_customer ON tombstones(customer, seq);
-CREATE TABLE IF NOT EXISTS accounts(manager_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions(
-  token_hash TEXT PRIMARY KEY, manager_id TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS sessions_by_manager ON sessions(manager_id);
-CREATE TABLE IF NOT EXISTS integrations(token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS clients(
-  client_id TEXT PRIMARY KEY, manager_id TEXT NOT NULL, last_mutation_id INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS mutation_results(
-  client_id TEXT NOT NULL, mutation_id INTEGER NOT NULL, result TEXT NOT NULL,
-  PRIMARY KEY(client_id, mutation_id));
-CREATE TABLE IF NOT EXISTS audit(
-  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL,
-  subject TEXT NOT NULL, detail TEXT NOT NULL, ip TEXT NOT NULL);
-INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');
-)SQL";
 
 // Results kept per client for replays: a device retries at most what it sent in its
 // last pushes, so the last few hundred are plenty.
@@ -105,14 +61,6 @@ std::int64_t max_seq(Db& db) {
 }
 
 // ============================================================ [SECTION] Transaction (StorageTxn)
-// Adds a column that a later version of the schema brought, once.
-void ensure_column(Db& db, const char* table_info_sql, const std::string& column, const char* alter_sql) {
-  auto s = db.prep(table_info_sql);
-  while (s.step())
-    if (s.text(1) == column) return;
-  db.exec(alter_sql);
-}
-
 class SqliteTxn final : public StorageTxn {
  public:
   SqliteTxn(Db& db, std::mutex& mu, const TxnHooks& hooks) : lock_(mu), db_(db), hooks_(hooks) {
@@ -344,19 +292,12 @@ class SqliteTxn final : public StorageTxn {
 
 class SqliteStorage final : public ServerStorage {
  public:
-  SqliteStorage(const std::string& path, bool synchronous_full) {
+  SqliteStorage(const std::string& path, bool synchronous_full, bool migrate) {
     writer_ = std::make_unique<Db>(path, false);
     writer_->exec("PRAGMA journal_mode=WAL");
     writer_->exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     writer_->exec("PRAGMA foreign_keys=ON");
-    writer_->exec(kSchema);
-    // Step 2: the guard's tables, and scopes on integration tokens (a token made before
-    // scopes existed could only ingest, and keeps exactly that).
-    writer_->exec(sqlite_guard::kSchema);
-    ensure_column(*writer_, "PRAGMA table_info(integrations)", "scopes",
-                  "ALTER TABLE integrations ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest'");
-    // Step 3: the source webhooks (src/server/CONNECT.md).
-    writer_->exec(sqlite_connect::kSchema);
+    versions_ = sqlite_migrate(*writer_, migrate);
     readers_ = std::make_unique<SqliteReaders>(path, kReaders);
     quick_reader_ = std::make_unique<Db>(path, true);
   }
@@ -707,6 +648,8 @@ class SqliteStorage final : public ServerStorage {
     return out;
   }
 
+  std::pair<int, int> schema_versions() const override { return versions_; }
+
   void close() override {
     if (readers_) readers_->close();
     std::scoped_lock lock(write_mu_, quick_mu_);
@@ -728,12 +671,13 @@ class SqliteStorage final : public ServerStorage {
   std::unique_ptr<Db> writer_, quick_reader_;
   std::unique_ptr<SqliteReaders> readers_;
   TxnHooks hooks_;
+  std::pair<int, int> versions_;
 };
 
 }  // namespace
 
-std::unique_ptr<ServerStorage> open_sqlite_storage(const std::string& path, bool synchronous_full) {
-  return std::make_unique<SqliteStorage>(path, synchronous_full);
+std::unique_ptr<ServerStorage> open_sqlite_storage(const std::string& path, bool synchronous_full, bool migrate) {
+  return std::make_unique<SqliteStorage>(path, synchronous_full, migrate);
 }
 
 }  // namespace cockpit::server

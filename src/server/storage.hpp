@@ -1,6 +1,7 @@
 #pragma once
-// Everything the server keeps, behind one interface. SQLite now (sqlite_storage.cpp),
-// PostgreSQL next: nothing here names SQL, files or connections. The sync rules live
+// Everything the server keeps, behind one interface: SQLite (sqlite_storage.cpp, one
+// process) or PostgreSQL (pg_storage.cpp, any number of processes; src/server/STORAGE.md).
+// Nothing here names SQL, files or connections. The sync rules live
 // above this (sync_apply.cpp, ingest.cpp) and use only these primitives, so a second
 // backend implements storage, not policy.
 //
@@ -12,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,9 +21,27 @@
 
 #include "domain/document.hpp"
 #include "domain/time.hpp"
+#include "server/unavailable.hpp"
 #include "sync/plan.hpp"
 
 namespace cockpit::server {
+
+// The store cannot be reached right now (PostgreSQL down or restarting): the request
+// is answered 503 with Retry-After, and the process carries on; the next request tries
+// again. Any other storage error is a 500.
+struct StorageUnavailable : Unavailable {
+  using Unavailable::Unavailable;
+};
+
+// The database's schema is newer than this server knows (a newer server migrated it):
+// refusing is the only safe answer, older code would misread it.
+struct SchemaTooNew : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The version of the stored schema this server writes (both stores: the versioned
+// migrations in sqlite_schema.cpp and pg_schema.cpp reach it step by step).
+inline constexpr int kStoreSchemaVersion = 3;
 
 struct StoredRecord {
   RecordKind kind = RecordKind::customer;
@@ -322,12 +342,31 @@ class ServerStorage {
   virtual void audit(const AuditEntry& e) = 0;
   virtual std::vector<AuditEntry> audit_log(std::size_t limit) = 0;  // newest first
 
+  // ---- operations
+  // Whether the store answers now (GET /readyz). An embedded file always does.
+  virtual bool ready() { return true; }
+  // The schema version found when opening, and the one it has now (after migrations).
+  virtual std::pair<int, int> schema_versions() const = 0;
+  // Several processes, one book: what one process announces (a commit's live news,
+  // live_fanout.hpp), every other process serving the same store hears through the
+  // callback, on a thread of the storage's own. One process (SQLite): nothing to do.
+  virtual void announce(const std::string& payload) { (void)payload; }
+  virtual void on_announce(std::function<void(const std::string&)> heard) { (void)heard; }
+
   // Flushes and closes; nothing may be called afterwards.
   virtual void close() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path`. `synchronous_full`: every
 // commit is fsynced (survives power loss), else NORMAL (survives a crash of the process).
-std::unique_ptr<ServerStorage> open_sqlite_storage(const std::string& path, bool synchronous_full = true);
+// `migrate`: apply pending schema migrations (else a database behind is refused too).
+// A schema newer than kStoreSchemaVersion throws SchemaTooNew.
+std::unique_ptr<ServerStorage> open_sqlite_storage(const std::string& path, bool synchronous_full = true,
+                                                   bool migrate = true);
+// Connects to PostgreSQL at `url` (postgresql://…); the same rules for migrations.
+std::unique_ptr<ServerStorage> open_postgres_storage(const std::string& url, bool migrate = true);
+// postgresql:// or postgres:// selects PostgreSQL, anything else is a SQLite file.
+std::unique_ptr<ServerStorage> open_storage(const std::string& db, bool synchronous_full = true,
+                                            bool migrate = true);
 
 }  // namespace cockpit::server

@@ -32,6 +32,7 @@
 #include "domain/document.hpp"
 #include "fault_proxy.hpp"
 #include "harness.hpp"
+#include "test_store.hpp"
 
 using namespace cockpit;
 using namespace cockpit::test;
@@ -654,13 +655,11 @@ TEST_CASE("g: the server's database replaced by an older copy: devices take the 
   REQUIRE(b.sign_in("m-anna", "demo-anna"));
   REQUIRE(a.pump_until([&] { return a.app->sync_status()->link == client::Link::live; }));
 
-  // The backup: the database files as they are now (the server killed: with
-  // synchronous=FULL every commit is in them; SQLite recovers the WAL on open).
+  // The backup: the database as it is now (the server killed: with synchronous=FULL
+  // every commit is in the SQLite files, which recover the WAL on open; on PostgreSQL
+  // pg_dump and pg_restore, test_store.hpp).
   CHECK(s.stop(SIGKILL) == 128 + SIGKILL);
-  namespace fs = std::filesystem;
-  fs::copy_file(db, copy, fs::copy_options::overwrite_existing);
-  for (const char* suffix : {"-wal", "-shm"})
-    if (fs::exists(db + suffix)) fs::copy_file(db + suffix, copy + suffix, fs::copy_options::overwrite_existing);
+  copy_store(db, copy);
   s.start();
   proxy.set_target(s.port());
 

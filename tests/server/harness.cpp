@@ -16,15 +16,26 @@
 
 #include <doctest/doctest.h>
 
+#include "test_store.hpp"
+
 namespace cockpit::test {
+
+std::string temp_dir() {
+  namespace fs = std::filesystem;
+  // The PostgreSQL copy of a suite runs beside its SQLite copy (ctest -j2): its files
+  // (logs, device databases, admin output) must not be the other's.
+  fs::path dir = fs::path(COCKPIT_TEST_TMP) / (testing_postgres() ? "server-pg" : "server");
+  fs::create_directories(dir);
+  return dir.string();
+}
 
 std::string temp_path(const std::string& name) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::path(COCKPIT_TEST_TMP) / "server";
-  fs::create_directories(dir);
+  fs::path dir = temp_dir();
   fs::path p = dir / name;
   fs::remove_all(p);
   for (const char* suffix : {"-wal", "-shm", ".log"}) fs::remove(p.string() + suffix);
+  if (p.extension() == ".db") forget_store(p.string());  // on PostgreSQL: its database, afresh
   return p.string();
 }
 
@@ -55,8 +66,9 @@ double rss_mib(pid_t pid) {
   return kib < 0 ? -1 : kib / 1024;
 }
 
-Server::Server(std::string db, std::vector<std::string> args) : db_(std::move(db)), args_(std::move(args)) {
-  log_ = db_ + ".log";
+Server::Server(std::string db, std::vector<std::string> args) : db_(store_for(db)), args_(std::move(args)) {
+  // The log beside the SQLite file the test named (a database's name on PostgreSQL).
+  log_ = db_.rfind("postgresql://", 0) == 0 ? temp_dir() + "/" + db_.substr(db_.rfind('/') + 1) + ".log" : db_ + ".log";
   start();
 }
 
@@ -209,7 +221,9 @@ std::string Server::sign_in(const std::string& manager, const std::string& passw
 
 int run_admin(const std::vector<std::string>& args, const std::string& input, std::string* out) {
   std::string cmd = server_bin();
-  for (const auto& a : args) cmd += " '" + a + "'";
+  // A test names its SQLite path; on PostgreSQL the admin command goes to that path's database.
+  for (std::size_t i = 0; i < args.size(); ++i)
+    cmd += " '" + (i > 0 && args[i - 1] == "--db" ? store_for(args[i]) : args[i]) + "'";
   // One file per test process: ctest -j2 runs two suites at once, and a shared file let
   // one read the other's token or webhook secret.
   std::string outfile = temp_path("admin-" + std::to_string(getpid()) + ".out");

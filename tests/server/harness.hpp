@@ -15,7 +15,10 @@ namespace cockpit::test {
 
 using json = nlohmann::json;
 
-std::string temp_path(const std::string& name);  // fresh path in the test tmp folder (old file removed)
+std::string temp_dir();                          // the test tmp folder
+// A fresh path in the test tmp folder (old file removed; a ".db" path's PostgreSQL
+// database dropped when the suite runs on PostgreSQL, test_store.hpp).
+std::string temp_path(const std::string& name);
 
 struct HttpReply {
   long status = 0;
@@ -41,7 +44,8 @@ HttpReply call_url(const std::string& base_url, const Call& c);
 
 class Server {
  public:
-  // Starts `cockpit-server serve --port 0 --db DB args…`; start() again after stop()
+  // Starts `cockpit-server serve --port 0 --db DB args…` (DB: a SQLite path, which
+  // becomes a PostgreSQL database when the suite runs there, test_store.hpp); start() again after stop()
   // restarts it on the same database (a new port); while it runs, start() does nothing.
   explicit Server(std::string db, std::vector<std::string> args = {});
   ~Server();

@@ -68,12 +68,20 @@ struct Fast {  // one keep-alive client
 
 LoadResult run_load(const Server& s, const std::vector<std::string>& tokens, const std::string& pid, const std::string& run,
                     int seconds, int clients, double per_client_rate) {
-  auto cursor = [&] { return s.get("/api/health").as_json()["cursor"].get<std::int64_t>(); };
+  return run_load_at(s.url(""), tokens, pid, run, seconds, clients, per_client_rate);
+}
+
+LoadResult run_load_at(const std::string& base_url, const std::vector<std::string>& tokens, const std::string& pid,
+                       const std::string& run, int seconds, int clients, double per_client_rate) {
+  auto cursor = [&] {
+    Call c;
+    c.path = "/api/health";
+    return call_url(base_url, c).as_json()["cursor"].get<std::int64_t>();
+  };
   const std::int64_t c0 = cursor();
   std::atomic<long> done{0}, failed{0}, pushes{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> pool;
-  const std::string base_url = s.url("");
   for (int i = 0; i < clients; ++i)
     pool.emplace_back([&, i] {
       Fast f(tokens[static_cast<std::size_t>(i) % tokens.size()]);

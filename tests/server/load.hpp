@@ -22,5 +22,8 @@ struct LoadResult {
 // every client to that many requests per second; 0 sends the next as soon as one returns.
 LoadResult run_load(const Server& s, const std::vector<std::string>& tokens, const std::string& promise_id,
                     const std::string& run, int seconds, int clients = 100, double per_client_rate = 0);
+// The same against any base URL (a load balancer in front of several processes).
+LoadResult run_load_at(const std::string& base_url, const std::vector<std::string>& tokens, const std::string& pid,
+                       const std::string& run, int seconds, int clients = 100, double per_client_rate = 0);
 
 }  // namespace cockpit::test
