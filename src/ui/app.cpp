@@ -328,6 +328,7 @@ void App::finish_frame(FrameOutput& out) {
   }
   if (out.sync_now) data_.sync_now();
   if (out.dismiss_notice) data_.dismiss_notice(*out.dismiss_notice);
+  for (const UnmatchedAction& a : out.unmatched) data_.request(a, now);
   for (const Action& a : out.actions) {
     last_outcome_ = data_.apply(a, now);
     Toast& toast = state_.toast;
