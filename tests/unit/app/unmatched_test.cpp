@@ -52,10 +52,10 @@ HttpResponse answer(int status, std::string body) {
 }
 
 const Time kNow = *parse_time("2026-12-07T05:00:00Z");
-const std::string kOne = R"({"unmatched": [{"id": 7, "source": "stripe", "event": "evt_1", "type": "invoice.payment_failed",
+const std::string kOne = R"js({"unmatched": [{"id": 7, "source": "stripe", "event": "evt_1", "type": "invoice.payment_failed",
   "reason": "no customer has the e-mail pay@nowhere.example", "email": "pay@nowhere.example", "external_id": "cus_9",
   "waits_for": "customer", "at": "2026-12-07T04:55:00Z", "received": "2026-12-07T04:55:00Z",
-  "summary": "Payment failed: invoice 0042 (42.00 EUR)"}]})";
+  "summary": "Payment failed: invoice 0042 (42.00 EUR)"}]})js";
 
 // One frame: answers in, the model updated.
 bool frame(ScriptedHttp& http, UnmatchedList& list, bool& matched) {
@@ -119,9 +119,9 @@ TEST_CASE("a match that works takes the event off the list and reads the list ag
   ScriptedHttp http;
   UnmatchedList list(http);
   bool matched = false;
-  http.script["/api/connect/unmatched"] = {answer(200, kOne), answer(200, R"({"unmatched": []})")};
+  http.script["/api/connect/unmatched"] = {answer(200, kOne), answer(200, R"js({"unmatched": []})js")};
   http.script["/api/connect/unmatched/match"] = {
-      answer(200, R"({"ok": true, "event": "", "outcome": "applied", "changed": 1, "customer": "c-weber"})")};
+      answer(200, R"js({"ok": true, "event": "", "outcome": "applied", "changed": 1, "customer": "c-weber"})js")};
   list.apply(RefreshUnmatched{}, kNow);
   frame(http, list, matched);
   list.apply(MatchUnmatched{7, "c-weber"}, kNow);
@@ -135,7 +135,7 @@ TEST_CASE("a match that works takes the event off the list and reads the list ag
   CHECK(list.panel().match_done == "Event 7 applied for c-weber (1 record changed).");
   REQUIRE(http.sent.size() == 3);
   CHECK(http.sent[1].method == "POST");
-  CHECK(http.sent[1].body == R"({"customer":"c-weber","id":7})");
+  CHECK(http.sent[1].body == R"js({"customer":"c-weber","id":7})js");
   CHECK(http.sent[2].path == "/api/connect/unmatched");  // read again
   matched = false;
   frame(http, list, matched);
@@ -147,7 +147,7 @@ TEST_CASE("a refused match keeps the event and says why; offline says the match 
   UnmatchedList list(http);
   bool matched = false;
   http.script["/api/connect/unmatched"] = {answer(200, kOne)};
-  http.script["/api/connect/unmatched/match"] = {answer(404, R"({"error": "no customer \"c-gone\"", "code": "not_found"})"),
+  http.script["/api/connect/unmatched/match"] = {answer(404, R"js({"error": "no customer \"c-gone\"", "code": "not_found"})js"),
                                                  answer(0, "")};
   list.apply(RefreshUnmatched{}, kNow);
   frame(http, list, matched);

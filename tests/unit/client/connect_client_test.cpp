@@ -17,11 +17,11 @@ HttpResponse answer(int status, std::string body) {
 }  // namespace
 
 TEST_CASE("the unmatched list: every field of an entry is read; entries without an id are left out") {
-  const UnmatchedAnswer a = read_unmatched(answer(200, R"({"unmatched": [
+  const UnmatchedAnswer a = read_unmatched(answer(200, R"js({"unmatched": [
       {"id": 7, "source": "stripe", "event": "evt_1", "type": "invoice.payment_failed", "reason": "no customer has the e-mail",
        "email": "pay@nowhere.example", "external_id": "cus_9", "waits_for": "customer", "at": "2026-12-07T04:00:00Z",
        "received": "2026-12-07T04:00:01Z", "summary": "Payment failed: invoice 0042 (42.00 EUR)"},
-      {"source": "shopify"}, "not an object"]})"));
+      {"source": "shopify"}, "not an object"]})js"));
   REQUIRE(a.ok());
   REQUIRE(a.entries.size() == 1);
   const UnmatchedEntry& e = a.entries[0];
@@ -50,12 +50,12 @@ TEST_CASE("the unmatched list: failures say what happened, offline is told apart
   refused.error = "connection refused";
   const Case cases[] = {
       {"no answer", refused, true, "unavailable offline"},
-      {"a manager", answer(403, R"({"error": "only a lead sees the unmatched events", "code": "lead_only"})"), false,
+      {"a manager", answer(403, R"js({"error": "only a lead sees the unmatched events", "code": "lead_only"})js"), false,
        "Only a team lead"},
-      {"an ended session", answer(401, R"({"error": "sign in", "code": "unauthorized"})"), false, "sign in again"},
-      {"a server error", answer(500, R"({"error": "disk full"})"), false, "disk full"},
+      {"an ended session", answer(401, R"js({"error": "sign in", "code": "unauthorized"})js"), false, "sign in again"},
+      {"a server error", answer(500, R"js({"error": "disk full"})js"), false, "disk full"},
       {"not JSON", answer(200, "<html>"), false, "answer 200"},
-      {"no list", answer(200, R"({"other": []})"), false, "no list"},
+      {"no list", answer(200, R"js({"other": []})js"), false, "no list"},
   };
   for (const Case& c : cases) {
     INFO(c.what);
@@ -65,16 +65,16 @@ TEST_CASE("the unmatched list: failures say what happened, offline is told apart
     CHECK(a.error.find(c.says) != std::string::npos);
     CHECK(a.entries.empty());
   }
-  CHECK(read_unmatched(answer(200, R"({"unmatched": []})")).ok());
+  CHECK(read_unmatched(answer(200, R"js({"unmatched": []})js")).ok());
 }
 
 TEST_CASE("a match: applied, refused with the server's reason, offline, or still waiting") {
-  const MatchAnswer ok = read_match(answer(200, R"({"ok": true, "event": "", "outcome": "applied", "changed": 2, "customer": "c-weber"})"));
+  const MatchAnswer ok = read_match(answer(200, R"js({"ok": true, "event": "", "outcome": "applied", "changed": 2, "customer": "c-weber"})js"));
   CHECK(ok.ok());
   CHECK(ok.customer == "c-weber");
   CHECK(ok.changed == 2);
 
-  const MatchAnswer unknown = read_match(answer(404, R"({"error": "no customer \"c-nobody\"", "code": "not_found"})"));
+  const MatchAnswer unknown = read_match(answer(404, R"js({"error": "no customer \"c-nobody\"", "code": "not_found"})js"));
   CHECK_FALSE(unknown.ok());
   CHECK(unknown.error == "The server refused: no customer \"c-nobody\".");
 
@@ -84,7 +84,7 @@ TEST_CASE("a match: applied, refused with the server's reason, offline, or still
   CHECK(offline.offline);
   CHECK(offline.error.find("timed out") != std::string::npos);
 
-  const MatchAnswer waits = read_match(answer(200, R"({"ok": true, "outcome": "unmatched", "reason": "case:k-1 is not known yet", "changed": 0})"));
+  const MatchAnswer waits = read_match(answer(200, R"js({"ok": true, "outcome": "unmatched", "reason": "case:k-1 is not known yet", "changed": 0})js"));
   CHECK_FALSE(waits.ok());
   CHECK(waits.error.find("case:k-1 is not known yet") != std::string::npos);
 }
