@@ -265,6 +265,7 @@ void App::frame() {
     case View::lead: draw_lead(ctx); break;
   }
   ImGui::EndChild();
+  if (shown != View::lead) state_.unmatched_asked = false;  // read the list again when the team view opens
   draw_status(ctx);
   draw_dialog(ctx);
   draw_help(ctx);

@@ -74,6 +74,7 @@ struct UiState {
   std::string csv_error;         // the file could not be read
   // Lead: matching a source event with no customer (the event, the search, the choice)
   std::int64_t unmatched_pick = 0;
+  bool unmatched_asked = false;  // the list was asked for since the team view opened
   std::string unmatched_search, unmatched_customer;
   std::string sign_in_error;
   // Password sign-in (server mode). The password leaves this struct the frame it is sent.

@@ -119,8 +119,11 @@ void draw_picker(DrawContext& ctx, const vm::UnmatchedPanel& p) {
 
 void draw_unmatched(DrawContext& ctx) {
   const vm::UnmatchedPanel& p = ctx.data.unmatched_panel();
-  // The panel's first frame asks the server for the list.
-  if (p.state == State::idle && ctx.data.server_mode()) ctx.out.unmatched.emplace_back(std::in_place_type<RefreshUnmatched>);
+  // Each time the team view opens, its first frame asks the server for the list.
+  if (!ctx.state.unmatched_asked && ctx.data.server_mode() && p.state != State::loading) {
+    ctx.out.unmatched.emplace_back(std::in_place_type<RefreshUnmatched>);
+    ctx.state.unmatched_asked = true;
+  }
   section_title(ctx, "Source events with no customer", static_cast<int>(p.rows.size()));
   if (ctx.data.server_mode()) {
     ImGui::SameLine();

@@ -36,11 +36,11 @@ const bound = spawnSync(serverBin, ['add-integration', '--db', db, '--name', 'st
 assert.equal(bound.status, 0, `add-integration: ${bound.stderr}`);
 
 // An invoice.payment_failed event as Stripe sends it, signed with Stripe's scheme.
-async function sendStripe(evt, invoice, email) {
+async function sendStripe(evt, invoice, customer, email) {
   const t = Math.floor(Date.now() / 1000);
   const body = JSON.stringify({
     id: evt, object: 'event', api_version: '2024-06-20', created: t, type: 'invoice.payment_failed', livemode: false,
-    data: { object: { id: invoice, object: 'invoice', customer: 'cus_browser_1', customer_email: email, number: 'BRW-0001',
+    data: { object: { id: invoice, object: 'invoice', customer, customer_email: email, number: 'BRW-0001',
                       amount_due: 4200, currency: 'eur', status: 'open' } },
   });
   const sig = createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
@@ -62,7 +62,7 @@ try {
   await waitText(page, 'lead.unmatched.status', /^Every source event found its customer\.$/);
 
   console.log('-- a Stripe event naming nobody: listed in the team view');
-  const sent = await sendStripe('evt_browser_1', 'in_browser_1', 'jonas.private@elsewhere.example');
+  const sent = await sendStripe('evt_browser_1', 'in_browser_1', 'cus_browser_1', 'jonas.private@elsewhere.example');
   assert.equal(sent.outcome, 'unmatched');
   const id = sent.unmatched;
   await clickControl(page, 'lead.unmatched.refresh');
@@ -86,8 +86,14 @@ try {
   assert.equal(x.record.customer, 'c-weber');
   await openCustomer(page, 'c-weber');
   await waitControl(page, 'exception.x-stripe-in_browser_1.resolve');
+
+  console.log('-- the team view opened again reads the list again, with no click');
+  // (Another Stripe customer: cus_browser_1 is Jonas's now, his next events find him.)
+  const second = await sendStripe('evt_browser_2', 'in_browser_2', 'cus_browser_2', 'someone.else@elsewhere.example');
+  assert.equal(second.outcome, 'unmatched');
   await page.evaluate(() => { location.hash = '#/lead'; });
   await waitView(page, 'lead');
+  await waitText(page, 'lead.unmatched.status', /^1 event waits for a customer\.$/);
 
   console.log('-- offline: the panel says so');
   await context.setOffline(true);
