@@ -20,6 +20,7 @@
 #include "app/csv_upload.hpp"
 #include "app/platform.hpp"
 #include "app/session.hpp"
+#include "app/unmatched.hpp"
 #include "app/view_models.hpp"
 #include "client/account.hpp"
 #include "client/http.hpp"
@@ -126,6 +127,11 @@ class AppController {
   // The lead's upload of a spreadsheet: its preview (mapping, problems by row and
   // column, what would change, the records), cached by (revision, input).
   const vm::CsvPreview& csv_preview(const CsvUploadInput& input);
+  // The lead's panel of source events with no customer (app/unmatched.hpp), and its
+  // actions: they go to the server (not the store), the answer shows in a later frame.
+  // A device on its own, or someone not a lead, gets a panel that says why it is empty.
+  const vm::UnmatchedPanel& unmatched_panel() const;
+  void request(const UnmatchedAction& action, Time now);
   // Whether a file to import is named by a path (desktop) or picked (browser).
   bool platform_picks_by_path() const { return !config_.platform || config_.platform->picks_by_path(); }
 
@@ -163,6 +169,7 @@ class AppController {
   std::vector<std::pair<std::string, Time>> recent_;  // customers changed from elsewhere, when
   std::uint64_t remote_changes_ = 0;
   std::vector<std::string> last_remote_;
+  std::unique_ptr<UnmatchedList> unmatched_;  // a lead's, in server mode (made on first use)
   bool sign_out_pending_ = false;          // see remember_sign_out
   std::optional<bool> sign_out_answer_;    // set by the HTTP callback, handled in tick
   Time sign_out_retry_at_ = 0;

@@ -104,6 +104,11 @@ void AppController::finish_password_sign_in(client::SignInResult r, Time now) {
 // first share of a new sign-in.
 void AppController::tick_sync(Time now) {
   config_.http->poll();  // callbacks only record; what follows acts on them
+  if (unmatched_) {
+    bool matched = false;
+    if (unmatched_->tick(now, matched)) ++revision_;
+    if (matched && sync_) sync_->refresh();  // the customer's new records: pull them now
+  }
   if (sign_in_answer_) {
     client::SignInResult r = std::move(*sign_in_answer_);
     sign_in_answer_.reset();
@@ -181,6 +186,32 @@ void AppController::dismiss_notice(std::int64_t seq) {
   ++revision_;
 }
 
+const vm::UnmatchedPanel& AppController::unmatched_panel() const {
+  static const vm::UnmatchedPanel kStandalone = [] {
+    vm::UnmatchedPanel p;
+    p.state = vm::UnmatchedPanel::State::failed;
+    p.status = "Source events (Stripe, Shopify, Zendesk) arrive on the server; this device works on its own.";
+    return p;
+  }();
+  static const vm::UnmatchedPanel kNotLead = [] {
+    vm::UnmatchedPanel p;
+    p.state = vm::UnmatchedPanel::State::failed;
+    p.status = "Only a team lead sees source events with no customer.";
+    return p;
+  }();
+  static const vm::UnmatchedPanel kIdle;
+  if (!server_mode()) return kStandalone;
+  if (session_ && me_.role != Role::lead) return kNotLead;
+  return unmatched_ ? unmatched_->panel() : kIdle;
+}
+
+void AppController::request(const UnmatchedAction& action, Time now) {
+  if (!server_mode() || !session_ || me_.role != Role::lead) return;
+  if (!unmatched_) unmatched_ = std::make_unique<UnmatchedList>(*config_.http);
+  unmatched_->apply(action, now);
+  ++revision_;
+}
+
 void AppController::sync_now() {
   if (sync_) sync_->refresh();
 }
@@ -189,6 +220,7 @@ void AppController::sync_now() {
 // could still hold a record), a fresh empty one takes its place, the token is dropped.
 bool AppController::wipe_device(Time now) {
   sync_.reset();
+  unmatched_.reset();
   session_.reset();
   identity_.reset();
   store_.reset();

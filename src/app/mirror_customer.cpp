@@ -201,6 +201,21 @@ void add_customer(Tree& t, int main, AppController& data, const Screen& s, Time 
   add_timeline(t, main, m, s.show_noise);
 }
 
+// The source events with no customer (the lead's panel, ui/unmatched_view.cpp): where the
+// list stands, then one item per event; matching is done in the drawn panel.
+static void add_unmatched(Tree& t, int main, AppController& data) {
+  const vm::UnmatchedPanel& p = data.unmatched_panel();
+  const int r = region(t, main, "lead.unmatched", "Source events with no customer", static_cast<int>(p.rows.size()));
+  t.add(r, Role::text, "lead.unmatched.status", p.status);
+  if (!p.match_error.empty()) t.add(r, Role::text, "lead.unmatched.error", p.match_error);
+  if (!p.match_done.empty()) t.add(r, Role::text, "lead.unmatched.done", p.match_done);
+  if (p.rows.empty()) return;
+  const int list = t.add(r, Role::list, "lead.unmatched.list", "Source events with no customer");
+  for (const vm::UnmatchedRow& u : p.rows)
+    t.add(list, Role::listitem, "lead.unmatched.row." + std::to_string(u.id),
+          u.source + " " + u.type + kDot + u.names + kDot + u.arrived + kDot + u.summary);
+}
+
 void add_lead(Tree& t, int main, AppController& data, Time now) {
   const int h = t.add(main, Role::heading, "lead.h", "Team");
   t.nodes[static_cast<std::size_t>(h)].level = 1;
@@ -221,6 +236,7 @@ void add_lead(Tree& t, int main, AppController& data, Time now) {
       t.add(row, Role::cell, k + ".c" + std::to_string(c + 1), std::move(v));
     }
   }
+  add_unmatched(t, main, data);
   const std::vector<vm::SenderUse>& senders = data.unasking_senders();
   const int r = region(t, main, "lead.senders", "Senders that never ask the guard", static_cast<int>(senders.size()));
   if (senders.empty()) return;

@@ -28,10 +28,19 @@ json result_json(const std::string& event_id, const ConnectResult& r) {
   return j;
 }
 
-json unmatched_json(const UnmatchedEvent& u) {
+json unmatched_json(const UnmatchedEvent& u, const ConnectContext& ctx) {
   return {{"id", u.id},         {"source", u.source},           {"event", u.event_id},    {"type", u.type},
           {"reason", u.reason}, {"email", u.email},             {"external_id", u.external_id},
-          {"waits_for", u.waits_for}, {"at", format_time(u.at)}, {"received", format_time(u.received)}};
+          {"waits_for", u.waits_for}, {"at", format_time(u.at)}, {"received", format_time(u.received)},
+          {"summary", unmatched_summary(u, ctx)}};
+}
+
+// Each bound source's options (Zendesk's marked kinds), for reading events again.
+ConnectContext bound_context(ServerStorage& storage, const std::string& ip) {
+  ConnectContext ctx{{}, ip};
+  for (Source s : {Source::stripe, Source::shopify, Source::zendesk})
+    if (auto bound = storage.connect_source(std::string(to_string(s)))) ctx.options[s] = SourceOptions{bound->marked};
+  return ctx;
 }
 
 }  // namespace
@@ -89,23 +98,15 @@ Response ServerApp::connect_event(Source source, Request& req) {
     if (!result->affected.empty()) live_.notify(result->cursor, result->affected);
     return Response::json(200, result_json(job->mapped.event_id, *result));
   };
-  if (!writes_) {
-    auto txn = storage_.begin();
-    write(*txn);
-    txn->commit();
-    return finish(nullptr);
-  }
-  Response r;
-  r.deferred = std::make_shared<Deferred>();
-  writes_->in_group({std::move(write), [reply = r.deferred, finish](std::exception_ptr e) { reply->complete(finish(e)); }});
-  return r;
+  return write_in_group(std::move(write), std::move(finish));
 }
 
 Response ServerApp::connect_unmatched(Request& req) {
   auto who = identify(req);
   if (!who || !who->is_lead()) return Response::error(403, "only a lead sees the unmatched events", "", "lead_only");
+  const ConnectContext ctx = bound_context(storage_, req.peer_ip);
   json list = json::array();
-  for (const auto& u : storage_.unmatched_events(kUnmatchedPage)) list.push_back(unmatched_json(u));
+  for (const auto& u : storage_.unmatched_events(kUnmatchedPage)) list.push_back(unmatched_json(u, ctx));
   return Response::json(200, json{{"unmatched", std::move(list)}});
 }
 
@@ -121,9 +122,7 @@ Response ServerApp::connect_match(Request& req) {
     return Response::error(422, "\"id\": the unmatched event's id (a number)", "id", "invalid_match");
   const std::string customer = body->value("customer", json()).is_string() ? (*body)["customer"].get<std::string>() : "";
   if (customer.empty()) return Response::error(422, "\"customer\": the customer's id", "customer", "invalid_match");
-  ConnectContext ctx{{}, req.peer_ip};
-  for (Source s : {Source::stripe, Source::shopify, Source::zendesk})
-    if (auto bound = storage_.connect_source(std::string(to_string(s)))) ctx.options[s] = SourceOptions{bound->marked};
+  const ConnectContext ctx = bound_context(storage_, req.peer_ip);
   auto txn = storage_.begin();
   std::string problem;
   auto r = match_unmatched(*txn, id->get<std::int64_t>(), customer, ctx, problem);

@@ -120,16 +120,7 @@ Response ServerApp::guard_check(Request& req) {
     if (!v) return Response::error(500, "the guard kept no standing for " + id, "", "internal");
     return answer(strict, *v);
   };
-  if (!writes_) {
-    auto txn = storage_.begin();
-    write(*txn);
-    txn->commit();
-    return finish(nullptr);
-  }
-  Response r;
-  r.deferred = std::make_shared<Deferred>();
-  writes_->in_group({std::move(write), [reply = r.deferred, finish](std::exception_ptr e) { reply->complete(finish(e)); }});
-  return r;
+  return write_in_group(std::move(write), std::move(finish));
 }
 
 Response ServerApp::guard_verdicts(Request& req) {

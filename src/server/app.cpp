@@ -107,6 +107,22 @@ Response ServerApp::run_deferred(Request& req, Response (ServerApp::*fn)(Request
   return r;
 }
 
+Response ServerApp::write_in_group(std::function<void(StorageTxn&)> write,
+                                  std::function<Response(std::exception_ptr)> finish) {
+  if (!writes_) {
+    auto txn = storage_.begin();
+    write(*txn);
+    txn->commit();
+    return finish(nullptr);
+  }
+  Response r;
+  r.deferred = std::make_shared<Deferred>();
+  writes_->in_group({std::move(write), [reply = r.deferred, finish = std::move(finish)](std::exception_ptr e) {
+                       reply->complete(finish(e));
+                     }});
+  return r;
+}
+
 // Called once the body is in: admit() has already checked credentials and rate limits.
 Response ServerApp::handle(Request& req) {
   if (auto routed = router_.dispatch(req)) return std::move(*routed);

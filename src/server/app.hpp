@@ -62,6 +62,11 @@ class ServerApp {
   Handler offloaded_read(Response (ServerApp::*fn)(Request&));
   Response run_deferred(Request& req, Response (ServerApp::*fn)(Request&),
                         const std::function<void(std::function<void()>)>& submit);
+  // A write that fits in the write queue's shared transaction (a checked message, a
+  // source's event): `write` runs in its savepoint off this thread, `finish` answers once
+  // the group is durable (with its error, if any). Without a queue (in-process tools):
+  // both here, in a transaction of their own.
+  Response write_in_group(std::function<void(StorageTxn&)> write, std::function<Response(std::exception_ptr)> finish);
   void join_other_processes();
   Response readiness();
   // api_session.cpp

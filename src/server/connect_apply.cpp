@@ -197,6 +197,17 @@ std::string_view to_string(ConnectOutcome o) {
   return "applied";
 }
 
+std::string unmatched_summary(const UnmatchedEvent& u, const ConnectContext& ctx) {
+  const ConnectEvent ev = reread(u, ctx);
+  for (const Patch& p : ev.mapped.patches)
+    for (const json* part : {&p.fields, &p.create})
+      for (const char* key : {"summary", "title", "subject"}) {
+        auto it = part->find(key);
+        if (it != part->end() && it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
+      }
+  return u.type;
+}
+
 std::string kept_headers(const std::map<std::string, std::string>& headers) {
   json out = json::object();
   for (const auto& [k, v] : headers)

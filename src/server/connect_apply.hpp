@@ -56,6 +56,11 @@ ConnectResult apply_connect_event(StorageTxn& txn, const ConnectEvent& ev, const
 std::optional<ConnectResult> match_unmatched(StorageTxn& txn, std::int64_t id, const std::string& customer,
                                              const ConnectContext& ctx, std::string& error);
 
+// One line saying what an event of the unmatched list would do, read again from the
+// delivery: its first record's summary, title or subject ("Payment failed: invoice
+// 0042 (42.00 EUR)"); the event type when it has none.
+std::string unmatched_summary(const UnmatchedEvent& u, const ConnectContext& ctx);
+
 // The source's headers that an event is read from again later (unmatched list).
 std::string kept_headers(const std::map<std::string, std::string>& headers);
 

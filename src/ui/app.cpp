@@ -265,6 +265,7 @@ void App::frame() {
     case View::lead: draw_lead(ctx); break;
   }
   ImGui::EndChild();
+  if (shown != View::lead) state_.unmatched_asked = false;  // read the list again when the team view opens
   draw_status(ctx);
   draw_dialog(ctx);
   draw_help(ctx);
@@ -328,6 +329,7 @@ void App::finish_frame(FrameOutput& out) {
   }
   if (out.sync_now) data_.sync_now();
   if (out.dismiss_notice) data_.dismiss_notice(*out.dismiss_notice);
+  for (const UnmatchedAction& a : out.unmatched) data_.request(a, now);
   for (const Action& a : out.actions) {
     last_outcome_ = data_.apply(a, now);
     Toast& toast = state_.toast;

@@ -1,6 +1,7 @@
 // Team (for a team lead): each manager's load (customers, overdue promises, pending
-// exceptions and how long the oldest has waited), importing a spreadsheet
-// (csv_upload_view.cpp) and reassigning a customer.
+// exceptions and how long the oldest has waited), the source events with no customer
+// (unmatched_view.cpp), importing a spreadsheet (csv_upload_view.cpp) and reassigning a
+// customer.
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -190,6 +191,9 @@ void draw_lead(DrawContext& ctx) {
   const std::vector<vm::ManagerLoad>& loads = ctx.data.lead(ctx.now);
   draw_team_heading(ctx);
   draw_loads(ctx, loads);
+
+  ImGui::Spacing();
+  draw_unmatched(ctx);
 
   ImGui::Spacing();
   draw_csv_upload(ctx);

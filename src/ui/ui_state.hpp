@@ -4,6 +4,7 @@
 // being edited, the toast, the help overlay. A test builds one, draws frames and
 // inspects it; the browser keeps the view in the address (#/today, #/customer/c-1,
 // #/lead, #/sign-in).
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -71,6 +72,10 @@ struct UiState {
   std::string csv_path;          // desktop: the path typed
   CsvUploadInput csv;            // what the preview is built from
   std::string csv_error;         // the file could not be read
+  // Lead: matching a source event with no customer (the event, the search, the choice)
+  std::int64_t unmatched_pick = 0;
+  bool unmatched_asked = false;  // the list was asked for since the team view opened
+  std::string unmatched_search, unmatched_customer;
   std::string sign_in_error;
   // Password sign-in (server mode). The password leaves this struct the frame it is sent.
   std::string sign_in_manager, sign_in_password;

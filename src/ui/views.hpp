@@ -14,6 +14,7 @@
 
 #include "app/actions.hpp"
 #include "app/mirror.hpp"
+#include "app/unmatched.hpp"
 #include "app/app_controller.hpp"
 #include "app/view_models.hpp"
 #include "ui/app.hpp"
@@ -24,6 +25,7 @@ namespace cockpit::ui {
 // What one frame asks the App to do once it is drawn.
 struct FrameOutput {
   std::vector<Action> actions;    // applied in order, each in one transaction
+  std::vector<UnmatchedAction> unmatched;  // the lead's source events: requests to the server
   bool from_dialog = false;       // a refusal goes back into the open dialog
   std::optional<std::string> sign_in;
   struct PasswordSignIn {
@@ -84,6 +86,8 @@ void draw_customer(DrawContext& ctx);
 void draw_lead(DrawContext& ctx);
 // The lead's upload of a spreadsheet (csv_upload_view.cpp), inside the team view.
 void draw_csv_upload(DrawContext& ctx);
+// The lead's source events with no customer (unmatched_view.cpp), inside the team view.
+void draw_unmatched(DrawContext& ctx);
 void draw_dialog(DrawContext& ctx);
 void draw_help(DrawContext& ctx);
 // Sync (server mode, sync_view.cpp): the header's link badge, the banner when the

@@ -7,6 +7,9 @@
 // directly), not the server's: a mistake in the server's checks cannot cancel out.
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
 
 #include "harness.hpp"
 
@@ -36,6 +39,16 @@ Call stripe_call(const std::string& secret, const std::string& body, std::int64_
 Call shopify_call(const std::string& secret, const std::string& topic, const std::string& event_id,
                   const std::string& body);
 Call zendesk_call(const std::string& secret, const std::string& body, const std::string& timestamp);
+
+// Binds `source` to an integration with `secret` (the admin command, as CONNECT.md says).
+// Inline: the table tests link these fixtures without the harness's processes.
+inline void bind_source(const Server& s, const std::string& source, const std::string& secret,
+                        const std::string& mark = "") {
+  std::vector<std::string> args = {"add-integration", "--db",     s.db(),        "--name",
+                                   source + "-live",  "--source", source,        "--secret-stdin"};
+  if (!mark.empty()) args.insert(args.end(), {"--mark", mark});
+  REQUIRE(run_admin(args, secret + "\n") == 0);
+}
 
 std::int64_t now_s();
 std::string iso_now();  // "2026-12-07T00:20:00Z"

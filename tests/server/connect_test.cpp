@@ -16,13 +16,6 @@ const std::string kStripe = "whsec_test_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH";
 const std::string kShopify = "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";
 const std::string kZendesk = "dGhpcyBpcyBhIHplbmRlc2sgc2lnbmluZyBzZWNyZXQ=";
 
-void bind_source(const Server& s, const std::string& source, const std::string& secret, const std::string& mark = "") {
-  std::vector<std::string> args = {"add-integration", "--db",     s.db(),        "--name",
-                                   source + "-live",  "--source", source,        "--secret-stdin"};
-  if (!mark.empty()) args.insert(args.end(), {"--mark", mark});
-  REQUIRE(run_admin(args, secret + "\n") == 0);
-}
-
 struct Demo {
   Server s{temp_path("connect.db"), {"--demo", "--rate", "1000", "--burst", "1000"}};
   std::string lena, anna;

@@ -798,3 +798,13 @@ TEST_CASE("themes: light, dark, high contrast in turn; the high-contrast text is
   click(app, "theme.toggle");
   CHECK(app.probe().theme == "light");
 }
+
+TEST_CASE("team lead on a device of its own: the source events panel says they arrive on the server") {
+  Harness h("lead_unmatched", 1.0f, "m-lena");
+  App& app = h.app;
+  click(app, "nav.lead");
+  CHECK(said(app, "lead.unmatched.status") ==
+        "Source events (Stripe, Shopify, Zendesk) arrive on the server; this device works on its own.");
+  CHECK_FALSE(control(app, "lead.unmatched.refresh"));  // nothing to ask
+  CHECK(app.data().unmatched_panel().rows.empty());
+}
