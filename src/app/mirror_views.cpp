@@ -124,21 +124,37 @@ void add_filters(Tree& t, int parent, const Screen& s, const vm::TodayModel& m) 
   }
 }
 
+// What a customer's row is built from, hashed: its words (TodayModel::row_words), the
+// search (its match hint; while searching, any data change may change the hint), the
+// selection and the owner column. Equal: the row's nodes are the last frame's.
+std::uint64_t row_sig(std::uint64_t words, const Screen& s, std::uint64_t revision, bool selected, bool owner) {
+  std::uint64_t h = mix(words, static_cast<std::uint64_t>(selected) | static_cast<std::uint64_t>(owner) << 1);
+  if (!s.query.search.empty()) h = mix(mix(h, s.query.search), revision);
+  return h;
+}
+
+void add_customer_row(Tree& t, int table, const vm::CustomerListRow& r, bool owner, bool selected) {
+  const std::string k = "row." + r.id;
+  const int row = t.add(table, Role::row, k);
+  const int name = t.add(row, Role::cell, k + ".c0");
+  t.add(name, Role::button, k + ".open", r.match.empty() ? r.name : r.name + kDot + r.match, OpenCustomer{r.id, {}});
+  t.add(row, Role::cell, k + ".c1", r.stage);
+  t.add(row, Role::cell, k + ".c2", r.worst.empty() ? std::string(vm::tone_word(r.tone)) : r.worst);
+  t.add(row, Role::cell, k + ".c3", r.suggestions.empty() ? "none" : r.suggestions);
+  if (owner) t.add(row, Role::cell, k + ".c4", r.owner);
+  select_if(t, row, selected);
+}
+
+// One block per row: only rows whose inputs changed are built (and diffed) again.
 void add_customer_rows(Tree& t, int table, AppController& data, const Screen& s, const vm::TodayModel& m, bool owner,
                        std::string& focus) {
+  const std::vector<CustomerRow>& customers = data.session()->lists().customers;
   for (std::size_t i = 0; i < m.rows.size(); ++i) {
-    const vm::CustomerListRow r = data.today_row(m.rows[i], s.query.search);
-    const std::string k = "row." + r.id;
-    const int row = t.add(table, Role::row, k);
-    const int name = t.add(row, Role::cell, k + ".c0");
-    t.add(name, Role::button, k + ".open", r.match.empty() ? r.name : r.name + kDot + r.match, OpenCustomer{r.id, {}});
-    t.add(row, Role::cell, k + ".c1", r.stage);
-    t.add(row, Role::cell, k + ".c2", r.worst.empty() ? std::string(vm::tone_word(r.tone)) : r.worst);
-    t.add(row, Role::cell, k + ".c3", r.suggestions.empty() ? "none" : r.suggestions);
-    if (owner) t.add(row, Role::cell, k + ".c4", r.owner);
+    const CustomerRow& c = customers[static_cast<std::size_t>(m.rows[i])];
     const bool selected = static_cast<int>(i) == s.cursor;
-    select_if(t, row, selected);
-    if (selected) focus = k + ".open";
+    if (selected) focus = "row." + c.id + ".open";
+    if (t.reuse(table, "row." + c.id, row_sig(m.row_words[i], s, data.revision(), selected, owner))) continue;
+    add_customer_row(t, table, data.today_row(m.rows[i], s.query.search), owner, selected);
   }
 }
 
@@ -192,8 +208,12 @@ void add_customer(Tree& t, int main, AppController& data, const Screen& s, Time 
 // ------------------------------------------------------------ the team (mirror_customer.cpp)
 void add_lead(Tree& t, int main, AppController& data, Time now);
 
-Tree build(AppController& data, const Screen& s, Time now, std::string& focus) {
+Tree build(AppController& data, const Screen& s, Time now, std::string& focus, Tree* previous) {
   Tree t;
+  t.previous = previous;
+  if (previous) t.nodes = std::move(previous->recycled);
+  // Room for as many nodes as last time, once (a growing vector moves them all).
+  t.nodes.reserve(previous && !previous->nodes.empty() ? previous->nodes.size() + 64 : 512);
   focus.clear();
   t.add(-1, Role::root, "root", "Cockpit");
   add_header(t, data, s);
@@ -227,6 +247,7 @@ Tree build(AppController& data, const Screen& s, Time now, std::string& focus) {
     add_form(t, d, "dialog", *s.dialog);
     focus = form_focus("dialog", *s.dialog);
   }
+  t.finish();
   return t;
 }
 
