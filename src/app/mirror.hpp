@@ -63,6 +63,8 @@ enum Flag : std::uint8_t {
   kToggle = 2,      // a toggle (aria-pressed=false unless kPressed)
   kCurrent = 4,     // the open view in the navigation (aria-current=page)
   kSelected = 8,    // the app's cursor is on this row or item (aria-selected / aria-current)
+  kSortAscending = 16,   // a column header the table is sorted by (aria-sort)
+  kSortDescending = 32,
 };
 
 // What activating a button does: the same thing the canvas's control does.
@@ -203,6 +205,9 @@ struct Screen {
   std::string sync;           // the sync badge's words ("Live", "Offline · 1 waiting"), "" when none
   std::string status;         // the status line ("12 customers · ✓ Saved on this device")
   std::string theme_next;     // the theme button's label ("Dark theme")
+  std::string notices;        // the sync notices button's label ("2 sync notices"), "" when none
+  // The lead's reassignment (team view): the search typed, the customer and the new owner chosen.
+  std::string reassign_search, reassign_customer, reassign_to;
   bool operator==(const Screen&) const = default;
 };
 

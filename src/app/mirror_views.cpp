@@ -56,7 +56,9 @@ void add_header(Tree& t, AppController& data, const Screen& s) {
     }
   }
   if (!s.sync.empty()) t.add(banner, Role::status, "sync", "Sync: " + s.sync);
+  if (!s.notices.empty()) t.add(banner, Role::button, "banner.notices", s.notices, UiControl{"notices.open"});
   if (!s.theme_next.empty()) t.add(banner, Role::button, "banner.theme", s.theme_next, UiControl{"theme"});
+  t.add(banner, Role::button, "banner.help", "Keyboard shortcuts", UiControl{"help"});
   if (data.signed_in()) t.add(banner, Role::button, "banner.sign_out", "Sign out", UiControl{"sign_out"});
 }
 
@@ -122,6 +124,33 @@ void add_filters(Tree& t, int parent, const Screen& s, const vm::TodayModel& m) 
                         std::string(chip.label) + ": " + std::to_string(chip.count), UiControl{chip.id});
     t.nodes[static_cast<std::size_t>(b)].flags |= kToggle | (s.query.severity == chip.f ? kPressed : 0);
   }
+  // The stage filter (the canvas's "Every stage" box), as toggles like the chips.
+  const char* stages[] = {"Every stage", "Prospects", "Active", "Former"};
+  for (int i = 0; i < 4; ++i) {
+    const std::string id = i == 0 ? "all" : std::to_string(i - 1);
+    const int b = t.add(parent, Role::button, "customers.stage." + id, std::string("Stage: ") + stages[i],
+                        UiControl{"stage." + id});
+    const bool on = i == 0 ? !s.query.stage : s.query.stage && static_cast<int>(*s.query.stage) == i - 1;
+    t.nodes[static_cast<std::size_t>(b)].flags |= kToggle | (on ? kPressed : 0);
+  }
+}
+
+// The header row: each column's header is a button that sorts by it (as a click on the
+// canvas's header does), the sorted one says its direction (aria-sort).
+void add_sort_headers(Tree& t, int table, const Screen& s, bool lead) {
+  const int head = t.add(table, Role::row, "customers.head");
+  const char* cols[] = {"Customer", "Stage", "Worst open issue", "Suggestions", "Owner"};
+  const vm::SortKey keys[] = {vm::SortKey::name, vm::SortKey::stage, vm::SortKey::urgency, vm::SortKey::suggestions,
+                              vm::SortKey::owner};
+  const vm::SortKey shown = s.query.sort == vm::SortKey::worst ? vm::SortKey::urgency : s.query.sort;
+  // Suggestions sort "most first" by nature: its arrow points down when not descending.
+  const bool down = shown == vm::SortKey::suggestions ? !s.query.descending : s.query.descending;
+  for (int c = 0; c < (lead ? 5 : 4); ++c) {
+    const std::string k = "customers.head." + std::to_string(c);
+    const int h = t.add(head, Role::colheader, k);
+    if (keys[c] == shown) t.nodes[static_cast<std::size_t>(h)].flags |= down ? kSortDescending : kSortAscending;
+    t.add(h, Role::button, k + ".sort", cols[c], UiControl{"sort." + std::to_string(static_cast<int>(keys[c]))});
+  }
 }
 
 // What a customer's row is built from, hashed: its words (TodayModel::row_words), the
@@ -176,9 +205,7 @@ void add_customers(Tree& t, int parent, AppController& data, const Screen& s, co
   const std::string caption = std::string(title) + ", showing " + std::to_string(m.rows.size()) + " of " +
                               std::to_string(m.total_customers);
   const int table = t.add(r, Role::table, "customers.table", caption);
-  const int head = t.add(table, Role::row, "customers.head");
-  const char* cols[] = {"Customer", "Stage", "Worst open issue", "Suggestions", "Owner"};
-  for (int c = 0; c < (lead ? 5 : 4); ++c) t.add(head, Role::colheader, "customers.head." + std::to_string(c), cols[c]);
+  add_sort_headers(t, table, s, lead);
   add_customer_rows(t, table, data, s, m, lead, focus);
 }
 
@@ -207,6 +234,8 @@ void add_today(Tree& t, int main, AppController& data, const Screen& s, Time now
 void add_customer(Tree& t, int main, AppController& data, const Screen& s, Time now, std::string& focus);
 // ------------------------------------------------------------ the team (mirror_customer.cpp)
 void add_lead(Tree& t, int main, AppController& data, Time now);
+// ------------------------------------------------------------ the lead's reassignment (mirror_team.cpp)
+void add_reassign(Tree& t, int main, AppController& data, const Screen& s);
 
 Tree build(AppController& data, const Screen& s, Time now, std::string& focus, Tree* previous) {
   Tree t;
@@ -233,6 +262,7 @@ Tree build(AppController& data, const Screen& s, Time now, std::string& focus, T
     if (focus.empty()) focus = "c.h";  // a view opened with no item selected: its heading
   } else {
     add_lead(t, main, data, now);
+    add_reassign(t, main, data, s);
     focus = "lead.h";
   }
   if (!s.toast.empty()) {
