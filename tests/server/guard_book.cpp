@@ -29,10 +29,11 @@ void LeadReplica::pull(const Server& s, const std::string& lead_token) {
 Book LeadReplica::book() const {
   json doc = json::object();
   for (RecordKind k : all_record_kinds()) doc[std::string(list_name(k))] = json::array();
-  for (const auto& [key, rec] : records) {
-    auto kind = parse_RecordKind(key.first);
-    REQUIRE_MESSAGE(kind.has_value(), key.first);
-    doc[std::string(list_name(*kind))].push_back(rec);
+  for (const auto& entry : records) {  // (clang 14: no structured binding inside REQUIRE)
+    const std::string& kind_name = entry.first.first;
+    auto kind = parse_RecordKind(kind_name);
+    REQUIRE_MESSAGE(kind.has_value(), kind_name);
+    doc[std::string(list_name(*kind))].push_back(entry.second);
   }
   ParsedDocument parsed = parse_document(doc.dump());
   REQUIRE_MESSAGE(parsed.ok(), parsed.errors.front());
