@@ -75,6 +75,7 @@
       textOf(el).data = p.n || '';
     }
     if (f & 2) el.setAttribute('aria-pressed', f & 1 ? 'true' : 'false'); else el.removeAttribute('aria-pressed');
+    if (f & 48) el.setAttribute('aria-sort', f & 16 ? 'ascending' : 'descending'); else el.removeAttribute('aria-sort');
     if (f & 4) el.setAttribute('aria-current', 'page');
     else if (f & 8) el.setAttribute('aria-current', 'true');
     else el.removeAttribute('aria-current');
@@ -175,7 +176,8 @@
     e.stopImmediatePropagation();
     var form = e.target.closest('[role=dialog]') || e.target.closest('main');
     if (e.key === 'Escape' && form && form.getAttribute('role') === 'dialog') {
-      var cancel = form.querySelector('[data-k$=".cancel"],[data-k$=".signout.stay"]');
+      var cancel = form.querySelector('[data-k$=".cancel"],[data-k$=".signout.stay"],[data-k$=".help.close"],' +
+                                      '[data-k$=".notices.close"]');
       if (cancel) { e.preventDefault(); send('a', cancel.dataset.k); }
     } else if (e.key === 'Enter' && e.target.tagName === 'INPUT' && e.target.type !== 'search' && form) {
       var first = form.querySelector('button[data-k*=".button."]');

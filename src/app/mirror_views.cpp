@@ -56,7 +56,9 @@ void add_header(Tree& t, AppController& data, const Screen& s) {
     }
   }
   if (!s.sync.empty()) t.add(banner, Role::status, "sync", "Sync: " + s.sync);
+  if (!s.notices.empty()) t.add(banner, Role::button, "banner.notices", s.notices, UiControl{"notices.open"});
   if (!s.theme_next.empty()) t.add(banner, Role::button, "banner.theme", s.theme_next, UiControl{"theme"});
+  t.add(banner, Role::button, "banner.help", "Keyboard shortcuts", UiControl{"help"});
   if (data.signed_in()) t.add(banner, Role::button, "banner.sign_out", "Sign out", UiControl{"sign_out"});
 }
 
@@ -122,23 +124,66 @@ void add_filters(Tree& t, int parent, const Screen& s, const vm::TodayModel& m) 
                         std::string(chip.label) + ": " + std::to_string(chip.count), UiControl{chip.id});
     t.nodes[static_cast<std::size_t>(b)].flags |= kToggle | (s.query.severity == chip.f ? kPressed : 0);
   }
+  // The stage filter (the canvas's "Every stage" box), as toggles like the chips.
+  const char* stages[] = {"Every stage", "Prospects", "Active", "Former"};
+  for (int i = 0; i < 4; ++i) {
+    const std::string id = i == 0 ? "all" : std::to_string(i - 1);
+    const int b = t.add(parent, Role::button, "customers.stage." + id, std::string("Stage: ") + stages[i],
+                        UiControl{"stage." + id});
+    const bool on = i == 0 ? !s.query.stage : s.query.stage && static_cast<int>(*s.query.stage) == i - 1;
+    t.nodes[static_cast<std::size_t>(b)].flags |= kToggle | (on ? kPressed : 0);
+  }
 }
 
+// The header row: each column's header is a button that sorts by it (as a click on the
+// canvas's header does), the sorted one says its direction (aria-sort).
+void add_sort_headers(Tree& t, int table, const Screen& s, bool lead) {
+  const int head = t.add(table, Role::row, "customers.head");
+  const char* cols[] = {"Customer", "Stage", "Worst open issue", "Suggestions", "Owner"};
+  const vm::SortKey keys[] = {vm::SortKey::name, vm::SortKey::stage, vm::SortKey::urgency, vm::SortKey::suggestions,
+                              vm::SortKey::owner};
+  const vm::SortKey shown = s.query.sort == vm::SortKey::worst ? vm::SortKey::urgency : s.query.sort;
+  // Suggestions sort "most first" by nature: its arrow points down when not descending.
+  const bool down = shown == vm::SortKey::suggestions ? !s.query.descending : s.query.descending;
+  for (int c = 0; c < (lead ? 5 : 4); ++c) {
+    const std::string k = "customers.head." + std::to_string(c);
+    const int h = t.add(head, Role::colheader, k);
+    if (keys[c] == shown) t.nodes[static_cast<std::size_t>(h)].flags |= down ? kSortDescending : kSortAscending;
+    t.add(h, Role::button, k + ".sort", cols[c], UiControl{"sort." + std::to_string(static_cast<int>(keys[c]))});
+  }
+}
+
+// What a customer's row is built from, hashed: its words (TodayModel::row_words), the
+// search (its match hint; while searching, any data change may change the hint), the
+// selection and the owner column. Equal: the row's nodes are the last frame's.
+std::uint64_t row_sig(std::uint64_t words, const Screen& s, std::uint64_t revision, bool selected, bool owner) {
+  std::uint64_t h = mix(words, static_cast<std::uint64_t>(selected) | static_cast<std::uint64_t>(owner) << 1);
+  if (!s.query.search.empty()) h = mix(mix(h, s.query.search), revision);
+  return h;
+}
+
+void add_customer_row(Tree& t, int table, const vm::CustomerListRow& r, bool owner, bool selected) {
+  const std::string k = "row." + r.id;
+  const int row = t.add(table, Role::row, k);
+  const int name = t.add(row, Role::cell, k + ".c0");
+  t.add(name, Role::button, k + ".open", r.match.empty() ? r.name : r.name + kDot + r.match, OpenCustomer{r.id, {}});
+  t.add(row, Role::cell, k + ".c1", r.stage);
+  t.add(row, Role::cell, k + ".c2", r.worst.empty() ? std::string(vm::tone_word(r.tone)) : r.worst);
+  t.add(row, Role::cell, k + ".c3", r.suggestions.empty() ? "none" : r.suggestions);
+  if (owner) t.add(row, Role::cell, k + ".c4", r.owner);
+  select_if(t, row, selected);
+}
+
+// One block per row: only rows whose inputs changed are built (and diffed) again.
 void add_customer_rows(Tree& t, int table, AppController& data, const Screen& s, const vm::TodayModel& m, bool owner,
                        std::string& focus) {
+  const std::vector<CustomerRow>& customers = data.session()->lists().customers;
   for (std::size_t i = 0; i < m.rows.size(); ++i) {
-    const vm::CustomerListRow r = data.today_row(m.rows[i], s.query.search);
-    const std::string k = "row." + r.id;
-    const int row = t.add(table, Role::row, k);
-    const int name = t.add(row, Role::cell, k + ".c0");
-    t.add(name, Role::button, k + ".open", r.match.empty() ? r.name : r.name + kDot + r.match, OpenCustomer{r.id, {}});
-    t.add(row, Role::cell, k + ".c1", r.stage);
-    t.add(row, Role::cell, k + ".c2", r.worst.empty() ? std::string(vm::tone_word(r.tone)) : r.worst);
-    t.add(row, Role::cell, k + ".c3", r.suggestions.empty() ? "none" : r.suggestions);
-    if (owner) t.add(row, Role::cell, k + ".c4", r.owner);
+    const CustomerRow& c = customers[static_cast<std::size_t>(m.rows[i])];
     const bool selected = static_cast<int>(i) == s.cursor;
-    select_if(t, row, selected);
-    if (selected) focus = k + ".open";
+    if (selected) focus = "row." + c.id + ".open";
+    if (t.reuse(table, "row." + c.id, row_sig(m.row_words[i], s, data.revision(), selected, owner))) continue;
+    add_customer_row(t, table, data.today_row(m.rows[i], s.query.search), owner, selected);
   }
 }
 
@@ -160,9 +205,7 @@ void add_customers(Tree& t, int parent, AppController& data, const Screen& s, co
   const std::string caption = std::string(title) + ", showing " + std::to_string(m.rows.size()) + " of " +
                               std::to_string(m.total_customers);
   const int table = t.add(r, Role::table, "customers.table", caption);
-  const int head = t.add(table, Role::row, "customers.head");
-  const char* cols[] = {"Customer", "Stage", "Worst open issue", "Suggestions", "Owner"};
-  for (int c = 0; c < (lead ? 5 : 4); ++c) t.add(head, Role::colheader, "customers.head." + std::to_string(c), cols[c]);
+  add_sort_headers(t, table, s, lead);
   add_customer_rows(t, table, data, s, m, lead, focus);
 }
 
@@ -191,9 +234,15 @@ void add_today(Tree& t, int main, AppController& data, const Screen& s, Time now
 void add_customer(Tree& t, int main, AppController& data, const Screen& s, Time now, std::string& focus);
 // ------------------------------------------------------------ the team (mirror_customer.cpp)
 void add_lead(Tree& t, int main, AppController& data, Time now);
+// ------------------------------------------------------------ the lead's reassignment (mirror_team.cpp)
+void add_reassign(Tree& t, int main, AppController& data, const Screen& s);
 
-Tree build(AppController& data, const Screen& s, Time now, std::string& focus) {
+Tree build(AppController& data, const Screen& s, Time now, std::string& focus, Tree* previous) {
   Tree t;
+  t.previous = previous;
+  if (previous) t.nodes = std::move(previous->recycled);
+  // Room for as many nodes as last time, once (a growing vector moves them all).
+  t.nodes.reserve(previous && !previous->nodes.empty() ? previous->nodes.size() + 64 : 512);
   focus.clear();
   t.add(-1, Role::root, "root", "Cockpit");
   add_header(t, data, s);
@@ -213,6 +262,7 @@ Tree build(AppController& data, const Screen& s, Time now, std::string& focus) {
     if (focus.empty()) focus = "c.h";  // a view opened with no item selected: its heading
   } else {
     add_lead(t, main, data, now);
+    add_reassign(t, main, data, s);
     focus = "lead.h";
   }
   if (!s.toast.empty()) {
@@ -227,6 +277,7 @@ Tree build(AppController& data, const Screen& s, Time now, std::string& focus) {
     add_form(t, d, "dialog", *s.dialog);
     focus = form_focus("dialog", *s.dialog);
   }
+  t.finish();
   return t;
 }
 

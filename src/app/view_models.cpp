@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <string_view>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -144,6 +146,17 @@ std::string SearchIndex::match_hint(const Book& slice, std::string_view customer
   return {};
 }
 
+// What a customer's line shows (customer_row), hashed: TodayModel::row_words.
+static std::uint64_t row_words(const Book& slice, const CustomerRow& r) {
+  auto mix = [](std::uint64_t h, std::uint64_t v) { return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2)); };
+  const std::hash<std::string_view> hash;
+  const Manager* owner = find_id(slice.managers, r.owner);
+  std::uint64_t h = mix(mix(mix(0, hash(r.id)), hash(r.name)), hash(r.worst_label));
+  h = mix(mix(h, hash(r.owner)), hash(owner ? std::string_view(owner->name) : std::string_view()));
+  return mix(mix(h, static_cast<std::uint64_t>(r.stage) | static_cast<std::uint64_t>(r.worst) << 8),
+             static_cast<std::uint64_t>(r.suggestions));
+}
+
 TodayModel build_today(const Book& slice, const Lists& lists, const SearchIndex& index, const CustomerQuery& q,
                        Time now, int top) {
   TodayModel m;
@@ -222,6 +235,8 @@ TodayModel build_today(const Book& slice, const Lists& lists, const SearchIndex&
       break;
   }
   if (q.descending) std::reverse(m.rows.begin(), m.rows.end());
+  m.row_words.reserve(m.rows.size());
+  for (int i : m.rows) m.row_words.push_back(row_words(slice, lists.customers[static_cast<std::size_t>(i)]));
   return m;
 }
 

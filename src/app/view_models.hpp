@@ -90,6 +90,10 @@ struct TodayModel {
   int hidden_suggestions = 0;       // dismissed or snoozed
   int total_customers = 0;          // before the filter
   std::vector<int> rows;            // indices into lists.customers, filtered and sorted
+  // Per row: a hash of the words its line shows (its list row and its owner's name),
+  // made here while they are at hand, so the screen-reader mirror (app/mirror.hpp)
+  // rebuilds only the rows whose words changed without reading them all again.
+  std::vector<std::uint64_t> row_words;
   int counts_by_severity[3] = {0, 0, 0};  // fine, at_risk, overdue, over all customers
 };
 

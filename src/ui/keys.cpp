@@ -192,4 +192,18 @@ void draw_help(DrawContext& ctx) {
   end_overlay();
 }
 
+// The same words as draw_help, for the mirror: a line per key, a Close button.
+mirror::Form help_form() {
+  mirror::Form f;
+  f.title = "Keyboard";
+  f.lines.push_back("Move:");
+  for (const KeyHelp& k : kMove) f.lines.push_back(std::string(k.keys) + ": " + k.what);
+  f.lines.push_back("Act on the selected customer or item:");
+  for (const KeyHelp& k : kAct) f.lines.push_back(std::string(k.keys) + ": " + k.what);
+  f.lines.push_back("These keys work on the canvas. On Today the action keys work on the selected customer's most "
+                    "urgent item. Keys are off while you type in a field.");
+  f.buttons = {{"Close", "help.close"}};
+  return f;
+}
+
 }  // namespace cockpit::ui

@@ -105,6 +105,43 @@ void severity_filter(UiState& st, vm::SeverityFilter f) {
   st.cursor = 0;
 }
 
+// The sort of "My customers" by a column, as a click on the canvas's header: the same
+// column again turns the order round, another one sorts by it in its natural order.
+void sort_by(UiState& st, vm::SortKey key) {
+  if (st.query.sort == key) st.query.descending = !st.query.descending;
+  else st.query.sort = key, st.query.descending = false;
+}
+
+// The lead's reassignment: what the canvas's Reassign button does (lead_view.cpp).
+void reassign(DrawContext& ctx) {
+  UiState& st = ctx.state;
+  if (st.reassign_customer.empty() || st.reassign_to.empty()) return;
+  ctx.out.actions.push_back(ReassignCustomer{st.reassign_customer, st.reassign_to});
+  st.reassign_customer.clear();
+}
+
+// The overlays (help, sync notices), the stage filter, the sort and the reassignment;
+// false when `what` is none of these.
+bool more_control(DrawContext& ctx, const std::string& what) {
+  UiState& st = ctx.state;
+  if (what == "help" || what == "help.close") st.help = what == "help";
+  else if (what == "notices.open" || what == "notices.close") st.notices_open = what == "notices.open";
+  else if (what == "notices.dismiss_all") ctx.out.dismiss_notice = 0;
+  else if (what.starts_with("notice.dismiss:")) ctx.out.dismiss_notice = std::stoll(what.substr(15));
+  else if (what.starts_with("notice.open:")) {
+    open_customer(ctx, what.substr(12));
+    st.notices_open = false;
+  } else if (what.starts_with("stage.")) {
+    st.query.stage = what == "stage.all" ? std::nullopt : std::optional<Stage>(static_cast<Stage>(std::stoi(what.substr(6))));
+    st.cursor = 0;
+  } else if (what.starts_with("sort.")) sort_by(st, static_cast<vm::SortKey>(std::stoi(what.substr(5))));
+  else if (what.starts_with("reassign.customer:")) st.reassign_customer = what.substr(18);
+  else if (what.starts_with("reassign.to:")) st.reassign_to = what.substr(12);
+  else if (what == "reassign.confirm") reassign(ctx);
+  else return false;
+  return true;
+}
+
 // A control the UI owns, by name (mirror::UiControl).
 void ui_control(DrawContext& ctx, const std::string& what) {
   UiState& st = ctx.state;
@@ -123,7 +160,9 @@ void ui_control(DrawContext& ctx, const std::string& what) {
     ctx.out.sign_out = true;
     ctx.out.sign_out_confirmed = true;
     st.confirm_sign_out = false;
-  } else dialog_control(ctx, what);
+  } else if (!more_control(ctx, what)) {
+    dialog_control(ctx, what);
+  }
 }
 
 struct Activate {
@@ -158,6 +197,8 @@ void set_field(DrawContext& ctx, const std::string& field, std::string value) {
     st.sign_in_manager = std::move(value);
   } else if (field == "password") {
     st.sign_in_password = std::move(value);
+  } else if (field == "reassign.search") {
+    st.reassign_search = std::move(value);
   } else {
     set_dialog_field(st.dialog, field, std::move(value));
   }
@@ -193,6 +234,15 @@ mirror::Screen mirror_screen(const UiState& st, AppController& data, Platform& p
   s.show_noise = st.show_noise;
   if (st.dialog.kind != Dialog::Kind::none) s.dialog = dialog_form(st.dialog, now);
   else if (st.confirm_sign_out) s.dialog = sign_out_form(data);
+  else if (st.help) s.dialog = help_form();
+  else if (st.notices_open) s.dialog = notices_form(data.notices(), now);
+  if (const client::SyncStatus* sync = data.sync_status(); sync && sync->notices > 0)
+    s.notices = std::to_string(sync->notices) + (sync->notices == 1 ? " sync notice" : " sync notices");
+  if (s.view == Screen::View::lead) {
+    s.reassign_search = st.reassign_search;
+    s.reassign_customer = st.reassign_customer;
+    s.reassign_to = st.reassign_to;
+  }
   if (s.view == Screen::View::sign_in) s.sign_in = sign_in_form(st, data);
   s.toast = st.toast.text;
   s.toast_undo = st.toast.undo;

@@ -157,6 +157,23 @@ void draw_notices(DrawContext& ctx) {
   end_overlay();
 }
 
+// The same words and buttons as draw_notices, for the mirror: a line per notice, its
+// Open customer and Dismiss buttons (named after it), Close first, then Dismiss all.
+mirror::Form notices_form(const std::vector<SyncNotice>& list, Time now) {
+  mirror::Form f;
+  f.title = "What sync has to tell you";
+  if (list.empty()) f.lines.push_back("Nothing: every change of yours reached the server as you made it.");
+  for (const SyncNotice& n : list) {
+    const char* what = n.kind == "conflict" ? "Replaced another change" : (n.kind == "dropped" ? "Not sent" : "Not applied");
+    f.lines.push_back(std::string(what) + " \xC2\xB7 " + vm::relative_label(n.at, now) + ": " + n.message);
+    if (!n.customer.empty()) f.choices.push_back({"Open customer: " + n.message, "notice.open:" + n.customer});
+    f.choices.push_back({"Dismiss: " + n.message, "notice.dismiss:" + std::to_string(n.seq)});
+  }
+  f.buttons = {{"Close", "notices.close"}};
+  if (!list.empty()) f.buttons.push_back({"Dismiss all", "notices.dismiss_all"});
+  return f;
+}
+
 // Changes that have not reached the server would be lost with this device's data.
 void draw_sign_out_confirm(DrawContext& ctx) {
   if (!ctx.state.confirm_sign_out) return;

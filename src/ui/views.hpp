@@ -117,6 +117,11 @@ bool set_dialog_field(Dialog& d, std::string_view field, std::string value);
 // A dialog button pressed in the mirror ("submit", "cancel", "note:…", "days:3", …).
 void dialog_control(DrawContext& ctx, std::string_view what);
 
+// The keys help overlay as the mirror shows it (keys.cpp).
+mirror::Form help_form();
+// The sync notices panel as the mirror shows it (sync_view.cpp).
+mirror::Form notices_form(const std::vector<SyncNotice>& notices, Time now);
+
 // ---------------------------------------------------------------- the mirror (mirror_ui.cpp)
 // What the mirror builder needs from the UI's state this frame.
 mirror::Screen mirror_screen(const UiState& state, AppController& data, Platform& platform, Time now);

@@ -7,6 +7,9 @@
 //     Each result is said by the live region.
 //  4. The mirror follows the app within the frame: at every animation frame the
 //     mirror's data revision is the app's, and a button's change shows in the next frame.
+//  Also by keyboard: the customers table sorted by a header and filtered by stage, the
+//     keys help opened and closed (Esc), and a team lead reassigning a customer (search,
+//     customer, new owner, confirm), each view checked by axe-core.
 //  5. 200% zoom (a 640 × 400 CSS-pixel window at devicePixelRatio 2): Today's cards and
 //     the header fit; prefers-contrast: more starts the high-contrast theme.
 //   COCKPIT_SITE=build/browser/app [COCKPIT_SERVER=…/cockpit-server] node a11y.test.mjs
@@ -254,6 +257,63 @@ try {
   await waitKey(page, release, false);
   console.log(`released; said "${await said(page)}"`);
 
+  // ---- the customers table's sort and stage filter, and the keys help, by keyboard
+  await tabTo(page, 'nav.today');
+  await page.keyboard.press('Enter');
+  await waitView(page, 'today');
+  await waitKey(page, 'customers.head.0.sort');
+  {
+    const ax = await axTree(page);
+    for (const h of ['Customer', 'Stage', 'Worst open issue', 'Suggestions'])
+      assert.ok(ax.some((n) => n.role === 'columnheader' && n.name === h), `a column header "${h}" in the accessibility tree`);
+    for (const b of ['Stage: Every stage', 'Stage: Prospects', 'Stage: Active', 'Stage: Former', 'Keyboard shortcuts'])
+      assert.ok(ax.some((n) => n.role === 'button' && n.name === b), `a button "${b}" in the accessibility tree`);
+  }
+  const sortOf = (k) => page.evaluate((key) => document.querySelector(`#mirror [data-k="${key}"]`).getAttribute('aria-sort'), k);
+  assert.equal(await sortOf('customers.head.2'), 'ascending', 'sorted by urgency at first');
+  await tabTo(page, 'customers.head.0.sort');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#mirror [data-k="customers.head.0"]').getAttribute('aria-sort') === 'ascending',
+                             null, { timeout: 10000 });
+  const rowNames = () => page.evaluate(() => [...document.querySelectorAll('#mirror tr[data-k^="row."] button')].map((b) => b.textContent));
+  const byName = await rowNames();
+  assert.deepEqual(byName, [...byName].sort(), 'the rows in name order after the Customer header');
+  assert.equal(await sortOf('customers.head.2'), null, 'one sorted column');
+  // The stage filter: the rarest stage among the rows (its button: prospect 0, active 1, former 2).
+  const stageCells = () => page.evaluate(() => [...document.querySelectorAll('#mirror tr[data-k^="row."] td:nth-child(2)')].map((c) => c.textContent));
+  const words = ['Prospect', 'Active', 'Former'];
+  const before = await stageCells();
+  const counts = words.map((w) => before.filter((t) => t.startsWith(w)).length);
+  const pick = counts.reduce((best, n, i) => (n > 0 && (best < 0 || n < counts[best]) ? i : best), -1);
+  assert.ok(pick >= 0, `a known stage among ${before}`);
+  await tabTo(page, `customers.stage.${pick}`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((k) => document.querySelector(`#mirror [data-k="${k}"]`).getAttribute('aria-pressed') === 'true',
+                             `customers.stage.${pick}`, { timeout: 10000 });
+  await page.waitForFunction((n) => document.querySelectorAll('#mirror tr[data-k^="row."]').length === n, counts[pick], { timeout: 10000 });
+  const stages = await stageCells();
+  assert.ok(stages.every((t) => t.startsWith(words[pick])), `only ${words[pick]} customers: ${stages}`);
+  await axe(page, `Today sorted by name, stage ${words[pick]} only`);
+  await tabTo(page, 'customers.stage.all');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('#mirror tr[data-k^="row."]').length === n, byName.length, { timeout: 10000 });
+  console.log(`table: sorted by name by keyboard, ${stages.length} of ${byName.length} rows in stage ${words[pick]}, every stage again`);
+
+  await tabTo(page, 'banner.help');
+  await page.keyboard.press('Enter');
+  await waitKey(page, 'dialog');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.closest('[data-k="dialog.button.help.close"]'),
+                             null, { timeout: 5000 });  // the help took the focus
+  {
+    const ax = await axTree(page);
+    assert.ok(ax.some((n) => n.role === 'dialog' && n.name === 'Keyboard'), 'the keys help is a dialog named Keyboard');
+    assert.ok(ax.some((n) => /^K: mark a promise as kept/.test(n.name)), 'the help says its keys');
+  }
+  await axe(page, 'keys help');
+  await page.keyboard.press('Escape');
+  await waitKey(page, 'dialog', false);
+  console.log('keys help: opened from the banner, read, closed with Esc');
+
   // ---- 4. the mirror followed every frame
   const follow = await page.evaluate(() => { window.__follow.stop = true; return { ...window.__follow, revs: window.__follow.revs.size }; });
   console.log(`follow: ${follow.frames} frames sampled, ${follow.revs} revisions shown, ${follow.mismatches.length} behind`);
@@ -266,6 +326,67 @@ try {
   printPageLog({ log });
 } finally {
   await close();
+}
+
+// ---- a team lead reassigns a customer by keyboard, through the mirror alone
+if (!failed) {
+  const l = await openPersistent(null, { bypassCSP: true });
+  const page = l.page;
+  try {
+    await page.goto(server.url);
+    await framesAfter(page, 3);
+    const local = await findKey(page, /^signin\.button\.signin:m-lena$/);
+    if (local) {
+      await page.focus(`#mirror [data-k="${local}"]`);
+      await page.keyboard.press('Enter');
+    } else {
+      await page.focus('#mirror [data-k="signin.field.manager"] input');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('m-lena');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(server.password('m-lena'));
+      await page.keyboard.press('Enter');
+    }
+    await waitView(page, 'today', 30000);
+    await waitKey(page, 'nav.lead');
+    await page.waitForFunction(() => document.activeElement && document.activeElement.closest('#mirror'), null, { timeout: 5000 });
+    await tabTo(page, 'nav.lead');
+    await page.keyboard.press('Enter');
+    await waitView(page, 'lead');
+    await waitKey(page, 'lead.reassign.search');
+    {
+      const ax = await axTree(page);
+      assert.ok(ax.some((n) => n.role === 'region' && n.name === 'Reassign a customer'), 'the reassign region');
+      assert.ok(ax.some((n) => /box/.test(n.role) && n.name === '1. Customer: type a name or id'), 'the search box, named');
+      assert.ok(ax.some((n) => n.role === 'button' && /^New owner: /.test(n.name)), 'a button per manager');
+    }
+    await axe(page, 'team');
+    await tabTo(page, 'lead.reassign.search');
+    await page.keyboard.type('sofie');
+    await waitKey(page, 'lead.reassign.customer.c-fairy');
+    await tabTo(page, 'lead.reassign.customer.c-fairy');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#mirror [data-k="lead.reassign.customer.c-fairy"]').getAttribute('aria-pressed') === 'true',
+                               null, { timeout: 10000 });
+    await tabTo(page, 'lead.reassign.to.m-ben');
+    await page.keyboard.press('Enter');
+    await waitKey(page, 'lead.reassign.confirm');
+    const question = await page.evaluate(() => document.querySelector('#mirror [data-k="lead.reassign.question"]').textContent);
+    assert.match(question, /to Ben/, 'the question names the new owner');
+    await axe(page, 'team, ready to reassign');
+    await tabTo(page, 'lead.reassign.confirm');
+    await page.keyboard.press('Enter');
+    await waitSaid(page, /^Reassigned /);
+    await waitKey(page, 'lead.reassign.confirm', false);
+    console.log(`reassigned by keyboard: "${question}"; said "${await said(page)}"`);
+    assert.deepEqual(l.log.errors, [], 'uncaught errors in the page');
+  } catch (e) {
+    failed = true;
+    console.error(e);
+    printPageLog(l);
+  } finally {
+    await l.close();
+  }
 }
 
 // ---- 5. 200% zoom and more contrast

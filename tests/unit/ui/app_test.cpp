@@ -14,6 +14,7 @@
 #include "app/platform.hpp"
 #include "store/synthetic.hpp"
 #include "ui/app.hpp"
+#include "ui/views.hpp"
 
 using namespace cockpit;
 using namespace cockpit::ui;
@@ -807,4 +808,121 @@ TEST_CASE("team lead on a device of its own: the source events panel says they a
         "Source events (Stripe, Shopify, Zendesk) arrive on the server; this device works on its own.");
   CHECK_FALSE(control(app, "lead.unmatched.refresh"));  // nothing to ask
   CHECK(app.data().unmatched_panel().rows.empty());
+}
+
+TEST_CASE("mirror: a lead reassigns a customer through the mirror alone (search, customer, new owner, confirm)") {
+  Harness h("mirror_reassign", 1.0f, "m-lena");
+  App& app = h.app;
+  h.platform.mirror_on = true;
+  frame(app);
+  mirror_press(app, "nav.lead");
+  CHECK(app.probe().view == "lead");
+  CHECK_FALSE(app.mirror().command("lead.reassign.confirm"));  // nothing chosen yet: no button
+  app.mirror_event({MirrorEvent::Kind::input, "lead.reassign.search", "sofie"});
+  frame(app);
+  frame(app);
+  CHECK(app.state().reassign_search == "sofie");
+  mirror_press(app, "lead.reassign.customer.c-fairy");
+  CHECK(app.state().reassign_customer == "c-fairy");
+  CHECK((app.mirror().tree().find("lead.reassign.customer.c-fairy")->flags & mirror::kPressed));
+  mirror_press(app, "lead.reassign.to.m-ben");
+  CHECK(app.state().reassign_to == "m-ben");
+  const mirror::Node* question = app.mirror().tree().find("lead.reassign.question");
+  REQUIRE(question);
+  CHECK(question->name.find("to Ben") != std::string::npos);
+  mirror_press(app, "lead.reassign.confirm");
+  CHECK_MESSAGE(app.last_outcome().ok, app.last_outcome().message);
+  for (const Customer& c : h.session().slice().customers)
+    if (c.id == "c-fairy") CHECK(c.owner == "m-ben");
+  CHECK(app.state().reassign_customer.empty());  // as the canvas's button leaves it
+}
+
+TEST_CASE("mirror: the customers table sorts by its header buttons and filters by stage, like the canvas") {
+  Harness h("mirror_sort", 1.0f, "m-anna");
+  App& app = h.app;
+  h.platform.mirror_on = true;
+  frame(app);
+  // The urgency column is the sorted one to begin with.
+  CHECK((app.mirror().tree().find("customers.head.2")->flags & mirror::kSortAscending));
+  mirror_press(app, "customers.head.0.sort");
+  CHECK(app.state().query.sort == vm::SortKey::name);
+  CHECK_FALSE(app.state().query.descending);
+  CHECK((app.mirror().tree().find("customers.head.0")->flags & mirror::kSortAscending));
+  CHECK((app.mirror().tree().find("customers.head.2")->flags & (mirror::kSortAscending | mirror::kSortDescending)) == 0);
+  // The rows follow the order: names ascending, then descending on a second press.
+  auto names = [&] {
+    std::vector<std::string> out;
+    for (const mirror::Node& n : app.mirror().tree().nodes)
+      if (n.key.starts_with("row.") && n.key.ends_with(".open")) out.push_back(n.name);
+    return out;
+  };
+  std::vector<std::string> shown = names();
+  REQUIRE(shown.size() > 2);
+  CHECK(std::is_sorted(shown.begin(), shown.end()));
+  mirror_press(app, "customers.head.0.sort");
+  CHECK(app.state().query.descending);
+  CHECK((app.mirror().tree().find("customers.head.0")->flags & mirror::kSortDescending));
+  shown = names();
+  CHECK(std::is_sorted(shown.rbegin(), shown.rend()));
+  // Stage: only the former customers, then every stage again.
+  const std::size_t all = shown.size();
+  mirror_press(app, "customers.stage.2");
+  REQUIRE(app.state().query.stage);
+  CHECK(*app.state().query.stage == Stage::former);
+  CHECK((app.mirror().tree().find("customers.stage.2")->flags & mirror::kPressed));
+  for (const mirror::Node& n : app.mirror().tree().nodes)
+    if (n.key.starts_with("row.") && n.key.ends_with(".c1")) CHECK(n.name.starts_with("Former"));
+  CHECK(names().size() < all);
+  mirror_press(app, "customers.stage.all");
+  CHECK_FALSE(app.state().query.stage);
+  CHECK(names().size() == all);
+}
+
+TEST_CASE("mirror: the keys help opens from the banner as a dialog and closes; the notices panel as a dialog") {
+  Harness h("mirror_help", 1.0f, "m-anna");
+  App& app = h.app;
+  h.platform.mirror_on = true;
+  frame(app);
+  mirror_press(app, "banner.help");
+  CHECK(app.state().help);
+  const mirror::Node* d = app.mirror().tree().find("dialog");
+  REQUIRE(d);
+  CHECK(d->name == "Keyboard");
+  CHECK(h.platform.focus == "dialog.button.help.close");
+  bool kept_line = false;
+  for (const mirror::Node& n : app.mirror().tree().nodes) kept_line |= n.name.starts_with("K: mark a promise as kept");
+  CHECK(kept_line);
+  mirror_press(app, "dialog.button.help.close");
+  CHECK_FALSE(app.state().help);
+  CHECK_FALSE(app.mirror().tree().find("dialog"));
+  // The notices panel (opened by the canvas's status button; here by its state).
+  app.state().notices_open = true;
+  frame(app);
+  frame(app);
+  d = app.mirror().tree().find("dialog");
+  REQUIRE(d);
+  CHECK(d->name == "What sync has to tell you");
+  mirror_press(app, "dialog.button.notices.close");
+  CHECK_FALSE(app.state().notices_open);
+}
+
+TEST_CASE("mirror: a sync notice's words and its buttons (open its customer, dismiss it), Close first") {
+  SyncNotice n;
+  n.seq = 7;
+  n.at = 0;
+  n.kind = "refused";
+  n.customer = "c-bike";
+  n.message = "Your new date for the bike was not applied: the customer moved to Ben.";
+  const mirror::Form f = ui::notices_form({n}, 3600 * 1000);
+  REQUIRE(f.lines.size() == 1);
+  CHECK(f.lines[0].starts_with("Not applied"));
+  CHECK(f.lines[0].ends_with(n.message));
+  REQUIRE(f.choices.size() == 2);
+  CHECK(f.choices[0].control == "notice.open:c-bike");
+  CHECK(f.choices[1].control == "notice.dismiss:7");
+  CHECK(f.choices[1].label == "Dismiss: " + n.message);
+  REQUIRE(f.buttons.size() == 2);
+  CHECK(f.buttons[0].control == "notices.close");
+  CHECK(f.buttons[1].control == "notices.dismiss_all");
+  CHECK(ui::notices_form({}, 0).buttons.size() == 1);  // nothing to dismiss: Close only
 }
