@@ -2,6 +2,7 @@
 // Only the visible rows are built (ImGuiListClipper): a 10,000-customer book costs the
 // frame ~30 rows of labels.
 #include <imgui.h>
+#include <imgui_internal.h>  // TableSetColumnSortDirection
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -134,6 +135,32 @@ void apply_sort_specs(UiState& st) {
   }
 }
 
+// The header's arrow follows the query when something other than a header click sorted
+// it (the mirror's header buttons): ImGui keeps its own sort state per table.
+void show_sort_in_header(DrawContext& ctx) {
+  static constexpr vm::SortKey kColumns[] = {vm::SortKey::name, vm::SortKey::stage, vm::SortKey::urgency,
+                                             vm::SortKey::suggestions, vm::SortKey::owner};
+  const vm::CustomerQuery& q = ctx.state.query;
+  const vm::SortKey key = q.sort == vm::SortKey::worst ? vm::SortKey::urgency : q.sort;
+  // Suggestions sort "most first" by nature: descending arrow = most first.
+  const bool down = key == vm::SortKey::suggestions ? !q.descending : q.descending;
+  const ImGuiSortDirection dir = down ? ImGuiSortDirection_Descending : ImGuiSortDirection_Ascending;
+  const ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs();
+  if (!specs) return;
+  const bool shown = specs->SpecsCount > 0 && specs->Specs[0].ColumnUserID == static_cast<ImGuiID>(key) &&
+                     specs->Specs[0].SortDirection == dir;
+  if (!shown)
+    for (int c = 0; c < ImGui::TableGetColumnCount(); ++c)
+      if (kColumns[c] == key) ImGui::TableSetColumnSortDirection(c, dir, false);
+  if (specs->SpecsCount > 0) {  // for tests: the arrow as drawn (a change shows from the next frame)
+    static constexpr const char* kNames[] = {"urgency", "name", "stage", "worst", "owner", "suggestions"};
+    const auto& spec = specs->Specs[0];
+    record_control(ctx.probe, "today.sort.arrow",
+                   std::string(kNames[spec.ColumnUserID % 6]) +
+                       (spec.SortDirection == ImGuiSortDirection_Descending ? " down" : " up"));
+  }
+}
+
 // The first cell: a row-wide selectable that opens the customer, their name, and what
 // the search matched.
 void draw_name_cell(DrawContext& ctx, const vm::CustomerListRow& row, int i) {
@@ -237,6 +264,7 @@ void draw_customer_table(DrawContext& ctx, const vm::TodayModel& m, bool show_ow
   if (!ImGui::BeginTable("customers", cols, kFlags, ImVec2(0, height))) return;
   setup_columns(ctx, show_owner);
   apply_sort_specs(st);
+  show_sort_in_header(ctx);
 
   const vm::SearchIndex& index = ctx.data.search_index();
   (void)index;

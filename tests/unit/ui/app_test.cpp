@@ -844,10 +844,16 @@ TEST_CASE("mirror: the customers table sorts by its header buttons and filters b
   frame(app);
   // The urgency column is the sorted one to begin with.
   CHECK((app.mirror().tree().find("customers.head.2")->flags & mirror::kSortAscending));
+  CHECK(said(app, "today.sort.arrow") == "urgency up");
   mirror_press(app, "customers.head.0.sort");
   CHECK(app.state().query.sort == vm::SortKey::name);
   CHECK_FALSE(app.state().query.descending);
   CHECK((app.mirror().tree().find("customers.head.0")->flags & mirror::kSortAscending));
+  // The canvas's header arrow follows (ImGui keeps a sort state of its own per table).
+  frame(app);
+  frame(app);
+  CHECK(said(app, "today.sort.arrow") == "name up");
+  CHECK(app.state().query.sort == vm::SortKey::name);
   CHECK((app.mirror().tree().find("customers.head.2")->flags & (mirror::kSortAscending | mirror::kSortDescending)) == 0);
   // The rows follow the order: names ascending, then descending on a second press.
   auto names = [&] {
@@ -860,6 +866,10 @@ TEST_CASE("mirror: the customers table sorts by its header buttons and filters b
   REQUIRE(shown.size() > 2);
   CHECK(std::is_sorted(shown.begin(), shown.end()));
   mirror_press(app, "customers.head.0.sort");
+  CHECK(app.state().query.descending);
+  frame(app);
+  frame(app);
+  CHECK(said(app, "today.sort.arrow") == "name down");
   CHECK(app.state().query.descending);
   CHECK((app.mirror().tree().find("customers.head.0")->flags & mirror::kSortDescending));
   shown = names();
