@@ -65,7 +65,7 @@ void bench_processes(const std::string& cluster, const std::string& doc, int pro
   }
   Server& s1 = *run.servers.front();
   Server& s2 = *run.servers.back();
-  MESSAGE("---- " << processes << " process(es)" << (run.lb ? " behind HAProxy" : "") << ", load average "
+  MESSAGE("---- " << processes << " process(es)" << std::string(run.lb ? " behind HAProxy" : "") << ", load average "
                   << load_average());
   add_managers(s1, json::parse(doc), "bench-password");
   const std::string token = integration_token(s1, "bench");
