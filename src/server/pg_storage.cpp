@@ -67,15 +67,7 @@ class PgStorage final : public ServerStorage {
   std::optional<Manager> manager(const std::string& id) override {
     auto r = pool_.take()->q("SELECT body FROM records WHERE kind='manager' AND id=$1", PgParams().add(id));
     if (r.empty()) return std::nullopt;
-    auto j = sync::json::parse(r.view(0, 0), nullptr, false);
-    Manager m;
-    m.id = id;
-    if (j.is_object()) {
-      m.name = j.value("name", "");
-      m.email = j.value("email", "");
-      m.role = j.value("role", "") == "lead" ? Role::lead : Role::manager;
-    }
-    return m;
+    return manager_from_body(id, r.view(0, 0));
   }
 
   // ---- accounts, sessions, integrations

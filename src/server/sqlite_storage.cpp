@@ -567,15 +567,7 @@ class SqliteStorage final : public ServerStorage {
     auto db = readers_->take();
     auto s = db->prep("SELECT body FROM records WHERE kind='manager' AND id=?");
     if (!s.bind(1, id).step()) return std::nullopt;
-    auto j = sync::json::parse(s.view(0), nullptr, false);
-    Manager m;
-    m.id = id;
-    if (j.is_object()) {
-      m.name = j.value("name", "");
-      m.email = j.value("email", "");
-      m.role = j.value("role", "") == "lead" ? Role::lead : Role::manager;
-    }
-    return m;
+    return manager_from_body(id, s.view(0));
   }
 
   // ============================================================ [SECTION] Accounts, sessions, integrations, audit

@@ -282,6 +282,10 @@ class StorageTxn : public KnownRecords {
   std::set<std::string> touched_;
 };
 
+// A stored manager record's body as the Manager the server needs (name, e-mail, role);
+// a body that does not parse gives a Manager with its id only. Both stores read it so.
+Manager manager_from_body(const std::string& id, std::string_view body);
+
 class ServerStorage {
  public:
   virtual ~ServerStorage() = default;
@@ -298,7 +302,7 @@ class ServerStorage {
   virtual PullData read_since(const Scope& scope, std::int64_t since, std::size_t page) = 0;
   virtual std::int64_t cursor() = 0;
   virtual bool has_records() = 0;
-  // Managers (id → role) as stored in the book.
+  // Managers (id → role) as stored in the book (read with manager_from_body).
   virtual std::optional<Manager> manager(const std::string& id) = 0;
 
   // ---- accounts, sessions, integrations
