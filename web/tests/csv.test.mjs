@@ -16,8 +16,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  api, apiSignIn, checkSite, clickControl, openCustomer, openPersistent, probe, settle, shot, signIn,
-  startCockpitServer, textOf, waitControl, waitText, waitView,
+  api, checkSite, clickControl, openCustomer, openPersistent, openTeamView, probe, settle, shot, startCockpitServer,
+  textOf, waitControl, waitText, waitView,
 } from './lib.mjs';
 
 const site = process.env.COCKPIT_SITE;
@@ -53,11 +53,7 @@ async function pickFile(page, name, text) {
 
 const { page, log, close } = await openPersistent(null);
 try {
-  const token = await apiSignIn(server.url, 'm-lena', server.password('m-lena'));
-  await page.goto(server.url);
-  await signIn(page, 'm-lena', server.password('m-lena'));
-  await clickControl(page, 'nav.lead');
-  await waitView(page, 'lead');
+  const token = await openTeamView(page, server, 'm-lena');
   await clickControl(page, 'lead.csv.toggle');
   await waitControl(page, 'lead.csv.open');
 

@@ -112,6 +112,17 @@ export async function signIn(page, who, password) {
   await waitView(page, 'today', 30000);
 }
 
+// Signs `who` in on the page the server serves and opens the team view; returns an API
+// token of the same account for the checks made beside the UI.
+export async function openTeamView(page, server, who) {
+  const token = await apiSignIn(server.url, who, server.password(who));
+  await page.goto(server.url);
+  await signIn(page, who, server.password(who));
+  await clickControl(page, 'nav.lead');
+  await waitView(page, 'lead');
+  return token;
+}
+
 // The password form filled in (the manager id replacing what the field held), not yet
 // submitted: for callers that time or watch the submit themselves.
 export async function fillSignIn(page, who, password) {

@@ -14,8 +14,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  api, apiSignIn, checkSite, clickControl, openCustomer, openPersistent, probe, shot, signIn, startCockpitServer,
-  textOf, waitControl, waitText, waitView,
+  api, checkSite, clickControl, openCustomer, openPersistent, openTeamView, probe, shot, startCockpitServer, textOf,
+  waitControl, waitText, waitView,
 } from './lib.mjs';
 
 const site = process.env.COCKPIT_SITE;
@@ -54,11 +54,7 @@ async function sendStripe(evt, invoice, customer, email) {
 
 const { page, context, log, close } = await openPersistent(null);
 try {
-  const token = await apiSignIn(server.url, 'm-lena', server.password('m-lena'));
-  await page.goto(server.url);
-  await signIn(page, 'm-lena', server.password('m-lena'));
-  await clickControl(page, 'nav.lead');
-  await waitView(page, 'lead');
+  const token = await openTeamView(page, server, 'm-lena');
   await waitText(page, 'lead.unmatched.status', /^Every source event found its customer\.$/);
 
   console.log('-- a Stripe event naming nobody: listed in the team view');
