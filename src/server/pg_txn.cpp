@@ -167,7 +167,9 @@ class PgTxn final : public StorageTxn {
   // ---- the guard
   std::vector<StoredText> customer_records(const std::string& customer) override {
     auto r = db_.q(
-        "SELECT kind, id, seq, body, fields FROM records WHERE customer=$1 ORDER BY kind<>'customer', kind<>'case'",
+        "SELECT kind, id, seq, body, fields FROM records WHERE customer=$1 "
+        "AND kind IN ('customer','case','exception','touchpoint','scheduled') "
+        "ORDER BY kind<>'customer', kind<>'case'",
         PgParams().add(customer));
     std::vector<StoredText> out;
     for (int i = 0; i < r.rows(); ++i)

@@ -247,8 +247,10 @@ class StorageTxn : public KnownRecords {
   // Takes a customer back out of touched() when the only writes were ones no verdict
   // reads (a sender's first ask, stamped on its message): nothing to re-decide.
   void untouch(const std::string& customer) { touched_.erase(customer); }
-  // Every record of one customer (its customer record first), as stored: the guard
-  // reads the bodies with the contract's reader and needs no JSON tree of them.
+  // The records of one customer the guard reads (its customer record first, then its
+  // cases, exceptions, touchpoints and scheduled messages; not its promises or
+  // suggestion decisions, which no rule of the guard reads), as stored: the guard reads
+  // the bodies itself (server/guard_records.hpp) and needs no JSON tree of them.
   virtual std::vector<StoredText> customer_records(const std::string& customer) = 0;
   // Who made the change with this seq, and when (for a manager's release or cancel).
   virtual std::optional<std::pair<std::string, Time>> change_by(std::int64_t seq) = 0;
