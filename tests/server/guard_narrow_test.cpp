@@ -1,5 +1,5 @@
-// The server re-decides a touched customer from part of its records (GUARD.md, "When the
-// server decides again"): only the kinds a rule reads, each text read by scan_record
+// The server re-decides a touched customer from part of its records (GUARD.md, "What a
+// decision reads"): only the kinds a rule reads, each text read by scan_record
 // (domain/record_scan.hpp), nothing at all for a customer with no scheduled message.
 // Here, in process on the store under test (SQLite, or PostgreSQL under pg.*), against
 // the full re-decision it stands for: every record of every customer read back through
