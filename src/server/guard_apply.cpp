@@ -68,13 +68,22 @@ std::pair<std::size_t, bool> apply_changes(StorageTxn& txn, GuardChanges& change
   return {changes.put.size() + changes.drop.size(), queued};
 }
 
+// Customers whose records and standings the store reads in one go
+// (StorageTxn::prefetch_customers): a round trip per chunk instead of two per customer.
+constexpr std::size_t kLookAhead = 500;
+
 std::pair<std::size_t, bool> redecide_queued(StorageTxn& txn, const std::vector<std::string>& customers,
                                              const GuardSettings& settings, ParsedRecords& parsed) {
   std::size_t changed = 0;
   bool queued = false;
   std::optional<std::vector<WebhookEndpoint>> hooks;
   const Time now = settings.now();
-  for (const std::string& customer : customers) {
+  for (std::size_t i = 0; i < customers.size(); ++i) {
+    const std::string& customer = customers[i];
+    if (i % kLookAhead == 0 && customers.size() > 1)
+      txn.prefetch_customers(std::vector<std::string>(
+          customers.begin() + static_cast<std::ptrdiff_t>(i),
+          customers.begin() + static_cast<std::ptrdiff_t>(std::min(customers.size(), i + kLookAhead))));
     const auto records = txn.customer_records(customer);
     std::vector<VerdictRow> after;
     if (!records.empty() && records.front().kind == RecordKind::customer) {

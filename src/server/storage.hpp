@@ -224,6 +224,18 @@ class StorageTxn : public KnownRecords {
   // Logs a reassignment that write_record(seq) of the customer carried.
   virtual void log_owner_change(const OwnerChange& c) = 0;
 
+  // Hints before many look-ups (an ingest's next records, the guard deciding many
+  // customers): the store may read them all in one go, so the record(), owner_of(),
+  // customer_records() and verdicts_of() calls that follow cost no round trip each. The
+  // answers are the same with or without a hint (a write in between is seen); a store
+  // whose look-ups are cheap (SQLite, in the process) ignores them.
+  virtual void prefetch_records(const std::vector<std::pair<RecordKind, std::string>>& keys,
+                                const std::vector<std::string>& owners_of) {
+    (void)keys;
+    (void)owners_of;
+  }
+  virtual void prefetch_customers(const std::vector<std::string>& customers) { (void)customers; }
+
   virtual std::optional<ClientState> client(const std::string& client_id) = 0;
   virtual void put_client(const ClientState& c) = 0;
   // The result sent for a mutation, kept for replays (the last ones per client).
