@@ -11,7 +11,6 @@
 
 #include "engine/settings.hpp"
 #include "server/guard_plan.hpp"
-#include "server/parsed_records.hpp"
 #include "server/storage.hpp"
 
 namespace cockpit::server {
@@ -24,10 +23,8 @@ struct GuardSettings {
 };
 
 // Decides `customers` again in `txn`: stores changed standings, logs them in the feed,
-// queues webhook deliveries. Returns how many standings changed. `parsed`: records parsed
-// by earlier decisions, to reuse (none: every record is parsed).
-std::size_t redecide(StorageTxn& txn, const std::vector<std::string>& customers, const GuardSettings& settings,
-                     ParsedRecords* parsed = nullptr);
+// queues webhook deliveries. Returns how many standings changed.
+std::size_t redecide(StorageTxn& txn, const std::vector<std::string>& customers, const GuardSettings& settings);
 
 // Hooks the guard into every transaction of `storage`; `wake` runs after a commit that
 // queued webhook deliveries (the sender thread's doorbell).

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 
 #include "domain/fields.hpp"
 #include "server/record_check.hpp"
@@ -42,64 +43,108 @@ IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, con
   return out;  // else rolled back: nothing of it applied
 }
 
-IngestOutcome ingest_in(StorageTxn& txn_ref, std::string_view text, const std::string& actor, const std::string& ip,
+namespace {
+
+// Records looked up ahead at a time (StorageTxn::prefetch_records): one round trip per
+// chunk on PostgreSQL instead of two per record; a bound on what is held in memory.
+constexpr std::size_t kLookAhead = 2000;
+
+void look_ahead(StorageTxn& txn, const std::vector<KindBody>& records, std::size_t from) {
+  std::vector<std::pair<RecordKind, std::string>> keys;
+  std::set<std::string> customers;
+  for (std::size_t i = from; i < records.size() && i < from + kLookAhead; ++i) {
+    keys.emplace_back(records[i].kind, records[i].id);
+    if (records[i].kind != RecordKind::manager)
+      customers.insert(sync::customer_of(records[i].kind, records[i].id, records[i].body));
+  }
+  txn.prefetch_records(keys, std::vector<std::string>(customers.begin(), customers.end()));
+}
+
+// One ingest: the document's text (for the keys a record names), its outcome so far.
+struct Ingest {
+  StorageTxn& txn;
+  std::string_view text;
+  const std::string& actor;
+  const std::string& ip;
+  ManagerRecords managers;
+  IngestOutcome& out;
+  std::optional<json> raw;  // the document as sent, parsed on first need
+};
+
+// The record's body as it will be stored: Cockpit's own fields the document does not
+// name keep their stored value (parsing the raw document only for these: a first load
+// of a big book never pays for it), and the server's fields are the server's.
+json merged_body(Ingest& in, KindBody& kb, std::size_t pos, const std::optional<StoredRecord>& existing) {
+  json body = std::move(kb.body);
+  if (existing && !own_fields(kb.kind).empty()) {
+    if (!in.raw) in.raw = json::parse(in.text, nullptr, false);
+    const json* sent = raw_record(*in.raw, kb.kind, kb.id, pos);
+    for (const auto& f : own_fields(kb.kind))
+      if (sent && !sent->contains(f) && existing->rec.body.contains(f)) body[f] = existing->rec.body[f];
+  }
+  keep_server_fields(kb.kind, body, existing ? &existing->rec.body : nullptr);
+  return body;
+}
+
+// Applies one record; false when it is refused (the outcome says why).
+bool apply_record(Ingest& in, KindBody& kb, std::size_t pos) {
+  StorageTxn& txn = in.txn;
+  IngestOutcome& out = in.out;
+  auto existing = txn.record(kb.kind, kb.id);
+  json body = merged_body(in, kb, pos, existing);
+  const auto changed = sync::diff_fields(existing ? existing->rec.body : json::object(), body);
+  if (changed.empty()) return true;
+  if (kb.kind == RecordKind::manager && in.managers == ManagerRecords::read_only) {
+    out.status = 403;
+    out.code = "managers_read_only";
+    out.errors = {manager_refusal(existing, kb.id, pos, changed)};
+    return false;  // the caller rolls back: nothing of the document applied
+  }
+  StoredRecord rec;
+  rec.kind = kb.kind;
+  rec.id = kb.id;
+  rec.customer = sync::customer_of(kb.kind, kb.id, body);
+  if (existing) rec.rec = existing->rec;
+  std::string old_owner = existing && kb.kind == RecordKind::customer ? existing->rec.body.value("owner", "") : "";
+  rec.rec.body = std::move(body);
+  const std::int64_t seq = txn.write_record(rec, changed, in.actor, "");
+  ++out.changed;
+  if (kb.kind == RecordKind::manager) {
+    out.affected.everyone = true;
+    return true;
+  }
+  const std::string new_owner = kb.kind == RecordKind::customer ? rec.rec.body.value("owner", "") : "";
+  if (!old_owner.empty() && old_owner != new_owner) {
+    txn.log_owner_change(OwnerChange{seq, rec.id, old_owner, new_owner});
+    txn.audit(AuditEntry{0, "reassigned", in.actor, "customer " + rec.id, "from " + old_owner + " to " + new_owner,
+                         in.ip});
+    out.affected.managers.insert(old_owner);
+  }
+  if (auto owner = txn.owner_of(rec.customer)) out.affected.managers.insert(*owner);
+  return true;
+}
+
+}  // namespace
+
+IngestOutcome ingest_in(StorageTxn& txn, std::string_view text, const std::string& actor, const std::string& ip,
                         ManagerRecords managers) {
   IngestOutcome out;
-  StorageTxn* txn = &txn_ref;
-  ParsedDocument parsed = parse_document(text, txn);
+  ParsedDocument parsed = parse_document(text, &txn);
   if (!parsed.ok()) {
     out.errors = std::move(parsed.errors);
     return out;  // nothing of it written
   }
-  // Which keys the document sent, needed only for stored records with Cockpit's own
-  // fields: parsed on first need (a first load of a big book never pays for it).
-  std::optional<json> raw;
   auto records = canonical_records(parsed.book);
   out.records = records.size();
+  Ingest in{txn, text, actor, ip, managers, out, std::nullopt};
   std::map<RecordKind, std::size_t> index;
-  for (auto& kb : records) {
-    const std::size_t pos = index[kb.kind]++;
-    auto existing = txn->record(kb.kind, kb.id);
-    json body = std::move(kb.body);
-    if (existing && !own_fields(kb.kind).empty()) {
-      if (!raw) raw = json::parse(text, nullptr, false);
-      const json* sent = raw_record(*raw, kb.kind, kb.id, pos);
-      for (const auto& f : own_fields(kb.kind))
-        if (sent && !sent->contains(f) && existing->rec.body.contains(f)) body[f] = existing->rec.body[f];
-    }
-    keep_server_fields(kb.kind, body, existing ? &existing->rec.body : nullptr);
-    const auto changed = sync::diff_fields(existing ? existing->rec.body : json::object(), body);
-    if (changed.empty()) continue;
-    if (kb.kind == RecordKind::manager && managers == ManagerRecords::read_only) {
-      out.status = 403;
-      out.code = "managers_read_only";
-      out.errors = {manager_refusal(existing, kb.id, pos, changed)};
-      return out;  // the caller rolls back: nothing of the document applied
-    }
-    StoredRecord rec;
-    rec.kind = kb.kind;
-    rec.id = kb.id;
-    rec.customer = sync::customer_of(kb.kind, kb.id, body);
-    if (existing) rec.rec = existing->rec;
-    std::string old_owner = existing && kb.kind == RecordKind::customer ? existing->rec.body.value("owner", "") : "";
-    rec.rec.body = std::move(body);
-    const std::int64_t seq = txn->write_record(rec, changed, actor, "");
-    ++out.changed;
-    if (kb.kind == RecordKind::manager) {
-      out.affected.everyone = true;
-      continue;
-    }
-    const std::string new_owner = kb.kind == RecordKind::customer ? rec.rec.body.value("owner", "") : "";
-    if (!old_owner.empty() && old_owner != new_owner) {
-      txn->log_owner_change(OwnerChange{seq, rec.id, old_owner, new_owner});
-      txn->audit(AuditEntry{0, "reassigned", actor, "customer " + rec.id, "from " + old_owner + " to " + new_owner, ip});
-      out.affected.managers.insert(old_owner);
-    }
-    if (auto owner = txn->owner_of(rec.customer)) out.affected.managers.insert(*owner);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i % kLookAhead == 0) look_ahead(txn, records, i);
+    if (!apply_record(in, records[i], index[records[i].kind]++)) return out;
   }
-  txn->audit(AuditEntry{0, "ingest", actor, std::to_string(out.records) + " records",
-                        std::to_string(out.changed) + " changed", ip});
-  out.cursor = txn->cursor();
+  txn.audit(AuditEntry{0, "ingest", actor, std::to_string(out.records) + " records",
+                       std::to_string(out.changed) + " changed", ip});
+  out.cursor = txn.cursor();
   out.ok = true;
   return out;
 }

@@ -60,13 +60,22 @@ void PgConn::fail(PGresult* r, const char* sql) {
 }
 
 void PgConn::exec(const char* sql) {
+  collect();
   PGresult* r = PQexec(c_, sql);
   const auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, sql);
   PQclear(r);
 }
 
-PgResult PgConn::q(const char* sql, const PgParams& params) {
+PgResult PgConn::simple(const std::string& sql) {
+  collect();
+  PGresult* r = PQexec(c_, sql.c_str());
+  const auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, sql.c_str());
+  return PgResult(r);
+}
+
+const std::string& PgConn::prepared(const char* sql) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size());
@@ -75,13 +84,53 @@ PgResult PgConn::q(const char* sql, const PgParams& params) {
     PQclear(r);
     it = prepared_.emplace(sql, std::move(name)).first;
   }
+  return it->second;
+}
+
+namespace {
+std::vector<const char*> values_of(const PgParams& params) {
   std::vector<const char*> values(params.size());
   for (std::size_t i = 0; i < params.size(); ++i) values[i] = params[i] ? params[i]->c_str() : nullptr;
-  PGresult* r = PQexecPrepared(c_, it->second.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                               nullptr, 0);
+  return values;
+}
+}  // namespace
+
+PgResult PgConn::q(const char* sql, const PgParams& params) {
+  collect();
+  const std::string& name = prepared(sql);
+  const auto values = values_of(params);
+  PGresult* r = PQexecPrepared(c_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
   const auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, sql);
   return PgResult(r);
+}
+
+void PgConn::send(const char* sql, const PgParams& params) {
+  collect();
+  const std::string& name = prepared(sql);
+  const auto values = values_of(params);
+  if (!PQsendQueryPrepared(c_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0))
+    fail(nullptr, sql);
+  sent_ = sql;
+}
+
+void PgConn::collect() {
+  if (!sent_) return;
+  const char* sql = sent_;
+  sent_ = nullptr;
+  // Every result of the statement is read (libpq ends them with a null), the first
+  // error kept to report.
+  PGresult* bad = nullptr;
+  bool any = false;
+  while (PGresult* r = PQgetResult(c_)) {
+    any = true;
+    const auto st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !bad)
+      bad = r;
+    else
+      PQclear(r);
+  }
+  if (bad || !any) fail(bad, sql);
 }
 
 }  // namespace cockpit::server

@@ -91,9 +91,18 @@ class PgConn {
   // One or more statements without parameters (simple query protocol).
   void exec(const char* sql);
   void exec(const std::string& sql) { exec(sql.c_str()); }
+  // The same, returning the last statement's result (a BEGIN; …; SELECT in one trip).
+  PgResult simple(const std::string& sql);
   // `sql` ($1, $2, …) prepared once on this connection: it must be a string literal
   // (the cache is keyed by its address) or outlive the connection.
   PgResult q(const char* sql, const PgParams& params = {});
+  // Sends a statement ($1, $2, … as for q) and returns without its answer, so the caller
+  // works on while PostgreSQL runs it (a batch of writes, pg_write_batch.hpp). One at a
+  // time: the next call on this connection collects the answer first, and throws its
+  // error then.
+  void send(const char* sql, const PgParams& params = {});
+  // Waits for the statement send() sent, if any (PgError on its error).
+  void collect();
   // Whether the connection still stands (false after the server went away).
   bool healthy() const { return PQstatus(c_) == CONNECTION_OK; }
   // healthy(), and the server has not closed it meanwhile: a connection that sat idle
@@ -104,7 +113,9 @@ class PgConn {
 
  private:
   [[noreturn]] void fail(PGresult* r, const char* sql);
+  const std::string& prepared(const char* sql);
   PGconn* c_ = nullptr;
+  const char* sent_ = nullptr;  // the statement sent and not yet collected
   std::unordered_map<const char*, std::string> prepared_;  // SQL -> statement name
 };
 

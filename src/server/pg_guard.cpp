@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/comma_list.hpp"
+#include "server/pg_array.hpp"
 
 namespace cockpit::server::pg_guard {
 
@@ -78,6 +79,15 @@ std::vector<VerdictRow> verdicts_of(PgConn& db, const std::string& customer) {
       "SELECT scheduled, customer, kind, sender, state, reasons, decided_by, decided_at, cursor, at "
       "FROM guard_verdicts WHERE customer=$1",
       PgParams().add(customer)));
+}
+
+std::vector<VerdictRow> verdicts_of_all(PgConn& db, const std::vector<std::string>& customers) {
+  PgArray ids;
+  for (const auto& c : customers) ids.add(c);
+  return read_verdicts(db.q(
+      "SELECT scheduled, customer, kind, sender, state, reasons, decided_by, decided_at, cursor, at "
+      "FROM guard_verdicts WHERE customer = ANY($1::text[])",
+      PgParams().add(ids.take())));
 }
 
 std::optional<VerdictRow> verdict(PgConn& db, const std::string& scheduled) {

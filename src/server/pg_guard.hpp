@@ -14,6 +14,8 @@
 namespace cockpit::server::pg_guard {
 
 std::vector<VerdictRow> verdicts_of(PgConn& db, const std::string& customer);
+// The standings of all these customers' messages, in one statement.
+std::vector<VerdictRow> verdicts_of_all(PgConn& db, const std::vector<std::string>& customers);
 std::optional<VerdictRow> verdict(PgConn& db, const std::string& scheduled);
 void put_verdict(PgConn& db, VerdictRow& v);
 void drop_verdict(PgConn& db, const std::string& scheduled);

@@ -229,7 +229,9 @@ class SqliteTxn final : public StorageTxn {
   std::vector<StoredText> customer_records(const std::string& customer) override {
     // The customer record first: the others refer to it.
     auto s = db_.prep(
-        "SELECT kind, id, seq, body, fields FROM records WHERE customer=? ORDER BY kind<>'customer', kind<>'case'");
+        "SELECT kind, id, seq, body, fields FROM records WHERE customer=? "
+        "AND kind IN " + std::string(StorageTxn::kGuardKindsSql) + " "
+        "ORDER BY kind<>'customer', kind<>'case'");
     s.bind(1, customer);
     std::vector<StoredText> out;
     while (s.step()) out.push_back(StoredText{kind_of(s.view(0)), s.text(1), s.i64(2), s.text(3), s.text(4)});

@@ -224,6 +224,18 @@ class StorageTxn : public KnownRecords {
   // Logs a reassignment that write_record(seq) of the customer carried.
   virtual void log_owner_change(const OwnerChange& c) = 0;
 
+  // Hints before many look-ups (an ingest's next records, the guard deciding many
+  // customers): the store may read them all in one go, so the record(), owner_of(),
+  // customer_records() and verdicts_of() calls that follow cost no round trip each. The
+  // answers are the same with or without a hint (a write in between is seen); a store
+  // whose look-ups are cheap (SQLite, in the process) ignores them.
+  virtual void prefetch_records(const std::vector<std::pair<RecordKind, std::string>>& keys,
+                                const std::vector<std::string>& owners_of) {
+    (void)keys;
+    (void)owners_of;
+  }
+  virtual void prefetch_customers(const std::vector<std::string>& customers) { (void)customers; }
+
   virtual std::optional<ClientState> client(const std::string& client_id) = 0;
   virtual void put_client(const ClientState& c) = 0;
   // The result sent for a mutation, kept for replays (the last ones per client).
@@ -247,9 +259,13 @@ class StorageTxn : public KnownRecords {
   // Takes a customer back out of touched() when the only writes were ones no verdict
   // reads (a sender's first ask, stamped on its message): nothing to re-decide.
   void untouch(const std::string& customer) { touched_.erase(customer); }
-  // Every record of one customer (its customer record first), as stored: the guard
-  // reads the bodies with the contract's reader and needs no JSON tree of them.
+  // The records of one customer the guard reads (its customer record first, then its
+  // cases, exceptions, touchpoints and scheduled messages; not its promises or
+  // suggestion decisions, which no rule of the guard reads), as stored: the guard reads
+  // the bodies itself (server/guard_records.hpp) and needs no JSON tree of them.
   virtual std::vector<StoredText> customer_records(const std::string& customer) = 0;
+  // Those kinds as an SQL list, for every store's query of them (the same in both).
+  static constexpr const char* kGuardKindsSql = "('customer','case','exception','touchpoint','scheduled')";
   // Who made the change with this seq, and when (for a manager's release or cancel).
   virtual std::optional<std::pair<std::string, Time>> change_by(std::int64_t seq) = 0;
   virtual std::vector<VerdictRow> verdicts_of(const std::string& customer) = 0;

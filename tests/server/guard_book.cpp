@@ -102,6 +102,43 @@ std::vector<std::string> ids_of(const LeadReplica& r, const std::string& kind) {
   return out;
 }
 
+// The changes that test what the server skips when it decides again (GUARD.md, "When
+// the server decides again" and "What a decision reads"): a first scheduled message for a customer that had none, a
+// record no rule reads (an incoming touchpoint, a promise), a touchpoint dated after
+// "now", a new open exception, a customer's external ids (a list the guard skips).
+bool narrowing_change(std::mt19937& rng, int what, const std::vector<std::string>& customers,
+                      const std::vector<std::string>& promises, const std::vector<std::string>& kinds, Time now,
+                      std::string& kind, std::string& id, json& fields) {
+  const std::string customer = pick(rng, customers);
+  const std::string n = std::to_string(rng());
+  auto at = [&](int minutes) { return format_time(now + minutes * kMinute); };
+  if (what == 9 || what == 10) {
+    kind = "scheduled", id = "s-rnd-" + n;
+    fields = {{"customer", customer}, {"scheduled_at", at(std::uniform_int_distribution<int>(-600, 3000)(rng))},
+              {"channel", "email"}, {"sender", "system:crm"}, {"kind", pick(rng, kinds)}, {"subject", "Automated"}};
+  } else if (what == 11) {
+    kind = "touchpoint", id = "t-rnd-" + n;
+    const bool in = rng() % 2;
+    fields = {{"customer", customer}, {"channel", "email"}, {"direction", in ? "in" : "out"},
+              {"sender", in ? "customer" : "system:shop"}, {"kind", in ? "question" : pick(rng, kinds)},
+              {"subject", "Automated"},  // out: dated after now, so it has not happened yet
+              {"at", at(in ? -std::uniform_int_distribution<int>(1, 3000)(rng) : 60)}};
+  } else if (what == 12 && !promises.empty()) {
+    kind = "promise", id = pick(rng, promises);
+    fields = {{"status", "kept"}, {"kept_at", at(-5)}};
+  } else if (what == 13) {
+    kind = "exception", id = "x-rnd-" + n;
+    fields = {{"customer", customer}, {"kind", "complaint"}, {"summary", "S"}, {"raised_at", at(-60)},
+              {"waiting_on", "us"}, {"status", "open"}};
+  } else if (what == 14) {
+    kind = "customer", id = customer;
+    fields = {{"external_ids", json::array({{{"source", "stripe"}, {"id", "cus_" + n}}})}};
+  } else {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<json> random_changes(std::mt19937& rng, const LeadReplica& r, Device& lead, Time now, int n) {
@@ -117,7 +154,7 @@ std::vector<json> random_changes(std::mt19937& rng, const LeadReplica& r, Device
   std::set<std::pair<std::string, std::string>> touched;  // one edit per record per batch
   std::vector<json> out;
   for (int i = 0; static_cast<int>(out.size()) < n && i < n * 10; ++i) {
-    const int what = std::uniform_int_distribution<int>(0, 8)(rng);
+    const int what = std::uniform_int_distribution<int>(0, 14)(rng);
     std::string kind, id;
     json fields;
     if (what == 0) {
@@ -141,6 +178,8 @@ std::vector<json> random_changes(std::mt19937& rng, const LeadReplica& r, Device
       fields = how == 0   ? json{{"status", "released"}}
                : how == 1 ? json{{"status", "cancelled"}}
                           : json{{"scheduled_at", at(std::uniform_int_distribution<int>(-600, 3000)(rng))}};
+    } else if (what >= 9) {  // changes the server's narrowed re-decision must get right
+      if (!narrowing_change(rng, what, customers, ids_of(r, "promise"), kinds, now, kind, id, fields)) continue;
     } else if (what == 7 && managers.size() > 1) {
       const std::string c = pick(rng, customers);
       if (!touched.insert({"customer", c}).second) continue;

@@ -33,7 +33,10 @@ std::size_t require_agreement(const Book& book, const std::map<std::string, json
 
 // `n` random changes that move verdicts, as a lead's push mutations (base seqs from the
 // replica): case fulfilled or cancelled, customer former, exception resolved, a new
-// outgoing touchpoint, a message released / cancelled / moved, a customer reassigned.
+// outgoing touchpoint, a message released / cancelled / moved, a customer reassigned;
+// and changes the server's narrowed re-decision must get right (GUARD.md): a first
+// message for a customer without one, an incoming touchpoint or a promise (no rule reads
+// them), a touchpoint dated after now, a new open exception, a customer's external ids.
 std::vector<json> random_changes(std::mt19937& rng, const LeadReplica& r, Device& lead, Time now, int n);
 
 // A new integration token with `scopes` ("check,feed"), via `cockpit-server add-integration`.
