@@ -58,7 +58,7 @@ std::unordered_map<std::string, std::vector<StoredText>> customer_records(PgConn
   // then its cases, then the rest.
   auto r = db.q(
       "SELECT customer, kind, id, seq, body, fields FROM records WHERE customer = ANY($1::text[]) "
-      "AND kind IN " + std::string(StorageTxn::kGuardKindsSql) + " "
+      "AND kind IN " COCKPIT_GUARD_KINDS_SQL " "
       "ORDER BY customer, kind<>'customer', kind<>'case', seq",
       PgParams().add(ids.take()));
   for (int i = 0; i < r.rows(); ++i)

@@ -240,7 +240,7 @@ class PgTxn final : public StorageTxn {
     }
     auto r = sync().q(
         "SELECT kind, id, seq, body, fields FROM records WHERE customer=$1 "
-        "AND kind IN " + std::string(StorageTxn::kGuardKindsSql) + " "
+        "AND kind IN " COCKPIT_GUARD_KINDS_SQL " "
         "ORDER BY kind<>'customer', kind<>'case', seq",
         PgParams().add(customer));
     std::vector<StoredText> out;

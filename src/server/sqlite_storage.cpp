@@ -230,7 +230,7 @@ class SqliteTxn final : public StorageTxn {
     // The customer record first: the others refer to it.
     auto s = db_.prep(
         "SELECT kind, id, seq, body, fields FROM records WHERE customer=? "
-        "AND kind IN " + std::string(StorageTxn::kGuardKindsSql) + " "
+        "AND kind IN " COCKPIT_GUARD_KINDS_SQL " "
         "ORDER BY kind<>'customer', kind<>'case'");
     s.bind(1, customer);
     std::vector<StoredText> out;

@@ -24,6 +24,10 @@
 #include "server/unavailable.hpp"
 #include "sync/plan.hpp"
 
+// The record kinds StorageTxn::customer_records() returns, as an SQL list: a macro so each
+// store's query stays one string literal (the stores cache prepared statements by it).
+#define COCKPIT_GUARD_KINDS_SQL "('customer','case','exception','touchpoint','scheduled')"
+
 namespace cockpit::server {
 
 // The store cannot be reached right now (PostgreSQL down or restarting): the request
@@ -264,8 +268,7 @@ class StorageTxn : public KnownRecords {
   // suggestion decisions, which no rule of the guard reads), as stored: the guard reads
   // the bodies itself (server/guard_records.hpp) and needs no JSON tree of them.
   virtual std::vector<StoredText> customer_records(const std::string& customer) = 0;
-  // Those kinds as an SQL list, for every store's query of them (the same in both).
-  static constexpr const char* kGuardKindsSql = "('customer','case','exception','touchpoint','scheduled')";
+  // (Those kinds are COCKPIT_GUARD_KINDS_SQL below, for every store's query of them.)
   // Who made the change with this seq, and when (for a manager's release or cancel).
   virtual std::optional<std::pair<std::string, Time>> change_by(std::int64_t seq) = 0;
   virtual std::vector<VerdictRow> verdicts_of(const std::string& customer) = 0;
