@@ -268,7 +268,7 @@ class StorageTxn : public KnownRecords {
   // suggestion decisions, which no rule of the guard reads), as stored: the guard reads
   // the bodies itself (server/guard_records.hpp) and needs no JSON tree of them.
   virtual std::vector<StoredText> customer_records(const std::string& customer) = 0;
-  // (Those kinds are COCKPIT_GUARD_KINDS_SQL below, for every store's query of them.)
+  // (Those kinds are COCKPIT_GUARD_KINDS_SQL at the top of this file, for every store's query.)
   // Who made the change with this seq, and when (for a manager's release or cancel).
   virtual std::optional<std::pair<std::string, Time>> change_by(std::int64_t seq) = 0;
   virtual std::vector<VerdictRow> verdicts_of(const std::string& customer) = 0;
