@@ -1,7 +1,7 @@
 // The browser shell: Emscripten's GLFW on a WebGL2 canvas, the App does the rest.
-// Before main() runs, pre.js has mounted IDBFS at /data and finished loading it from
-// IndexedDB (FS.syncfs(true)), and fetched the fonts into /fonts: both are run
-// dependencies, so the database is never opened on an empty tree.
+// Before main() runs, pre.js has loaded the device's copy of /data from IndexedDB into
+// the in-memory file system (page_store.js) and fetched the fonts into /fonts: both are
+// run dependencies, so the database is never opened on an empty tree.
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -11,22 +11,33 @@
 #include <imgui_impl_opengl3.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/mirror.hpp"
 #include "app/platform.hpp"
 #include "browser/fetch_http.hpp"
+#include "store/page_vfs.hpp"
 #include "ui/app.hpp"
 
 namespace {
 
-// Browser services. The flush machinery (one syncfs at a time, a dirty flag, a
-// timeout because 3.1.6 never calls back on a quota abort) is in pre.js.
+constexpr const char* kDbPath = "/data/cockpit.db";  // pre.js's DB
+
+// Browser services. The save machinery (one IndexedDB transaction at a time, a dirty
+// flag, a timeout) is in pre.js, the IndexedDB layout in page_store.js.
 class BrowserPlatform final : public cockpit::Platform {
  public:
-  void persist_after_commit() override { EM_ASM(Module.cockpitPersist.request()); }
+  // Hands pre.js the chunks of the database SQLite wrote since the last save
+  // (store/page_vfs.hpp): only those are copied to IndexedDB.
+  void persist_after_commit() override {
+    const std::vector<std::uint32_t> chunks = cockpit::store::take_changed_chunks(kDbPath);
+    EM_ASM({ Module.cockpitPersist.request(HEAPU32.subarray($0 >> 2, ($0 >> 2) + $1)); }, chunks.data(),
+           chunks.size());
+  }
   cockpit::PersistState persist_state() const override {
     switch (EM_ASM_INT(return Module.cockpitPersist.state())) {
       case 0: return cockpit::PersistState::saved;
@@ -217,11 +228,16 @@ int main() {
   }
   glfwMakeContextCurrent(s.window);
 
+  // Every database opened from here on notes the chunks it writes (pre.js saves them).
+  if (!cockpit::store::install_page_tracking_vfs()) {
+    EM_ASM(Module.cockpitFail("SQLite refused the page-saving file system."));
+    return 1;
+  }
   cockpit::ui::AppConfig config;
   config.platform = &s.platform;
   config.font_dir = "/fonts";
   config.device_pixel_ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
-  config.db_path = "/data/cockpit.db";
+  config.db_path = kDbPath;
   config.journal_mode = "DELETE";  // no WAL in wasm (no shared memory)
   config.templates_path = "/assets/messages.json";  // fetched by pre.js when the site ships it
   config.http = &s.http;  // a device of the cockpit-server that serves this page

@@ -1,13 +1,17 @@
-// Prepended to cockpit.js (--pre-js): runs before main(). No eval, no inline script.
-//  1. Takes the Web Lock "cockpit-db", then loads IDBFS (/data) from IndexedDB with
-//     FS.syncfs(true); main() waits for both (a run dependency), so the database is
-//     never opened, and never flushed, before the stored copy is in memory. One tab per
-//     browser profile holds the lock for its whole life; another tab of the same
-//     profile says so in #status and waits, then loads what the first one saved.
+// Prepended to cockpit.js (--pre-js, after page_store.js): runs before main(). No eval,
+// no inline script.
+//  1. Takes the Web Lock "cockpit-db", then loads the device's copy of /data from
+//     IndexedDB (page_store.js: the database by page, small files whole) into the
+//     in-memory file system; main() waits for both (a run dependency), so the database is
+//     never opened, and never saved, before the stored copy is in memory. A copy kept by
+//     the earlier layout (IDBFS) is migrated on that first start. One tab per browser
+//     profile holds the lock for its whole life; another tab of the same profile says so
+//     in #status and waits, then loads what the first one saved.
 //  2. Fetches the fonts into /fonts and the message templates into /assets (also run
 //     dependencies; a missing templates file means the built-in ones).
-//  3. Module.cockpitPersist: the flush after a commit, one at a time plus a dirty flag,
-//     with a timeout, and with each file's mtime moved past what the last flush saw.
+//  3. Module.cockpitPersist: the save after a commit: the chunks SQLite changed (the
+//     shell passes what src/store/page_vfs.hpp noted), one save at a time plus a dirty
+//     flag, with a timeout.
 //  4. Module.cockpitWipe: sign-out removes this person's data from the device.
 //  5. Module.cockpitStorage: whether the browser promised to keep our storage.
 //  6. Module.cockpitPublish: the app's probe (frames, view, control rectangles) as
@@ -19,6 +23,8 @@
 Module['preRun'] = Module['preRun'] || [];
 Module['preRun'].push(function () {
   var DATA = '/data';
+  var DB = DATA + '/cockpit.db';  // ui::AppConfig::db_path in shell/browser/main.cpp
+  var pages = Module['cockpitPages'];
 
   function statusText(text) {
     var status = document.getElementById('status');
@@ -38,93 +44,126 @@ Module['preRun'].push(function () {
     });
     return out;
   }
-  function filesUnder(dir) {
-    return entriesUnder(dir).filter(function (e) { return e.file; }).map(function (e) { return e.path; });
+  function dbSize() {
+    try { return FS.stat(DB).size; } catch (e) { return -1; }
   }
-  function mtime(path) {
-    try { return FS.stat(path).mtime.getTime(); } catch (e) { return -1; }
+  // Every file directly under /data but the database and its journals, whole: the
+  // remembered identity and the like, a few bytes each.
+  function smallFiles() {
+    var out = {};
+    entriesUnder(DATA).forEach(function (e) {
+      var name = e.path.substring(DATA.length + 1);
+      if (!e.file || e.path === DB || name.indexOf('/') >= 0 || /-(journal|wal|shm)$/.test(name)) return;
+      out[name] = FS.readFile(e.path);
+    });
+    return out;
+  }
+  function writeFile(path, bytes) {
+    var dir = path.substring(0, path.lastIndexOf('/'));
+    if (dir) FS.mkdirTree(dir);
+    FS.writeFile(path, bytes, { canOwn: true });
   }
 
-  // ------------------------------------------------------------ the flush
-  // IDBFS (library_idbfs.js, 3.1.6) writes a file to IndexedDB only when its mtime
-  // differs from the one stored with the last copy, and MEMFS stamps a write with
-  // Date.now() in whole milliseconds. Two commits in the same millisecond on either side
-  // of a flush's read would leave the second one unsaved, silently. So request() moves
-  // each file's mtime strictly past `seen` (the highest mtime any flush could have read
-  // for it: what was loaded, what request() set, what a flush ended on); mtimes may run
-  // a few ms ahead of the clock, which nothing reads. It also covers a clock moved back.
-  // Every file under /data is stamped (the app cannot say which ones a commit touched;
-  // today that is the database and its small identity file, rewritten anyway): a caller
-  // that knows passes the paths.
+  // ------------------------------------------------------------ the save
+  // After a commit the shell passes the chunk indexes SQLite wrote (request). A save
+  // copies those chunks of the in-memory file as they are now (a committed state: no
+  // transaction stays open across frames) and hands them to page_store.js in one
+  // IndexedDB transaction. A failed save puts its chunks back, so the next one carries
+  // them; `full` replaces the whole stored copy (first save, migration, wipe).
   var persist = {
-    loaded: false,   // the first syncfs(true) succeeded: only then may we write back
+    loaded: false,   // the stored copy was read: only then may we write back
     running: false,
     dirty: false,
     failed: false,
+    full: false,
+    migrating: false,  // the IDBFS copy goes once the first save of its data succeeded
+    pending: new Set(),
     timer: 0,
     timeoutMs: 15000,
-    flushes: 0,      // flushes that succeeded (tests read it)
+    flushes: 0,      // saves that succeeded (tests read it)
+    last: null,      // the last successful save: { chunks, bytes, ms, full }
     wiping: 0,       // wipes not finished: state() reports saving until they are
-    wipes: [],       // wipes waiting for a flush that starts after them
-    seen: {},        // path -> highest mtime (ms) a flush may have stored for it
+    wipes: [],       // wipes waiting for a save that starts after them
     state: function () {
       if (persist.wiping) return 1;                        // saving (the wipe)
       if (!persist.loaded) return 3;                       // disabled
       if (persist.running || persist.dirty) return 1;      // saving
       return persist.failed ? 2 : 0;                       // failed / saved
     },
-    request: function (paths) {
+    request: function (chunks) {
       if (!persist.loaded) return;  // never overwrite IndexedDB with an unloaded tree
-      persist.stamp(paths || filesUnder(DATA));
+      if (chunks) for (var i = 0; i < chunks.length; i++) persist.pending.add(chunks[i]);
       persist.dirty = true;
       if (!persist.running) persist.flush();
     },
-    stamp: function (paths) {
-      paths.forEach(function (path) {
-        var t = mtime(path);
-        if (t < 0) return;
-        var floor = (persist.seen[path] || 0) + 1;
-        if (t < floor) { FS.utime(path, floor, floor); t = floor; }
-        persist.seen[path] = t;
-      });
-    },
-    // Records the mtime of every file as one a flush may have stored.
-    note: function () {
-      filesUnder(DATA).forEach(function (path) {
-        persist.seen[path] = Math.max(persist.seen[path] || 0, mtime(path));
-      });
+    // What one save writes, read from the in-memory files now.
+    collect: function () {
+      var size = dbSize(), full = persist.full, CHUNK = pages.CHUNK;
+      var n = size < 0 ? 0 : Math.ceil(size / CHUNK);
+      var wanted = [];
+      if (full) for (var i = 0; i < n; i++) wanted.push(i);
+      else persist.pending.forEach(function (c) { if (c < n) wanted.push(c); });
+      persist.pending = new Set();
+      persist.full = false;
+      var chunks = [], bytes = 0;
+      if (wanted.length) {
+        var stream = FS.open(DB, 'r');
+        try {
+          wanted.forEach(function (c) {
+            var len = Math.min(CHUNK, size - c * CHUNK);
+            var buf = new Uint8Array(len);
+            FS.read(stream, buf, 0, len, c * CHUNK);
+            chunks.push([c, buf]);
+            bytes += len;
+          });
+        } finally {
+          FS.close(stream);
+        }
+      }
+      return { full: full, size: size, chunks: chunks, bytes: bytes, files: smallFiles() };
     },
     flush: function () {
       persist.running = true;
       persist.dirty = false;
       var wipes = persist.wipes;
       persist.wipes = [];
-      var done = false;
+      var done = false, started = performance.now(), save = null;
       var finish = function (err) {
         if (done) return;
         done = true;
         clearTimeout(persist.timer);
         persist.running = false;
         persist.failed = !!err;
-        persist.note();
-        if (err) console.warn('cockpit: saving to IndexedDB failed', err);
-        else persist.flushes++;
+        if (err) {
+          console.warn('cockpit: saving to IndexedDB failed', err);
+          if (save) save.chunks.forEach(function (c) { persist.pending.add(c[0]); });
+          if (!save || save.full) persist.full = true;
+        } else {
+          persist.flushes++;
+          persist.last = { chunks: save.chunks.length, bytes: save.bytes, ms: performance.now() - started, full: save.full };
+          if (persist.migrating) { persist.migrating = false; pages.dropIdbfs(); }
+        }
         wipes.forEach(function (settle) { settle(!err); });
         if (persist.dirty || persist.wipes.length) persist.flush();
       };
-      // Emscripten 3.1.6 never calls back when IndexedDB aborts (quota): give up after
-      // 15 s so the next commit can try again.
-      persist.timer = setTimeout(function () { finish(new Error('syncfs timed out')); }, persist.timeoutMs);
-      try { FS.syncfs(false, finish); } catch (e) { finish(e); }
+      // A transaction that never settles (a browser bug, a stuck disk) must not leave
+      // every later save waiting: give up after 15 s so the next commit tries again.
+      persist.timer = setTimeout(function () { finish(new Error('the save timed out')); }, persist.timeoutMs);
+      try {
+        save = persist.collect();
+        pages.commit(save, finish);
+      } catch (e) {
+        finish(e);
+      }
     },
   };
   Module['cockpitPersist'] = persist;
 
   // ------------------------------------------------------------ sign-out's wipe
-  // Removes every file and folder under /data, then flushes, so IndexedDB keeps none of
-  // this person's data. The caller closes the database first. Resolves true once that
-  // flush succeeded (false if it failed: the next commit's flush finishes the job);
-  // persist.state() says saving (1) until then.
+  // Removes every file and folder under /data, then saves in full, so IndexedDB keeps
+  // none of this person's data. The caller closes the database first. Resolves true once
+  // that save succeeded (false if it failed: the next commit's save, full again, finishes
+  // the job); persist.state() says saving (1) until then.
   Module['cockpitWipe'] = function () {
     persist.wiping++;
     entriesUnder(DATA).reverse().forEach(function (e) {
@@ -134,6 +173,8 @@ Module['preRun'].push(function () {
         console.warn('cockpit: could not remove ' + e.path, err);
       }
     });
+    persist.pending = new Set();
+    persist.full = true;
     return new Promise(function (resolve) {
       var settle = function (ok) {
         persist.wiping--;
@@ -146,10 +187,12 @@ Module['preRun'].push(function () {
       } else if (Module['cockpitLock'] === 'waiting') {
         settle(false);  // another tab owns the database: not ours to delete
       } else {
-        // IndexedDB never loaded here: delete its database (IDBFS names it after the
-        // mount point) rather than leave whatever it holds.
+        // IndexedDB never loaded here: delete its databases rather than leave whatever
+        // they hold.
         try {
-          var req = indexedDB.deleteDatabase(DATA);
+          pages.close();
+          pages.dropIdbfs();
+          var req = indexedDB.deleteDatabase(pages.NAME);
           req.onsuccess = function () { settle(true); };
           req.onerror = function () { settle(false); };
         } catch (err) {
@@ -205,15 +248,44 @@ Module['preRun'].push(function () {
     }).catch(failed);
   }
 
-  addRunDependency('cockpit-idbfs');
+  // ------------------------------------------------------------ the stored copy
+  // The copy kept by page (page_store.js), or else the one IDBFS kept (migrated: saved
+  // in full at once, the IDBFS database deleted once that save succeeded), or else
+  // nothing (a new device). Without IndexedDB the app runs with "not saved" shown.
+  function place(files) {
+    Object.keys(files).forEach(function (path) { writeFile(path, files[path]); });
+  }
+  function loadStored(done) {
+    pages.open(function (err) {
+      if (err) return done(err);
+      pages.load(function (err, stored) {
+        if (err) return done(err);
+        Object.keys(stored.files).forEach(function (name) { writeFile(DATA + '/' + name, stored.files[name]); });
+        if (stored.db) {
+          writeFile(DB, stored.db);
+          pages.dropIdbfs();  // a migration whose deletion did not happen yet
+          return done(null, false);
+        }
+        persist.full = true;  // nothing stored: the first save writes the whole file
+        pages.readIdbfs(function (err, old) {
+          if (err) console.warn('cockpit: the earlier IDBFS copy could not be read', err);
+          if (!old) return done(null, false);
+          place(old);
+          persist.migrating = true;
+          done(null, true);
+        });
+      });
+    });
+  }
+
+  addRunDependency('cockpit-storage');
   FS.mkdir(DATA);
-  FS.mount(IDBFS, {}, DATA);
   withDatabaseLock(function () {
-    FS.syncfs(true, function (err) {
+    loadStored(function (err, migrated) {
       if (err) console.warn('cockpit: IndexedDB unavailable, changes stay in this tab', err);
       persist.loaded = !err;
-      if (!err) persist.note();  // the mtimes IndexedDB holds
-      removeRunDependency('cockpit-idbfs');
+      if (migrated) persist.request();
+      removeRunDependency('cockpit-storage');
     });
   });
 

@@ -21,7 +21,7 @@ struct Update;
 // Where this device's copy of the last committed change is.
 enum class PersistState {
   saved,     // every commit is on this device's disk (desktop: always, after COMMIT)
-  saving,    // a flush is running or queued (browser: IDBFS -> IndexedDB)
+  saving,    // a save is running or queued (browser: the changed pages -> IndexedDB)
   failed,    // the last flush failed or never called back; the next commit retries
   disabled,  // no durable storage on this device (the browser refused IndexedDB)
 };
@@ -46,8 +46,9 @@ class Platform {
   virtual ~Platform() = default;
 
   // Called by the dispatcher right after a store transaction committed. Browser: the
-  // database lives in an in-memory file system; this schedules an IDBFS flush (one at a
-  // time; a commit during a flush marks it dirty and flushes again when it ends).
+  // database lives in an in-memory file system; this saves the chunks the commit changed
+  // (store/page_vfs.hpp) to IndexedDB in one transaction (one save at a time; a commit
+  // during a save marks it dirty and saves again when it ends).
   // Desktop: nothing to do, SQLite's COMMIT is already on disk.
   virtual void persist_after_commit() = 0;
   virtual PersistState persist_state() const = 0;

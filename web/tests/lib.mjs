@@ -89,7 +89,7 @@ export async function clickControl(page, name) {
   await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
   await settle(page);
 }
-// The IDBFS flush after the last commit has finished (pre.js: 0 = saved).
+// The save to IndexedDB after the last commit has finished (pre.js: 0 = saved).
 export async function saved(page, timeout = 20000) {
   await page.waitForFunction(() => window.Module && Module.cockpitPersist && Module.cockpitPersist.state() === 0, null,
                              { timeout });

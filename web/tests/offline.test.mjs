@@ -129,22 +129,38 @@ function assertAtomic(facts, n) {
             `sends, decisions and audit rows disagree: ${JSON.stringify(facts)}`);
 }
 
-// IndexedDB as IDBFS stores it: database "/data", store FILE_DATA, key = path.
-const idbRead = (page, key) => page.evaluate((k) => new Promise((ok, fail) => {
-  const open = indexedDB.open('/data');
+// IndexedDB as page_store.js keeps it: the size, the chunk count, the small files'
+// names, and whether the chunks assembled equal the database in memory byte for byte.
+const stored = (page) => page.evaluate(() => new Promise((ok, fail) => {
+  const open = indexedDB.open('cockpit-pages');
   open.onerror = () => fail(open.error);
   open.onsuccess = () => {
     const db = open.result;
-    const store = db.transaction(['FILE_DATA'], 'readonly').objectStore('FILE_DATA');
-    const req = k === null ? store.count() : store.get(k);
-    req.onsuccess = () => {
-      db.close();
-      const v = req.result;
-      ok(k === null ? v : v && v.contents ? new TextDecoder().decode(v.contents) : null);
+    const tx = db.transaction(['pages', 'meta', 'files'], 'readonly');
+    const r = {};
+    const get = (store, method, key, field) => {
+      const q = key === undefined ? tx.objectStore(store)[method]() : tx.objectStore(store)[method](key);
+      q.onsuccess = () => { r[field] = q.result; };
     };
-    req.onerror = () => fail(req.error);
+    get('meta', 'get', 'db', 'meta');
+    get('pages', 'getAll', undefined, 'chunks');
+    get('files', 'getAllKeys', undefined, 'files');
+    tx.onerror = () => fail(tx.error);
+    tx.oncomplete = () => {
+      db.close();
+      let same = null;
+      if (r.meta) {
+        const all = new Uint8Array(r.meta.size);
+        let at = 0;
+        for (const c of r.chunks) { all.set(c.subarray(0, Math.min(c.length, r.meta.size - at)), at); at += c.length; }
+        let mem = null;
+        try { mem = FS.readFile('/data/cockpit.db'); } catch { /* no database in memory */ }
+        same = !!mem && mem.length === all.length && mem.every((byte, i) => byte === all[i]);
+      }
+      ok({ size: r.meta ? r.meta.size : -1, chunks: r.chunks.length, files: r.files, same });
+    };
   };
-}), key);
+}));
 
 let failed = false;
 let server = null;
@@ -181,65 +197,45 @@ try {
     await shot(page, join(shots, 'offline-first-visit.png'));
   });
 
-  await step('(f) flush: same-millisecond writes, and the timeout path', async () => {
+  await step('(f) the stored copy is the database; a save that never settles times out', async () => {
     const { page } = chrome;
-    // Date.now frozen: every write gets the same mtime. The file passed to request()
-    // reaches IndexedDB both times; the control file, left to IDBFS alone, shows the
-    // trap (its second write is skipped) so the test would see a regression.
-    const r = await page.evaluate(async () => {
-      const persist = Module.cockpitPersist;
-      const until = (f) => new Promise((ok) => { const t = () => (f() ? ok() : setTimeout(t, 5)); t(); });
-      const real = Date.now;
-      const frozen = real.call(Date);
-      Date.now = () => frozen;
-      try {
-        FS.writeFile('/data/mtime-probe', 'one');
-        FS.writeFile('/data/mtime-control', 'one');
-        persist.request(['/data/mtime-probe']);
-        await until(() => persist.state() === 0);
-        FS.writeFile('/data/mtime-probe', 'two');
-        FS.writeFile('/data/mtime-control', 'two');
-        const before = FS.stat('/data/mtime-control').mtime.getTime();
-        persist.request(['/data/mtime-probe']);
-        await until(() => persist.state() === 0);
-        return { control_mtime_unchanged: FS.stat('/data/mtime-control').mtime.getTime() === before };
-      } finally {
-        Date.now = real;
-      }
-    });
-    assert.ok(r.control_mtime_unchanged);
-    assert.equal(await idbRead(page, '/data/mtime-probe'), 'two', 'the second write in the same ms reached IndexedDB');
-    assert.equal(await idbRead(page, '/data/mtime-control'), 'one', 'IDBFS alone skips it (the trap this guards)');
+    const first = await stored(page);
+    assert.equal(first.same, true, `IndexedDB's chunks assembled equal the database in memory: ${JSON.stringify(first)}`);
+    assert.equal(first.chunks, Math.ceil(first.size / 4096), 'one stored chunk per 4 KiB of the database');
 
-    // A flush that never calls back (3.1.6 on a quota abort) times out as a failure;
-    // the next request flushes again and succeeds.
+    // A save whose transaction never settles fails after the timeout; the next request
+    // saves again, carrying what the failed one held (its chunk and the small file).
     const t = await page.evaluate(async () => {
-      const persist = Module.cockpitPersist;
+      const persist = Module.cockpitPersist, pages = Module.cockpitPages;
       const until = (f) => new Promise((ok) => { const t = () => (f() ? ok() : setTimeout(t, 5)); t(); });
-      const real = FS.syncfs;
+      const real = pages.commit;
       const timeout = persist.timeoutMs;
       persist.timeoutMs = 200;
-      FS.syncfs = (populate, cb) => (populate ? real.call(FS, populate, cb) : undefined);  // swallowed
+      pages.commit = () => {};  // swallowed: never calls back
       try {
-        FS.unlink('/data/mtime-probe');
-        FS.unlink('/data/mtime-control');
-        persist.request();
+        FS.writeFile('/data/probe', 'one');
+        persist.request([1]);
         const s1 = persist.state();
         await until(() => persist.state() !== 1);
         const s2 = persist.state();
-        FS.syncfs = real;
+        pages.commit = real;
         persist.timeoutMs = timeout;
         const n = persist.flushes;
         persist.request();
         await until(() => persist.state() !== 1);
-        return { s1, s2, s3: persist.state(), flushed: persist.flushes - n };
+        return { s1, s2, s3: persist.state(), flushed: persist.flushes - n, carried: persist.last.chunks };
       } finally {
-        FS.syncfs = real;
+        pages.commit = real;
         persist.timeoutMs = timeout;
       }
     });
-    assert.deepEqual(t, { s1: 1, s2: 2, s3: 0, flushed: 1 }, 'saving, then failed after the timeout, then saved on retry');
-    assert.equal(await idbRead(page, '/data/mtime-probe'), null, 'the retry carried the deletion');
+    const { carried, ...states } = t;
+    assert.deepEqual(states, { s1: 1, s2: 2, s3: 0, flushed: 1 }, 'saving, then failed after the timeout, then saved on retry');
+    assert.ok(carried >= 1, 'the retry carried the failed save\'s chunk');
+    assert.ok((await stored(page)).files.includes('probe'), 'the retry carried the small file');
+    await page.evaluate(() => { FS.unlink('/data/probe'); Module.cockpitPersist.request(); });
+    await saved(page);
+    assert.ok(!(await stored(page)).files.includes('probe'), 'a removed small file leaves IndexedDB with the next save');
   });
 
   await step('(e) before: a second device installs this version', async () => {
@@ -275,6 +271,15 @@ try {
     const { page } = chrome;
     await sendSuggestion(page, 'c-bike', 'p-bike');
     await saved(page);
+    // The send's save wrote the chunks its commits changed, not the database.
+    const last = await page.evaluate(() => Module.cockpitPersist.last);
+    const copy = await stored(page);
+    console.log(`the send's save: ${last.chunks} chunks (${last.bytes} bytes) of ${copy.chunks}, ${last.ms.toFixed(1)} ms`);
+    assert.equal(last.full, false);
+    // (The demo book's database is small: a send touches a good part of its pages.
+    // tests/unit/store/page_vfs_test.cpp shows a small edit of a large file.)
+    assert.ok(last.chunks > 0 && last.chunks < copy.chunks, `the send wrote ${last.chunks} of ${copy.chunks} chunks`);
+    assert.equal(copy.same, true);
     await chrome.kill();
     chrome = await launchChromium(profile);
     await start(chrome.page, `${url}#/customer/c-bike`);
@@ -292,10 +297,7 @@ try {
     let page = chrome.page;
     await page.evaluate(() => { location.hash = '#/customer/c-fairy'; });
     await waitView(page, 'customer');
-    await page.evaluate(() => {
-      const real = FS.syncfs;
-      FS.syncfs = (populate, cb) => (populate ? real.call(FS, populate, cb) : undefined);  // held forever
-    });
+    await page.evaluate(() => { Module.cockpitPages.commit = () => {}; });  // held forever
     await sendSuggestion(page, 'c-fairy', 'p-fairy');
     assert.equal(await page.evaluate(() => Module.cockpitPersist.state()), 1, 'still saving when killed');
     await chrome.kill();
@@ -360,16 +362,60 @@ try {
     chrome.page = second;
   });
 
+  await step('(h) a copy kept by the earlier layout (IDBFS) is migrated on the first start', async () => {
+    let page = chrome.page;
+    await saved(page);
+    // The device as the earlier build left it: every file whole in IDBFS's database
+    // "/data" (store FILE_DATA, key = path, { timestamp, mode, contents }), and no
+    // "cockpit-pages". This tab stops saving first.
+    const files = await page.evaluate(() => new Promise((ok, fail) => {
+      Module.cockpitPersist.loaded = false;
+      Module.cockpitPages.close();
+      const files = {};
+      for (const f of FS.readdir('/data')) if (f !== '.' && f !== '..') files[`/data/${f}`] = FS.readFile(`/data/${f}`);
+      const del = indexedDB.deleteDatabase('cockpit-pages');
+      del.onerror = () => fail(del.error);
+      del.onsuccess = () => {
+        const open = indexedDB.open('/data', 21);
+        open.onupgradeneeded = () => open.result.createObjectStore('FILE_DATA').createIndex('timestamp', 'timestamp', { unique: false });
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['FILE_DATA'], 'readwrite');
+          const store = tx.objectStore('FILE_DATA');
+          store.put({ timestamp: new Date(), mode: 16895 }, '/data');
+          for (const [k, v] of Object.entries(files)) store.put({ timestamp: new Date(), mode: 33206, contents: v }, k);
+          tx.oncomplete = () => { db.close(); ok(Object.keys(files).sort()); };
+          tx.onerror = () => fail(tx.error);
+        };
+      };
+    }));
+    assert.ok(files.includes('/data/cockpit.db'), JSON.stringify(files));
+    await page.reload();
+    await framesAfter(page, 3);
+    await waitView(page, 'customer');
+    await waitControl(page, 'customer.name');
+    assert.ok(!(await probe(page)).controls['suggestion.p-hinges.send'], 'the send saved before the update is there');
+    await saved(page);
+    const copy = await stored(page);
+    assert.equal(copy.same, true, 'the migrated copy is the database');
+    assert.deepEqual(copy.files, files.filter((f) => f !== '/data/cockpit.db').map((f) => f.slice('/data/'.length)));
+    await page.waitForFunction(async () => !(await indexedDB.databases()).some((d) => d.name === '/data'), null,
+                               { timeout: 10000, polling: 50 });
+    assertAtomic(await dbFacts(page, 'c-wardrobe'), 1);
+  });
+
   await step('(g) the sign-out wipe leaves nothing in IndexedDB', async () => {
     const page = chrome.page;
-    assert.ok(await idbRead(page, null) > 0);
+    const before = await stored(page);
+    assert.ok(before.chunks > 0 && before.size > 0, JSON.stringify(before));
     const r = await page.evaluate(async () => {
       const p = Module.cockpitWipe();
       const during = Module.cockpitPersist.state();
       return { during, ok: await p, after: Module.cockpitPersist.state(), files: FS.readdir('/data').length };
     });
     assert.deepEqual(r, { during: 1, ok: true, after: 0, files: 2 }, 'saving during the wipe, then saved; /data empty');
-    assert.equal(await idbRead(page, null), 0, 'IndexedDB holds no file');
+    assert.deepEqual(await stored(page), { size: -1, chunks: 0, files: [], same: null }, 'IndexedDB holds nothing');
     await page.reload();
     await framesAfter(page, 3);
     await waitView(page, 'sign-in');  // a fresh device: the demo book again, nobody signed in

@@ -405,8 +405,8 @@ try {
     await waitView(page, 'sign-in');
     await saved(page);
 
-    // Nothing of hers in the page's storage: every IndexedDB database (IDBFS keeps the
-    // files in "/data"), every cache, local and session storage, the in-memory files.
+    // Nothing of hers in the page's storage: every IndexedDB database (page_store.js
+    // keeps the files in "cockpit-pages"), every cache, local and session storage, the in-memory files.
     const left = async () => page.evaluate(async (needles) => {
       const text = (v) => {
         if (v instanceof Uint8Array || v instanceof ArrayBuffer) {
@@ -432,7 +432,7 @@ try {
           })));
           keys.forEach((k, i) => {
             look(`IndexedDB ${name}/${store}/${k}`, text(values[i]));
-            if (name === '/data') files[k] = values[i] && values[i].contents ? values[i].contents.length : 0;
+            if (name === 'cockpit-pages') files[`${store}/${k}`] = values[i] && values[i].length !== undefined ? values[i].length : 0;
           });
         }
         db.close();
