@@ -1,19 +1,31 @@
 // Prepended to cockpit.js before pre.js (--pre-js): the device's copy of /data in
-// IndexedDB, kept by page. pre.js decides when to save; this file knows the layout.
+// IndexedDB, kept by page. pre.js decides when to save and what; this file knows the
+// layout.
 //
 // IndexedDB database "cockpit-pages", version 1:
-//   pages  key: chunk index i (a number)  value: Uint8Array, bytes [i*CHUNK, (i+1)*CHUNK)
-//          of /data/cockpit.db (the last one may be short)
-//   meta   key: "db"                       value: { size, chunk }: the file's length
-//   files  key: file name under /data      value: Uint8Array: every other small file (the
-//          remembered identity), stored whole
+//   base   key "db"                  value: Blob, the whole of /data/cockpit.db as it was
+//                                     at the last compaction
+//   pages  key: chunk index i         value: Uint8Array, bytes [i*CHUNK, (i+1)*CHUNK) of
+//                                     the database as of the last save (the last one may
+//                                     be short): every chunk changed since the base
+//   meta   key "db"                  value: { size, floor, chunk }: the file's length, and
+//                                     the least length it had since the base (the base's
+//                                     bytes past `floor` are stale: every chunk from
+//                                     there on is in `pages`)
+//   files  key: file name under /data value: Uint8Array: every other small file (the
+//                                     remembered identity), stored whole
 //
-// A save is one readwrite transaction: the chunks SQLite changed since the previous
-// save (src/store/page_vfs.hpp names them), the size (chunks past it deleted), the small
-// files. IndexedDB applies a transaction all or nothing, and transactions over the same
-// stores in the order they were made, so the stored copy only ever moves from one
-// committed database to a later one. The rollback journal is never stored: between two
-// commits it is empty, and the stored copy never needs one.
+// A save is one readwrite transaction: the chunks SQLite changed since the previous save
+// (src/store/page_vfs.hpp names them), the size, the small files. IndexedDB applies a
+// transaction all or nothing, and transactions over the same stores in the order they
+// were made, so the stored copy only moves from one committed database to a later one.
+// The rollback journal is never stored: between two commits it is empty.
+//
+// Why a base and an overlay: a start reads one Blob fast (tens of MB in a few hundred
+// ms), whereas reading thousands of 4 KiB records costs about 0.2 ms each; a save writes
+// 4 KiB records, whereas rewriting the Blob costs the whole file. So saves add chunks to
+// the overlay, and when it grows past a share of the file (pre.js) one save compacts:
+// it writes the file as the new base and empties the overlay.
 //
 // Before this layout, Emscripten's IDBFS kept each file whole in the database "/data"
 // (store FILE_DATA, key = path): readIdbfs() reads that once so the first start after
@@ -21,8 +33,10 @@
 Module['cockpitPages'] = (function () {
   var NAME = 'cockpit-pages';
   var CHUNK = 4096;  // store::kSavedChunk
-  var STORES = ['pages', 'meta', 'files'];
-  var pages = { CHUNK: CHUNK, NAME: NAME, db: null, writes: 0 };
+  var STORES = ['base', 'pages', 'meta', 'files'];
+  // durability: strict makes IndexedDB flush to disk before it reports a transaction
+  // complete, so "saved on this device" survives a power cut, not just a closed tab.
+  var pages = { CHUNK: CHUNK, NAME: NAME, db: null, durability: 'strict' };
 
   function fail(cb, what) {
     return function (e) { cb(new Error(what + ': ' + ((e && e.target && e.target.error) || e))); };
@@ -55,77 +69,95 @@ Module['cockpitPages'] = (function () {
     pages.db = null;
   };
 
-  // cb(err, { db: Uint8Array | null, files: { name: Uint8Array } }): what the last save
-  // left, read in one transaction (a consistent state).
+  // cb(err, { db: Uint8Array | null, overlay: [chunk indexes], floor, files: { name:
+  // Uint8Array } }): what the last save left, read in one transaction (a consistent
+  // state); the base's bytes are read after it, from its Blob.
   pages.load = function (cb) {
     if (!pages.db) return cb(new Error('IndexedDB is not open'));
     var tx = pages.db.transaction(STORES, 'readonly');
-    var out = { meta: null, chunks: null, names: null, files: null };
+    var out = {};
     var get = function (store, method, key, field) {
       var r = key === undefined ? tx.objectStore(store)[method]() : tx.objectStore(store)[method](key);
       r.onsuccess = function () { out[field] = r.result; };
     };
     get('meta', 'get', 'db', 'meta');
+    get('base', 'get', 'db', 'base');
+    get('pages', 'getAllKeys', undefined, 'keys');
     get('pages', 'getAll', undefined, 'chunks');
     get('files', 'getAllKeys', undefined, 'names');
     get('files', 'getAll', undefined, 'files');
+    tx.onerror = tx.onabort = fail(cb, 'reading IndexedDB ' + NAME);
     tx.oncomplete = function () {
       var files = {};
       out.names.forEach(function (n, i) { files[n] = out.files[i]; });
-      var db;
-      try {
-        db = out.meta ? assemble(out.meta, out.chunks) : null;
-      } catch (e) {
-        return cb(e);
-      }
-      cb(null, { db: db, files: files });
+      var done = function (base) {
+        var db;
+        try {
+          db = out.meta ? assemble(out.meta, base, out.keys, out.chunks) : null;
+        } catch (e) {
+          return cb(e);
+        }
+        cb(null, { db: db, overlay: out.keys, floor: out.meta ? out.meta.floor : 0, files: files });
+      };
+      if (!out.meta || !out.base) return done(null);
+      out.base.arrayBuffer().then(function (b) { done(new Uint8Array(b)); }, fail(cb, 'reading the stored database'));
     };
-    tx.onerror = tx.onabort = fail(cb, 'reading IndexedDB ' + NAME);
   };
 
-  // The chunks come back in key order, 0 … n-1, every one present (each save writes
-  // the chunks that grew the file, and deletes those past its end).
-  function assemble(meta, chunks) {
+  // The base up to `floor`, every overlay chunk on top; each chunk from `floor` to the
+  // end must be in the overlay (a save writes every chunk the file grew by).
+  function assemble(meta, base, keys, chunks) {
     var bytes = new Uint8Array(meta.size);
-    var at = 0;
-    for (var i = 0; i < chunks.length && at < meta.size; i++) {
+    var floor = Math.min(meta.floor, meta.size);
+    if (floor > 0) {
+      if (!base || base.length < floor) throw new Error('IndexedDB ' + NAME + ': the stored base is shorter than ' + floor + ' bytes');
+      bytes.set(base.subarray(0, floor));
+    }
+    var covered = new Set();
+    keys.forEach(function (k, i) {
+      var at = k * CHUNK;
+      if (at >= meta.size) return;
       var c = chunks[i];
       bytes.set(c.length > meta.size - at ? c.subarray(0, meta.size - at) : c, at);
-      at += c.length;
+      covered.add(k);
+    });
+    for (var k = Math.floor(floor / CHUNK); k * CHUNK < meta.size; k++) {
+      if (!covered.has(k)) throw new Error('IndexedDB ' + NAME + ': chunk ' + k + ' of the database is missing');
     }
-    if (at < meta.size) throw new Error('IndexedDB ' + NAME + ' holds ' + at + ' of the database\'s ' + meta.size + ' bytes');
     return bytes;
   }
 
-  // save = { full, size, chunks: [[index, Uint8Array]], files: { name: Uint8Array } }.
-  // full: the stored copy is replaced (first save, migration, wipe, after a failure).
-  // size < 0: there is no database file (a wipe): its pages and size are deleted.
+  // save = { base: Uint8Array | null, size, floor, chunks: [[index, Uint8Array]],
+  //          files: { name: Uint8Array } }
+  // base: a compaction: the whole file becomes the base, the overlay is emptied.
+  // size < 0: there is no database file (a wipe): base, overlay and size are deleted.
   // cb(err) once IndexedDB committed (or refused) the transaction.
   pages.commit = function (save, cb) {
     if (!pages.db) return cb(new Error('IndexedDB is not open'));
     var tx;
     try {
-      // Strict: IndexedDB flushes to disk before it reports the transaction complete,
-      // so "saved on this device" survives a power cut, not just a closed tab.
-      tx = pages.db.transaction(STORES, 'readwrite', { durability: 'strict' });
+      tx = pages.db.transaction(STORES, 'readwrite', { durability: pages.durability });
     } catch (e) {
       return cb(e);
     }
-    var store = tx.objectStore('pages');
-    if (save.full) store.clear();
-    save.chunks.forEach(function (c) { store.put(c[1], c[0]); });
-    if (save.size >= 0) {
-      var n = Math.ceil(save.size / CHUNK);
-      store.delete(IDBKeyRange.lowerBound(n));
-      tx.objectStore('meta').put({ size: save.size, chunk: CHUNK }, 'db');
-    } else {
-      store.clear();
+    var overlay = tx.objectStore('pages');
+    if (save.size < 0) {
+      tx.objectStore('base').clear();
+      overlay.clear();
       tx.objectStore('meta').delete('db');
+    } else {
+      if (save.base) {
+        tx.objectStore('base').put(new Blob([save.base]), 'db');
+        overlay.clear();
+      }
+      save.chunks.forEach(function (c) { overlay.put(c[1], c[0]); });
+      overlay.delete(IDBKeyRange.lowerBound(Math.ceil(save.size / CHUNK)));
+      tx.objectStore('meta').put({ size: save.size, floor: save.floor, chunk: CHUNK }, 'db');
     }
     var files = tx.objectStore('files');
     files.clear();
     Object.keys(save.files).forEach(function (name) { files.put(save.files[name], name); });
-    tx.oncomplete = function () { pages.writes += save.chunks.length; cb(null); };
+    tx.oncomplete = function () { cb(null); };
     tx.onerror = tx.onabort = fail(cb, 'saving to IndexedDB ' + NAME);
   };
 

@@ -69,7 +69,9 @@ Module['preRun'].push(function () {
   // copies those chunks of the in-memory file as they are now (a committed state: no
   // transaction stays open across frames) and hands them to page_store.js in one
   // IndexedDB transaction. A failed save puts its chunks back, so the next one carries
-  // them; `full` replaces the whole stored copy (first save, migration, wipe).
+  // them. A full save (first save, migration, wipe, after a failed compaction) and a save
+  // that would grow the overlay past compactShare of the file (at least compactMin chunks)
+  // compact instead: the whole file becomes the stored base (page_store.js says why).
   var persist = {
     loaded: false,   // the stored copy was read: only then may we write back
     running: false,
@@ -77,10 +79,15 @@ Module['preRun'].push(function () {
     failed: false,
     full: false,
     migrating: false,  // the IDBFS copy goes once the first save of its data succeeded
-    pending: new Set(),
+    pending: new Set(),  // chunks written since the last save began
+    overlay: new Set(),  // chunks stored beside the base
+    floor: 0,            // the least size since the base (page_store.js's meta.floor)
+    compactShare: 1 / 16,
+    compactMin: 256,
     timer: 0,
     timeoutMs: 15000,
     flushes: 0,      // saves that succeeded (tests read it)
+    compactions: 0,
     last: null,      // the last successful save: { chunks, bytes, ms, full }
     wiping: 0,       // wipes not finished: state() reports saving until they are
     wipes: [],       // wipes waiting for a save that starts after them
@@ -98,14 +105,22 @@ Module['preRun'].push(function () {
     },
     // What one save writes, read from the in-memory files now.
     collect: function () {
-      var size = dbSize(), full = persist.full, CHUNK = pages.CHUNK;
+      var size = dbSize(), CHUNK = pages.CHUNK;
       var n = size < 0 ? 0 : Math.ceil(size / CHUNK);
       var wanted = [];
-      if (full) for (var i = 0; i < n; i++) wanted.push(i);
-      else persist.pending.forEach(function (c) { if (c < n) wanted.push(c); });
+      persist.pending.forEach(function (c) { if (c < n) wanted.push(c); });
+      var grown = wanted.filter(function (c) { return !persist.overlay.has(c); }).length;
+      var compact = size >= 0 && (persist.full || persist.overlay.size + grown > Math.max(persist.compactMin, n * persist.compactShare));
+      var save = { full: persist.full, size: size, floor: Math.min(persist.floor, Math.max(size, 0)), base: null,
+                   chunks: [], bytes: 0, files: smallFiles() };
       persist.pending = new Set();
-      persist.full = false;
-      var chunks = [], bytes = 0;
+      if (size >= 0) persist.full = false;  // with no file yet, the first save that has one is full
+      if (compact) {
+        save.base = FS.readFile(DB);  // a copy
+        save.floor = size;
+        save.bytes = size;
+        return save;
+      }
       if (wanted.length) {
         var stream = FS.open(DB, 'r');
         try {
@@ -113,14 +128,23 @@ Module['preRun'].push(function () {
             var len = Math.min(CHUNK, size - c * CHUNK);
             var buf = new Uint8Array(len);
             FS.read(stream, buf, 0, len, c * CHUNK);
-            chunks.push([c, buf]);
-            bytes += len;
+            save.chunks.push([c, buf]);
+            save.bytes += len;
           });
         } finally {
           FS.close(stream);
         }
       }
-      return { full: full, size: size, chunks: chunks, bytes: bytes, files: smallFiles() };
+      return save;
+    },
+    // What the store holds after `save` succeeded.
+    saved: function (save) {
+      if (save.base || save.size < 0) persist.overlay = new Set();
+      if (save.base) persist.compactions++;
+      save.chunks.forEach(function (c) { persist.overlay.add(c[0]); });
+      var n = Math.ceil(Math.max(save.size, 0) / pages.CHUNK);
+      persist.overlay.forEach(function (c) { if (c >= n) persist.overlay.delete(c); });
+      persist.floor = save.floor;
     },
     flush: function () {
       persist.running = true;
@@ -137,10 +161,12 @@ Module['preRun'].push(function () {
         if (err) {
           console.warn('cockpit: saving to IndexedDB failed', err);
           if (save) save.chunks.forEach(function (c) { persist.pending.add(c[0]); });
-          if (!save || save.full) persist.full = true;
+          if (!save || save.base || save.size < 0) persist.full = true;
         } else {
+          persist.saved(save);
           persist.flushes++;
-          persist.last = { chunks: save.chunks.length, bytes: save.bytes, ms: performance.now() - started, full: save.full };
+          persist.last = { chunks: save.chunks.length, bytes: save.bytes, ms: performance.now() - started,
+                           full: !!save.base };
           if (persist.migrating) { persist.migrating = false; pages.dropIdbfs(); }
         }
         wipes.forEach(function (settle) { settle(!err); });
@@ -263,6 +289,8 @@ Module['preRun'].push(function () {
         Object.keys(stored.files).forEach(function (name) { writeFile(DATA + '/' + name, stored.files[name]); });
         if (stored.db) {
           writeFile(DB, stored.db);
+          persist.overlay = new Set(stored.overlay);
+          persist.floor = stored.floor;
           pages.dropIdbfs();  // a migration whose deletion did not happen yet
           return done(null, false);
         }
@@ -281,8 +309,10 @@ Module['preRun'].push(function () {
   addRunDependency('cockpit-storage');
   FS.mkdir(DATA);
   withDatabaseLock(function () {
+    var started = performance.now();
     loadStored(function (err, migrated) {
       if (err) console.warn('cockpit: IndexedDB unavailable, changes stay in this tab', err);
+      persist.loadMs = performance.now() - started;  // the benchmark reports it
       persist.loaded = !err;
       if (migrated) persist.request();
       removeRunDependency('cockpit-storage');

@@ -129,35 +129,41 @@ function assertAtomic(facts, n) {
             `sends, decisions and audit rows disagree: ${JSON.stringify(facts)}`);
 }
 
-// IndexedDB as page_store.js keeps it: the size, the chunk count, the small files'
-// names, and whether the chunks assembled equal the database in memory byte for byte.
+// IndexedDB as page_store.js keeps it: the size, the base's length, the overlay's chunk
+// count, the small files' names, and whether base and overlay assembled equal the
+// database in memory byte for byte (assembled here on its own, as the oracle).
 const stored = (page) => page.evaluate(() => new Promise((ok, fail) => {
   const open = indexedDB.open('cockpit-pages');
   open.onerror = () => fail(open.error);
   open.onsuccess = () => {
     const db = open.result;
-    const tx = db.transaction(['pages', 'meta', 'files'], 'readonly');
+    const tx = db.transaction(['base', 'pages', 'meta', 'files'], 'readonly');
     const r = {};
     const get = (store, method, key, field) => {
       const q = key === undefined ? tx.objectStore(store)[method]() : tx.objectStore(store)[method](key);
       q.onsuccess = () => { r[field] = q.result; };
     };
     get('meta', 'get', 'db', 'meta');
+    get('base', 'get', 'db', 'base');
+    get('pages', 'getAllKeys', undefined, 'keys');
     get('pages', 'getAll', undefined, 'chunks');
     get('files', 'getAllKeys', undefined, 'files');
     tx.onerror = () => fail(tx.error);
-    tx.oncomplete = () => {
+    tx.oncomplete = async () => {
       db.close();
       let same = null;
       if (r.meta) {
         const all = new Uint8Array(r.meta.size);
-        let at = 0;
-        for (const c of r.chunks) { all.set(c.subarray(0, Math.min(c.length, r.meta.size - at)), at); at += c.length; }
+        if (r.base) all.set(new Uint8Array(await r.base.arrayBuffer()).subarray(0, Math.min(r.meta.floor, r.meta.size)));
+        r.keys.forEach((k, i) => {
+          const at = k * 4096;
+          if (at < r.meta.size) all.set(r.chunks[i].subarray(0, Math.min(r.chunks[i].length, r.meta.size - at)), at);
+        });
         let mem = null;
         try { mem = FS.readFile('/data/cockpit.db'); } catch { /* no database in memory */ }
         same = !!mem && mem.length === all.length && mem.every((byte, i) => byte === all[i]);
       }
-      ok({ size: r.meta ? r.meta.size : -1, chunks: r.chunks.length, files: r.files, same });
+      ok({ size: r.meta ? r.meta.size : -1, base: r.base ? r.base.size : 0, overlay: r.keys.length, files: r.files, same });
     };
   };
 }));
@@ -201,7 +207,36 @@ try {
     const { page } = chrome;
     const first = await stored(page);
     assert.equal(first.same, true, `IndexedDB's chunks assembled equal the database in memory: ${JSON.stringify(first)}`);
-    assert.equal(first.chunks, Math.ceil(first.size / 4096), 'one stored chunk per 4 KiB of the database');
+    assert.ok(first.base > 0, 'the first save stored the whole file as the base');
+
+    // A save that would grow the overlay past its share of the file compacts: the file
+    // becomes the base and the overlay empties (the threshold lowered for the demo book).
+    const c = await page.evaluate(async () => {
+      const persist = Module.cockpitPersist;
+      const until = (f) => new Promise((ok) => { const t = () => (f() ? ok() : setTimeout(t, 5)); t(); });
+      const min = persist.compactMin;
+      persist.full = true;  // start from an empty overlay
+      persist.request();
+      await until(() => persist.state() === 0);
+      const n = persist.compactions;
+      persist.compactMin = 3;
+      try {
+        persist.request([0, 1]);
+        await until(() => persist.state() === 0);
+        const small = persist.compactions - n;
+        persist.request([2, 3, 4, 5]);
+        await until(() => persist.state() === 0);
+        return { small, big: persist.compactions - n, last: persist.last };
+      } finally {
+        persist.compactMin = min;
+      }
+    });
+    assert.equal(c.small, 0, 'two chunks go to the overlay');
+    assert.equal(c.big, 1, 'four more compact');
+    assert.equal(c.last.full, true);
+    const compacted = await stored(page);
+    assert.equal(compacted.overlay, 0, JSON.stringify(compacted));
+    assert.equal(compacted.same, true);
 
     // A save whose transaction never settles fails after the timeout; the next request
     // saves again, carrying what the failed one held (its chunk and the small file).
@@ -274,11 +309,12 @@ try {
     // The send's save wrote the chunks its commits changed, not the database.
     const last = await page.evaluate(() => Module.cockpitPersist.last);
     const copy = await stored(page);
-    console.log(`the send's save: ${last.chunks} chunks (${last.bytes} bytes) of ${copy.chunks}, ${last.ms.toFixed(1)} ms`);
+    console.log(`the send's save: ${last.chunks} chunks (${last.bytes} bytes) of ${Math.ceil(copy.size / 4096)}, ${last.ms.toFixed(1)} ms`);
     assert.equal(last.full, false);
     // (The demo book's database is small: a send touches a good part of its pages.
     // tests/unit/store/page_vfs_test.cpp shows a small edit of a large file.)
-    assert.ok(last.chunks > 0 && last.chunks < copy.chunks, `the send wrote ${last.chunks} of ${copy.chunks} chunks`);
+    const total = Math.ceil(copy.size / 4096);
+    assert.ok(last.chunks > 0 && last.chunks < total && copy.overlay >= last.chunks, `the send wrote ${last.chunks} of ${total} chunks`);
     assert.equal(copy.same, true);
     await chrome.kill();
     chrome = await launchChromium(profile);
@@ -408,14 +444,14 @@ try {
   await step('(g) the sign-out wipe leaves nothing in IndexedDB', async () => {
     const page = chrome.page;
     const before = await stored(page);
-    assert.ok(before.chunks > 0 && before.size > 0, JSON.stringify(before));
+    assert.ok(before.base > 0 && before.size > 0, JSON.stringify(before));
     const r = await page.evaluate(async () => {
       const p = Module.cockpitWipe();
       const during = Module.cockpitPersist.state();
       return { during, ok: await p, after: Module.cockpitPersist.state(), files: FS.readdir('/data').length };
     });
     assert.deepEqual(r, { during: 1, ok: true, after: 0, files: 2 }, 'saving during the wipe, then saved; /data empty');
-    assert.deepEqual(await stored(page), { size: -1, chunks: 0, files: [], same: null }, 'IndexedDB holds nothing');
+    assert.deepEqual(await stored(page), { size: -1, base: 0, overlay: 0, files: [], same: null }, 'IndexedDB holds nothing');
     await page.reload();
     await framesAfter(page, 3);
     await waitView(page, 'sign-in');  // a fresh device: the demo book again, nobody signed in
