@@ -43,7 +43,10 @@ Db::Db(const std::string& path, bool read_only) {
   // pulls a page fault per page they touch again. Measured with bench_guard (checks by
   // id while 100 devices push and pull, 2 cores, loaded machine, 4 runs each): with the
   // map 5,900-6,100 checks/s and 720-850 device requests/s, without it 8,000-9,100 and
-  // 1,200-1,300, with a lower p99.
+  // 1,200-1,300, with a lower p99. Nor a larger cache for the writer: SQLite walks the
+  // whole page cache's hash table at the end of every write transaction, so with 256 MB
+  // that walk went from about 4 % to about 15 % of the server's CPU under source
+  // webhooks (CONNECT.md, "Why 2,000 is not reached yet").
   exec("PRAGMA cache_size=-32768");
 }
 

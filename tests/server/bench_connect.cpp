@@ -4,7 +4,11 @@
 //     keep-alive senders, each delivering new signed events as fast as they are answered
 //     (Stripe invoice.payment_failed, Shopify orders/create, Zendesk ticket.created, each
 //     for a customer found by e-mail or by the source's id; every event writes records)
-//     [budget >= 2,000 events/s per source]
+//     [budget >= 2,000 events/s per source]. Each request is one event, signed as the
+//     source signs it, as a source delivers it; the 16 senders stand for the source's
+//     parallel deliveries. The server applies the events that arrive while a commit is
+//     in flight in one transaction (CONNECT.md), so the senders' number sets how many
+//     events share a commit (at most 16 here).
 //   - an event's effect in the owning manager's lists: the manager's live poll is parked;
 //     from the server's answer to the source until the manager's pull holds the new record
 //     [budget <= 50 ms]
@@ -119,6 +123,16 @@ double cpu_s(pid_t pid) {
   if (!p || std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) return -1;
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
+// The machine's 1-minute load average: the figures move with it (the senders, the
+// server and whatever else runs share the cores), so each line says what it was.
+double load_average() {
+  double load = -1;
+  if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &load) != 1) load = -1;
+    std::fclose(f);
+  }
+  return load;
+}
 double own_cpu_s() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -139,10 +153,10 @@ void throughput(const Server& s, const std::string& source) {
   const double server_cpu = cpu_s(s.pid()) - server_cpu0, client_cpu = own_cpu_s() - client_cpu0;
   const std::int64_t after = s.get("/api/health").as_json()["cursor"];
   std::printf("== %s: %d senders, %ld events answered 200 in %.1f s = %.0f events/s, %ld failed; %lld records "
-              "written [budget >= 2000 events/s]; CPU: server %.1f s (%.0f us/event), senders %.1f s\n",
+              "written [budget >= 2000 events/s]; CPU: server %.1f s (%.0f us/event), senders %.1f s; load %.1f\n",
               source.c_str(), senders_n, ok.load(), secs, static_cast<double>(ok.load()) / secs, failed.load(),
               static_cast<long long>(after - before), server_cpu, ok.load() ? server_cpu * 1e6 / static_cast<double>(ok.load()) : 0.0,
-              client_cpu);
+              client_cpu, load_average());
 }
 
 // A new event for customer `c` (one of the manager's), and the record it makes.
