@@ -11,7 +11,7 @@
 // the queue of finished ones; `cur` is the one poll() is copying out.
 // clang-format off
 EM_JS(void, cockpit_http_start, (int id, const char* method, const char* path, const char* headers,
-                                 const char* body, int has_body, int timeout_ms), {
+                                 const char* body, int has_body, int timeout_ms, void* client), {
   var H = Module.cockpitHttp || (Module.cockpitHttp = { live: {}, done: [], cur: null });
   var ctrl = new AbortController();
   var timedOut = false;
@@ -25,6 +25,7 @@ EM_JS(void, cockpit_http_start, (int id, const char* method, const char* path, c
     if (!H.live[id]) return;  // cancelled: nobody waits for it
     delete H.live[id];
     H.done.push({ id: id, status: status, body: text, error: error, retry: retry });
+    _cockpit_http_arrived(client);  // a promise callback: never inside a wasm call
   };
   fetch(UTF8ToString(path), init).then(function (r) {
     return r.text().then(function (t) {
@@ -95,6 +96,13 @@ std::string copy_out(int which) {
 
 }  // namespace
 
+// The JS half's call when a request finished (exported: EMSCRIPTEN_KEEPALIVE). `client`
+// is the FetchHttp that sent it; the destructor cancels every request in flight, so a
+// finished request of a destroyed client never calls.
+extern "C" EMSCRIPTEN_KEEPALIVE void cockpit_http_arrived(void* client) {
+  static_cast<const FetchHttp*>(client)->arrived();
+}
+
 FetchHttp::~FetchHttp() {
   for (auto& [id, cb] : callbacks_) cockpit_http_cancel(static_cast<int>(id));
 }
@@ -112,7 +120,7 @@ client::RequestId FetchHttp::send(client::HttpRequest r, std::function<void(clie
   headers += "}";
   callbacks_.emplace(id, std::move(done));
   cockpit_http_start(static_cast<int>(id), r.method.c_str(), r.path.c_str(), headers.c_str(), r.body.c_str(),
-                     r.body.empty() ? 0 : 1, r.timeout_ms);
+                     r.body.empty() ? 0 : 1, r.timeout_ms, this);
   return id;
 }
 

@@ -250,6 +250,8 @@ int main() {
   config.reduce_motion =
       EM_ASM_INT(return window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches ? 1 : 0) != 0;
   if (!s.app.init(config)) return 1;
+  // A network answer is taken and applied when it arrives, not at the next frame.
+  s.http.set_wakeup([] { g_shell->app.tick_data(); });
   std::printf("cockpit: font %s\n", s.app.fonts().source.c_str());
   ImGui_ImplGlfw_InitForOpenGL(s.window, true);
   // Keys, characters and mouse buttons go through the App's queue (ui/input_queue.hpp)

@@ -136,7 +136,7 @@ void SyncClient::kick(Clock::time_point t) {
 
 std::vector<RemoteApplied> SyncClient::poll(Time now) {
   now_ = now;
-  const auto t = Clock::now();
+  auto t = Clock::now();
   // Frames stopped for a while (a hidden tab, a sleeping laptop): catch up at once.
   if (t - last_poll_ > Ms(3000)) {
     pull_wanted_ = true;
@@ -144,6 +144,9 @@ std::vector<RemoteApplied> SyncClient::poll(Time now) {
   }
   last_poll_ = t;
   http_.poll();  // runs on_push / on_pull / on_live of finished requests
+  // What those callbacks scheduled "now" (a pull the live channel asked for) is due in
+  // this poll, not the next one: the clock they read is later than `t` was.
+  t = Clock::now();
   if (running_ && status_.stop != Stop::sign_in_required && status_.stop != Stop::reload_required) {
     if (t >= next_periodic_) {
       pull_wanted_ = true;

@@ -212,6 +212,10 @@ void App::build_fonts() {
   io.FontGlobalScale = 1.0f / dpr_;
 }
 
+void App::tick_data() {
+  if (context_) data_.tick(config_.platform->now());
+}
+
 void App::frame() {
   if (!context_) return;
   ImGui::SetCurrentContext(context_);

@@ -112,6 +112,11 @@ class App {
   // Builds one frame: ImGui::NewFrame(), the cockpit, ImGui::Render(). The shell then
   // renders ImGui::GetDrawData(). io.DisplaySize and input must be set before.
   void frame();
+  // The data side alone, between frames: network answers taken and applied, the lists
+  // brought up to date; the next frame draws the result. frame() does the same first.
+  // The browser calls it as soon as an answer arrives, so a change from another device
+  // is on screen in the next frame instead of waiting one frame per request.
+  void tick_data();
   // The keyboard and the mouse buttons, from the shell's window callbacks (GLFW key
   // codes, as io.KeysDown indexes them; code points typed; buttons 0..4), handed to
   // ImGui in the order they happened (see input_queue.hpp).
