@@ -1,6 +1,8 @@
 #include "domain/record_scan.hpp"
 
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
 
 #include "domain/enums.hpp"
 #include "domain/time.hpp"
@@ -82,6 +84,8 @@ class Scanner final : public nlohmann::json_sax<json> {
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  // Every field's last value fitted it.
+  bool all_fit() const { return misfits_.empty(); }
 
  private:
   // Calls fn(field) for the field named by the current key, if the record has one.
@@ -96,11 +100,13 @@ class Scanner final : public nlohmann::json_sax<json> {
     if (depth_ > 1) return true;    // inside a skipped list
     bool ok = true;
     with_field([&](const auto& f) { ok = put(record.*f.member, v); });
-    return ok;
+    fits(ok);
+    return true;
   }
   // `null` is an absent field: its default, as a record built without it has.
   bool clear() {
     with_field([&](const auto& f) { record.*f.member = R{}.*f.member; });
+    fits(true);
     return true;
   }
   bool open(bool object) {
@@ -108,10 +114,18 @@ class Scanner final : public nlohmann::json_sax<json> {
     if (depth_ == 1) {  // a field's value: only a list field holds one, and it is a list
       bool ok = true;
       with_field([&](const auto& f) { ok = !object && is_list<typename std::decay_t<decltype(f)>::Type>::value; });
-      if (!ok) return false;
+      fits(ok);  // a value that does not fit is skipped like a list's items
     }
     ++depth_;
     return true;
+  }
+  // The last of repeated keys counts, as in the contract's reader (a JSON tree keeps the
+  // last): a value that does not fit its field is remembered by key, and forgotten when
+  // the key comes again with one that fits. (Found by fuzz_record_scan: an impossible
+  // date followed by a valid one was refused here and accepted by the contract.)
+  void fits(bool ok) {
+    if (ok) misfits_.erase(key_);
+    else misfits_.insert(key_);
   }
   bool close() {
     --depth_;
@@ -120,6 +134,7 @@ class Scanner final : public nlohmann::json_sax<json> {
 
   std::size_t depth_ = 0;
   std::string key_;
+  std::set<std::string> misfits_;  // keys whose last value did not fit the field
 };
 
 }  // namespace
@@ -128,7 +143,7 @@ std::optional<AnyRecord> scan_record(RecordKind kind, std::string_view text) {
   return visit_kind(kind, [&]<class R>(std::type_identity<R>) -> std::optional<AnyRecord> {
     Scanner<R> scanner;
     try {
-      if (!json::sax_parse(text.begin(), text.end(), &scanner)) return std::nullopt;
+      if (!json::sax_parse(text.begin(), text.end(), &scanner) || !scanner.all_fit()) return std::nullopt;
     } catch (const std::exception&) {  // std::bad_alloc, or nlohmann's own on odd input
       return std::nullopt;
     }

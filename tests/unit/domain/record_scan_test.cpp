@@ -67,6 +67,9 @@ TEST_CASE("record scan: texts written other ways read as the contract's reader r
       {RecordKind::touchpoint,  // a repeated key: the last one counts, as in the JSON tree
        R"({"id":"t-3","customer":"c-1","at":"2026-11-20T14:00Z","channel":"email","direction":"in",
            "direction":"out","sender":"system:a","kind":"other","subject":"s","subject":"t"})"},
+      {RecordKind::customer,  // a repeated key whose first value does not fit (found by fuzz_record_scan)
+       R"({"id":"c-1","name":"N","owner":"m-1","stage":"former","preferred_channel":"letter",
+           "since":"8826-0105-","since":"8826-05-01","name":{"not":"text"},"name":"M"})"},
       {RecordKind::touchpoint,  // a field repeated as null: absent
        R"({"id":"t-4","customer":"c-1","at":"2026-11-20T14:00Z","channel":"email","direction":"out",
            "sender":"system:a","kind":"other","subject":"s","body":"x","body":null})"},
@@ -121,6 +124,8 @@ TEST_CASE("record scan: a wrong type, spelling or shape is nullopt, never a thro
       R"({"id":["t-1"]})",                                                     // text as a list
       R"({"id":{"a":1}})",                                                     // text as an object
       R"({"id":true})",                                                        // text as a boolean
+      R"({"id":"t-1","at":"2026-11-20T14:00Z","at":"2026-02-30T14:00Z"})",     // the last of a key counts
+      R"({"id":"t-1","id":{"a":1}})",                                          // the last of a key counts
   };
   for (const std::string& text : bad) {
     CAPTURE(text);
