@@ -8,16 +8,20 @@
 //   (a) first visit online installs the service worker; with the network off and the
 //       server stopped, a relaunched browser starts the app from the worker's cache
 //       (page, js, wasm, fonts) and shows the stored data;
-//   (b) a change made offline and saved survives SIGKILL of the whole browser;
-//   (c) a kill after an action but before its flush completes: the action is fully
+//   (b) a change made offline and saved survives SIGKILL of the whole browser, and its
+//       save wrote only the chunks it changed;
+//   (c) a kill after an action but before its save completes: the action is fully
 //       there or fully absent (the touchpoint, the suggestion's answer and the audit row
 //       agree), the database passes integrity_check and the app starts;
 //   (d) a second tab waits for the first (Web Lock), says so, and once the first closes
 //       loads what it saved and starts;
 //   (e) a new version (the site copy with another sw.js version and a changed file):
 //       the page reports it ready; after apply() every file comes from the new cache;
-//   (f) the flush's mtime rule (two writes in one millisecond both reach IndexedDB) and
-//       the timeout path (marks failure, the next request retries);
+//   (f) IndexedDB's copy (a base and an overlay of chunks, shell/browser/page_store.js)
+//       assembled equals the database byte for byte, a compaction empties the overlay,
+//       and the timeout path (marks failure, the next request retries what it held);
+//   (h) a device left in the earlier layout (IDBFS, the whole file in "/data") is
+//       migrated on its first start, and "/data" deleted;
 //   (g) the sign-out wipe leaves nothing in IndexedDB.
 //   COCKPIT_SITE=build/browser/app COCKPIT_SERVER=build/desktop/shell/cockpit-server \
 //   COCKPIT_SCREENSHOTS=build/desktop/screenshots node offline.test.mjs
