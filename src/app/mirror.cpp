@@ -47,6 +47,13 @@ int Tree::add(int parent, Role role, std::string key, std::string name, Command 
   return static_cast<int>(nodes.size()) - 1;
 }
 
+int add_region(Tree& t, int parent, const std::string& key, const std::string& title, int count) {
+  const int r = t.add(parent, Role::region, key, title);
+  const int h = t.add(r, Role::heading, key + ".h", count < 0 ? title : title + ": " + std::to_string(count));
+  t.nodes[static_cast<std::size_t>(h)].level = 2;
+  return r;
+}
+
 const Node* Tree::find(std::string_view key) const {
   for (const Node& n : nodes)
     if (n.key == key) return &n;

@@ -141,6 +141,12 @@ struct Tree {
   std::unordered_map<std::string_view, int> prev_index_;  // key -> block of the previous tree, built on a miss
 };
 
+// The separator between the parts of one line, as the canvas draws it.
+inline constexpr const char* kDot = " \xC2\xB7 ";
+// A titled region with its level-2 heading ("Overdue promises: 3"; count < 0: the title
+// alone), the shape every screen's areas take.
+int add_region(Tree& t, int parent, const std::string& key, const std::string& title, int count = -1);
+
 // Signatures: a hash of the words and values a block is built from.
 inline std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
   return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));

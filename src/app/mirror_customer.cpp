@@ -11,14 +11,6 @@ namespace {
 
 using KI = vm::KeyIntent;
 using Kind = vm::ActionItem::Kind;
-constexpr const char* kDot = " \xC2\xB7 ";
-
-int region(Tree& t, int parent, const std::string& key, const std::string& title, int count = -1) {
-  const int r = t.add(parent, Role::region, key, title);
-  const int h = t.add(r, Role::heading, key + ".h", count < 0 ? title : title + ": " + std::to_string(count));
-  t.nodes[static_cast<std::size_t>(h)].level = 2;
-  return r;
-}
 
 ItemIntent intent(const std::string& customer, KI::Kind kind, int s, int p, int x, int h) {
   KI in;
@@ -54,7 +46,7 @@ int item(Tree& t, int list, const std::string& key, bool selected, std::string& 
 }
 
 void add_suggestions(Tree& t, int main, const vm::CustomerModel& m, Cursor cur, std::string& focus) {
-  const int r = region(t, main, "c.suggestions", "Suggested messages", static_cast<int>(m.suggestions.size()));
+  const int r = add_region(t, main, "c.suggestions", "Suggested messages", static_cast<int>(m.suggestions.size()));
   if (m.suggestions.empty()) return;
   const int list = t.add(r, Role::list, "c.suggestions.list", "Suggested messages");
   for (std::size_t i = 0; i < m.suggestions.size(); ++i) {
@@ -74,7 +66,7 @@ void add_suggestions(Tree& t, int main, const vm::CustomerModel& m, Cursor cur, 
 void add_promises(Tree& t, int main, const vm::CustomerModel& m, Cursor cur, std::string& focus) {
   int open = 0;
   for (const vm::PromiseView& p : m.promises) open += p.open;
-  const int r = region(t, main, "c.promises", "Open promises", open);
+  const int r = add_region(t, main, "c.promises", "Open promises", open);
   if (open == 0) return;
   const int list = t.add(r, Role::list, "c.promises.list", "Open promises");
   for (std::size_t i = 0; i < m.promises.size(); ++i) {
@@ -96,7 +88,7 @@ void add_promises(Tree& t, int main, const vm::CustomerModel& m, Cursor cur, std
 void add_exceptions(Tree& t, int main, const vm::CustomerModel& m, Cursor cur, std::string& focus) {
   int open = 0;
   for (const vm::ExceptionView& x : m.exceptions) open += x.open;
-  const int r = region(t, main, "c.exceptions", "Pending exceptions", open);
+  const int r = add_region(t, main, "c.exceptions", "Pending exceptions", open);
   if (open == 0) return;
   const int list = t.add(r, Role::list, "c.exceptions.list", "Pending exceptions");
   for (std::size_t i = 0; i < m.exceptions.size(); ++i) {
@@ -113,7 +105,7 @@ void add_exceptions(Tree& t, int main, const vm::CustomerModel& m, Cursor cur, s
 }
 
 void add_scheduled(Tree& t, int main, const vm::CustomerModel& m, Cursor cur, std::string& focus) {
-  const int r = region(t, main, "c.scheduled", "Scheduled automated messages", static_cast<int>(m.scheduled.size()));
+  const int r = add_region(t, main, "c.scheduled", "Scheduled automated messages", static_cast<int>(m.scheduled.size()));
   if (m.scheduled.empty()) return;
   const int list = t.add(r, Role::list, "c.scheduled.list", "Scheduled automated messages");
   for (std::size_t i = 0; i < m.scheduled.size(); ++i) {
@@ -136,7 +128,7 @@ void add_done(Tree& t, int main, const vm::CustomerModel& m) {
   for (const vm::PromiseView& p : m.promises) done += !p.open;
   for (const vm::ExceptionView& x : m.exceptions) done += !x.open;
   if (done == 0) return;
-  const int r = region(t, main, "c.done", "Done", done);
+  const int r = add_region(t, main, "c.done", "Done", done);
   const int list = t.add(r, Role::list, "c.done.list", "Done");
   for (const vm::PromiseView& p : m.promises)
     if (!p.open) t.add(list, Role::listitem, "done." + p.id, "Done: " + p.text + kDot + p.status);
@@ -156,7 +148,7 @@ std::string join_words(const vm::TimelineView& e) {
 }
 
 void add_timeline(Tree& t, int main, const vm::CustomerModel& m, bool show_noise) {
-  const int r = region(t, main, "c.timeline", "Timeline", static_cast<int>(m.timeline.size()));
+  const int r = add_region(t, main, "c.timeline", "Timeline", static_cast<int>(m.timeline.size()));
   if (m.noise > 0) {
     const int b = t.add(r, Role::button, "c.timeline.noise",
                         "Show " + std::to_string(m.noise) + " repeated automated messages", UiControl{"noise"});
@@ -205,7 +197,7 @@ void add_customer(Tree& t, int main, AppController& data, const Screen& s, Time 
 // list stands, then one item per event; matching is done in the drawn panel.
 static void add_unmatched(Tree& t, int main, AppController& data) {
   const vm::UnmatchedPanel& p = data.unmatched_panel();
-  const int r = region(t, main, "lead.unmatched", "Source events with no customer", static_cast<int>(p.rows.size()));
+  const int r = add_region(t, main, "lead.unmatched", "Source events with no customer", static_cast<int>(p.rows.size()));
   t.add(r, Role::text, "lead.unmatched.status", p.status);
   if (!p.match_error.empty()) t.add(r, Role::text, "lead.unmatched.error", p.match_error);
   if (!p.match_done.empty()) t.add(r, Role::text, "lead.unmatched.done", p.match_done);
@@ -238,7 +230,7 @@ void add_lead(Tree& t, int main, AppController& data, Time now) {
   }
   add_unmatched(t, main, data);
   const std::vector<vm::SenderUse>& senders = data.unasking_senders();
-  const int r = region(t, main, "lead.senders", "Senders that never ask the guard", static_cast<int>(senders.size()));
+  const int r = add_region(t, main, "lead.senders", "Senders that never ask the guard", static_cast<int>(senders.size()));
   if (senders.empty()) return;
   const int list = t.add(r, Role::list, "lead.senders.list", "Senders that never ask the guard");
   for (const vm::SenderUse& u : senders) t.add(list, Role::listitem, "lead.sender." + u.sender, u.sender + ": " + u.line);

@@ -11,7 +11,6 @@
 namespace cockpit::mirror {
 namespace {
 
-constexpr const char* kDot = " \xC2\xB7 ";
 constexpr int kItemsPerCard = 3;  // as many as a Today card shows (ui/today_view.cpp)
 
 std::string join(std::initializer_list<std::string_view> parts) {
@@ -28,13 +27,6 @@ int heading(Tree& t, int parent, const std::string& key, std::string name, int l
   const int h = t.add(parent, Role::heading, key, std::move(name));
   t.nodes[static_cast<std::size_t>(h)].level = level;
   return h;
-}
-
-// A titled region with its heading ("Overdue promises: 3").
-int region(Tree& t, int parent, const std::string& key, const std::string& title, int count = -1) {
-  const int r = t.add(parent, Role::region, key, title);
-  heading(t, r, key + ".h", count < 0 ? title : title + ": " + std::to_string(count), 2);
-  return r;
 }
 
 void select_if(Tree& t, int node, bool selected) {
@@ -89,7 +81,7 @@ std::string form_focus(const std::string& key, const Form& f) {
 // ------------------------------------------------------------ Today
 void add_area(Tree& t, int parent, const char* id, const char* title, const vm::Area& area, const std::string& empty) {
   const std::string key = std::string("area.") + id;
-  const int r = region(t, parent, key, title, area.count);
+  const int r = add_region(t, parent, key, title, area.count);
   if (area.count == 0) {
     t.add(r, Role::text, key + ".empty", empty);
     return;
@@ -190,7 +182,7 @@ void add_customer_rows(Tree& t, int table, AppController& data, const Screen& s,
 void add_customers(Tree& t, int parent, AppController& data, const Screen& s, const vm::TodayModel& m, bool lead,
                    std::string& focus) {
   const char* title = lead ? "Everyone's customers" : "My customers";
-  const int r = region(t, parent, "customers", title, m.total_customers);
+  const int r = add_region(t, parent, "customers", title, m.total_customers);
   const int search = t.add(r, Role::textbox, "customers.search", "Search a customer, case or promise", UiControl{"search"});
   t.nodes[static_cast<std::size_t>(search)].value = s.query.search;
   t.nodes[static_cast<std::size_t>(search)].level = 1;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "domain/enums.hpp"
+#include "milter/headers.hpp"
 #include "milter/message_key.hpp"
 #include "milter/rules.hpp"
 
@@ -15,11 +16,6 @@ Plan refuse(std::string why) {
   p.kind = Plan::Kind::refuse;
   p.why = std::move(why);
   return p;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return s;
 }
 
 nlohmann::json message_body(const MessageFacts& f, const std::string& kind, const std::string& sender, Time now) {
@@ -62,7 +58,7 @@ Plan plan_checks(const MessageFacts& f, const std::string& key, const MilterConf
   }
   std::set<std::string> seen;
   for (const std::string& r : f.recipients) {
-    if (r.empty() || !seen.insert(lower(r)).second) continue;
+    if (r.empty() || !seen.insert(lower_ascii(r)).second) continue;
     if (seen.size() > config.max_recipients)
       return refuse("more than " + std::to_string(config.max_recipients) +
                     " recipients in one guarded mail: send one mail per customer");

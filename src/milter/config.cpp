@@ -72,8 +72,11 @@ const std::map<std::string, Setter, std::less<>>& setters() {
   static const std::map<std::string, Setter, std::less<>> kSetters = {
       {"server", [](MilterConfig& c, std::string_view v) -> std::string {
          if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) return "must start with http:// or https://";
+         const std::size_t host = v.find("://") + 3;
+         while (v.size() > host && v.back() == '/') v.remove_suffix(1);
+         // "https://" alone would lose its slashes below and reach the client as "https:".
+         if (v.size() == host) return "must name the server's host after " + std::string(v);
          c.server = std::string(v);
-         while (!c.server.empty() && c.server.back() == '/') c.server.pop_back();
          return "";
        }},
       {"token", [](MilterConfig& c, std::string_view v) { c.token = std::string(v); return std::string(); }},

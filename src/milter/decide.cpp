@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "milter/headers.hpp"
+
 namespace cockpit::milter {
 
 using nlohmann::json;
@@ -13,11 +15,6 @@ namespace {
 std::string text_of(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return s;
 }
 
 CheckAnswer no_answer(std::string why) {
@@ -119,7 +116,7 @@ Decision decide(const Plan& plan, const std::vector<CheckAnswer>& answers, const
     }
   }
   std::set<std::string> all;
-  for (const std::string& r : recipients) all.insert(lower(r));
+  for (const std::string& r : recipients) all.insert(lower_ascii(r));
   if (!all.empty() && d.remove_recipients.size() >= all.size()) {
     d.action = Action::discard;
     d.text = "cockpit: cancelled for every recipient";

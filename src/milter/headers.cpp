@@ -209,4 +209,9 @@ void add_header(MessageFacts& f, std::string_view name, std::string_view value) 
   }
 }
 
+std::string lower_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return s;
+}
+
 }  // namespace cockpit::milter

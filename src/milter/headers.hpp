@@ -42,4 +42,8 @@ std::string decode_words(std::string_view value);
 // character boundary: what JSON can carry.
 std::string clean_utf8(std::string_view s, std::size_t max = kMaxField);
 
+// ASCII letters in lower case, the rest as is: addresses compare without case when the
+// relay counts a message's recipients once each.
+std::string lower_ascii(std::string s);
+
 }  // namespace cockpit::milter

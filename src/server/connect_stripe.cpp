@@ -82,7 +82,11 @@ Mapped map_stripe(const json& e) {
   if (m.event_id.empty()) return failed("a Stripe event has an \"id\" (evt_…)", "id");
   if (m.type.empty()) return failed("a Stripe event has a \"type\"", "type");
   const auto created = e.find("created");
-  if (created == e.end() || !created->is_number_integer()) return failed("a Stripe event has \"created\" (Unix seconds)", "created");
+  // The contract's times run to the year 9999; past that the milliseconds would overflow.
+  constexpr std::int64_t kLastSecond = 253'402'300'799;  // 9999-12-31T23:59:59Z
+  if (created == e.end() || !created->is_number_integer() || created->get<std::int64_t>() < 0 ||
+      created->get<std::int64_t>() > kLastSecond)
+    return failed("a Stripe event has \"created\" (Unix seconds, up to the year 9999)", "created");
   m.at = created->get<std::int64_t>() * kSecond;
   const json& obj = object(object(e, "data"), "object");
   if (obj.is_null()) return failed("a Stripe event has \"data\": {\"object\": {…}}", "data");

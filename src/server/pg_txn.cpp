@@ -14,11 +14,6 @@ namespace cockpit::server {
 
 namespace {
 
-// Results kept per client for replays (as on SQLite).
-constexpr std::int64_t kKeepResults = 1000;
-
-std::string kind_str(RecordKind k) { return std::string(to_string(k)); }
-
 // Takes the writer lock, then reads where the cursor's sequence and the verdict feed's
 // stand (the last number taken; 0: none yet), in the same round trip. Under the lock no
 // one else takes numbers, so the transaction counts on from there itself and moves the
@@ -86,7 +81,7 @@ class PgTxn final : public StorageTxn {
       return out;
     }
     auto r = sync().q("SELECT customer, seq, body, fields FROM records WHERE kind=$1 AND id=$2",
-                      PgParams().add(kind_str(kind)).add(id));
+                      PgParams().add(std::string(to_string(kind))).add(id));
     if (r.empty()) return std::nullopt;
     return parse_record(kind, id, pg_prefetch::RawRecord{r.text(0, 0), r.i64(0, 1), r.text(0, 2), r.text(0, 3)});
   }
@@ -148,7 +143,7 @@ class PgTxn final : public StorageTxn {
 
   std::int64_t write_record(StoredRecord& r, const std::vector<std::string>& changed, const std::string& actor,
                             const std::string& client) override {
-    const std::string kind = kind_str(r.kind);
+    const std::string kind = std::string(to_string(r.kind));
     const std::int64_t seq = next_seq(kind, r, actor, client);
     if (!r.customer.empty()) touched_.insert(r.customer);
     ++written_;
@@ -167,7 +162,7 @@ class PgTxn final : public StorageTxn {
   }
 
   std::int64_t delete_record(const StoredRecord& r, const std::string& actor, const std::string& client) override {
-    const std::string kind = kind_str(r.kind);
+    const std::string kind = std::string(to_string(r.kind));
     const std::int64_t seq = next_seq(kind, r, actor, client);
     if (!r.customer.empty()) touched_.insert(r.customer);
     forget_ahead(r);
@@ -204,7 +199,7 @@ class PgTxn final : public StorageTxn {
           "ON CONFLICT(client_id, mutation_id) DO UPDATE SET result=excluded.result",
           PgParams().add(client_id).add(mutation_id).add(result_json));
     db_.q("DELETE FROM mutation_results WHERE client_id=$1 AND mutation_id<$2",
-          PgParams().add(client_id).add(mutation_id - kKeepResults));
+          PgParams().add(client_id).add(mutation_id - kKeepMutationResults));
   }
 
   void audit(const AuditEntry& e) override {

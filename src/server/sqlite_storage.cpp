@@ -31,12 +31,6 @@ namespace cockpit::server {
 
 namespace {
 
-// Results kept per client for replays: a device retries at most what it sent in its
-// last pushes, so the last few hundred are plenty.
-constexpr std::int64_t kKeepResults = 1000;
-
-std::string kind_str(RecordKind k) { return std::string(to_string(k)); }
-
 RecordKind kind_of(std::string_view s) {
   auto k = parse_RecordKind(s);
   if (!k) throw SqliteError("unknown record kind in database: " + std::string(s));
@@ -91,7 +85,7 @@ class SqliteTxn final : public StorageTxn {
 
   std::optional<StoredRecord> record(RecordKind kind, const std::string& id) override {
     auto s = db_.prep("SELECT customer, seq, body, fields FROM records WHERE kind=? AND id=?");
-    if (!s.bind(1, kind_str(kind)).bind(2, id).step()) return std::nullopt;
+    if (!s.bind(1, std::string(to_string(kind))).bind(2, id).step()) return std::nullopt;
     StoredRecord r{kind, id, s.text(0), {}};
     r.rec.seq = s.i64(1);
     r.rec.body = sync::json::parse(s.view(2));
@@ -129,7 +123,7 @@ class SqliteTxn final : public StorageTxn {
 
   std::int64_t write_record(StoredRecord& r, const std::vector<std::string>& changed, const std::string& actor,
                             const std::string& client) override {
-    const std::string kind = kind_str(r.kind);
+    const std::string kind = std::string(to_string(r.kind));
     const std::int64_t seq = next_seq(kind, r, actor, client);
     if (!r.customer.empty()) touched_.insert(r.customer);
     r.rec.seq = seq;
@@ -157,7 +151,7 @@ class SqliteTxn final : public StorageTxn {
   }
 
   std::int64_t delete_record(const StoredRecord& r, const std::string& actor, const std::string& client) override {
-    const std::string kind = kind_str(r.kind);
+    const std::string kind = std::string(to_string(r.kind));
     const std::int64_t seq = next_seq(kind, r, actor, client);
     if (!r.customer.empty()) touched_.insert(r.customer);
     db_.prep("DELETE FROM records WHERE kind=? AND id=?").bind(1, kind).bind(2, r.id).run();
@@ -207,7 +201,7 @@ class SqliteTxn final : public StorageTxn {
         .run();
     db_.prep("DELETE FROM mutation_results WHERE client_id=? AND mutation_id<?")
         .bind(1, client_id)
-        .bind(2, mutation_id - kKeepResults)
+        .bind(2, mutation_id - kKeepMutationResults)
         .run();
   }
 

@@ -30,6 +30,10 @@
 
 namespace cockpit::server {
 
+// Mutation results each store keeps per client for replays: a device retries at most
+// what it sent in its last pushes, so the last few hundred are plenty.
+inline constexpr std::int64_t kKeepMutationResults = 1000;
+
 // The store cannot be reached right now (PostgreSQL down or restarting): the request
 // is answered 503 with Retry-After, and the process carries on; the next request tries
 // again. Any other storage error is a 500.
@@ -242,7 +246,8 @@ class StorageTxn : public KnownRecords {
 
   virtual std::optional<ClientState> client(const std::string& client_id) = 0;
   virtual void put_client(const ClientState& c) = 0;
-  // The result sent for a mutation, kept for replays (the last ones per client).
+  // The result sent for a mutation, kept for replays (the last kKeepMutationResults per
+  // client).
   virtual std::optional<std::string> mutation_result(const std::string& client_id, std::int64_t mutation_id) = 0;
   virtual void put_mutation_result(const std::string& client_id, std::int64_t mutation_id,
                                    const std::string& result_json) = 0;

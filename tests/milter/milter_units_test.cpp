@@ -79,6 +79,8 @@ TEST_CASE("the config file: settings, rules, and refusals that name the line") {
   const std::string base = "server = http://x\ntoken = t\nstate_dir = /s\n";
   const std::vector<Bad> bad = {
       {"server = ftp://x\n", "line 1: server must start with http:// or https://"},
+      {"server = https://\n", "line 1: server must name the server's host after https://"},
+      {"server = http:///\n", "line 1: server must name the server's host after http://"},
       {base + "colour = blue\n", "line 4: unknown setting \"colour\""},
       {base + "token_file = /t\n", "give one of token and token_file"},
       {base + "poll_ms = 5\n", "line 4: poll_ms must be a whole number from 10 to 600000"},

@@ -142,6 +142,9 @@ TEST_CASE("the details CONNECT.md promises") {
   CHECK(map_event(Source::shopify, {}, json{{"id", 1}}, {}).field == "X-Shopify-Topic");
   CHECK(map_event(Source::zendesk, {}, json{{"id", "x"}, {"type", "zen:event-type:ticket.created"}}, {}).field == "time");
   CHECK(map_event(Source::stripe, {}, json::array(), {}).error != "");
+  CHECK(stripe("invoice.paid", json{{"id", "in_1"}}, 253'402'300'800).field == "created");  // past 9999 (found by fuzz_connect)
+  CHECK(stripe("invoice.paid", json{{"id", "in_1"}}, -1).field == "created");
+  CHECK(stripe("invoice.paid", json{{"id", "in_1"}}, 253'402'300'799).error == "");
   CHECK(stripe("payout.paid", json{{"id", "po_1"}}).ignored != "");
 }
 
