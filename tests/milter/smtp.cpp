@@ -91,13 +91,6 @@ std::string header_message_id(const std::string& data) {
 
 }  // namespace
 
-std::uint16_t free_port() {
-  std::uint16_t port = 0;
-  const int fd = listen_loopback(port);
-  close(fd);
-  return port;
-}
-
 SmtpSink::SmtpSink() {
   listen_fd_ = listen_loopback(port_);
   acceptor_ = std::thread([this] { accept_loop(); });

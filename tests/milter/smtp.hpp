@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "../server/haproxy.hpp"  // free_port(), one for every test of the tree
+
 namespace cockpit::test {
 
 struct SinkMail {
@@ -69,8 +71,5 @@ class SmtpClient {
 
 // A mail's text from headers ("Name: value" each) and a body, with CRLF line ends.
 std::string mail_text(const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body);
-
-// A free TCP port on 127.0.0.1 (bound, read, closed: for programs that cannot use port 0).
-std::uint16_t free_port();
 
 }  // namespace cockpit::test
