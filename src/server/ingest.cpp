@@ -46,16 +46,16 @@ IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, con
 namespace {
 
 // Records looked up ahead at a time (StorageTxn::prefetch_records): one round trip per
-// chunk on PostgreSQL instead of two per record; a bound on what is held in memory.
+// chunk on PostgreSQL instead of two per record. Also the records whose canonical forms
+// are held at once: built a chunk at a time, a big book's never all are.
 constexpr std::size_t kLookAhead = 2000;
 
-void look_ahead(StorageTxn& txn, const std::vector<KindBody>& records, std::size_t from) {
+void look_ahead(StorageTxn& txn, const std::vector<KindBody>& records) {
   std::vector<std::pair<RecordKind, std::string>> keys;
   std::set<std::string> customers;
-  for (std::size_t i = from; i < records.size() && i < from + kLookAhead; ++i) {
-    keys.emplace_back(records[i].kind, records[i].id);
-    if (records[i].kind != RecordKind::manager)
-      customers.insert(sync::customer_of(records[i].kind, records[i].id, records[i].body));
+  for (const KindBody& r : records) {
+    keys.emplace_back(r.kind, r.id);
+    if (r.kind != RecordKind::manager) customers.insert(sync::customer_of(r.kind, r.id, r.body));
   }
   txn.prefetch_records(keys, std::vector<std::string>(customers.begin(), customers.end()));
 }
@@ -134,13 +134,14 @@ IngestOutcome ingest_in(StorageTxn& txn, std::string_view text, const std::strin
     out.errors = std::move(parsed.errors);
     return out;  // nothing of it written
   }
-  auto records = canonical_records(parsed.book);
-  out.records = records.size();
+  out.records = record_count(parsed.book);
   Ingest in{txn, text, actor, ip, managers, out, std::nullopt};
   std::map<RecordKind, std::size_t> index;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (i % kLookAhead == 0) look_ahead(txn, records, i);
-    if (!apply_record(in, records[i], index[records[i].kind]++)) return out;
+  for (std::size_t from = 0; from < out.records; from += kLookAhead) {
+    auto records = canonical_records(parsed.book, from, kLookAhead);
+    look_ahead(txn, records);
+    for (KindBody& r : records)
+      if (!apply_record(in, r, index[r.kind]++)) return out;
   }
   txn.audit(AuditEntry{0, "ingest", actor, std::to_string(out.records) + " records",
                        std::to_string(out.changed) + " changed", ip});

@@ -51,11 +51,6 @@ double status_mib(pid_t pid, const char* key) {
   return -1;
 }
 
-std::size_t record_count(const Book& b) {
-  return b.managers.size() + b.customers.size() + b.cases.size() + b.promises.size() + b.exceptions.size() +
-         b.touchpoints.size() + b.scheduled.size() + b.decisions.size();
-}
-
 std::uint64_t seed() {
   const char* v = std::getenv("COCKPIT_BENCH_SEED");
   return v ? std::strtoull(v, nullptr, 10) : 1;
@@ -152,7 +147,7 @@ TEST_CASE("bench: ingest of the 10,000-customer book") {
   spec.seed = seed();
   const Book book = generate_book(spec);
   const std::string doc = to_json(book);
-  const std::size_t records = record_count(book);
+  const std::size_t records = server::record_count(book);
   std::printf("== book: seed %llu, %zu customers, %zu records, %.1f MB as one document; load average %s\n",
               static_cast<unsigned long long>(spec.seed), book.customers.size(), records,
               static_cast<double>(doc.size()) / 1e6, load_average().c_str());
