@@ -64,9 +64,15 @@ struct ParsedDocument {
 };
 
 // Parses and validates a contract document. `known` may be null (the document must then
-// be self-contained).
+// be self-contained). The text is read as a stream of parser events, one record's JSON
+// object at a time: the document is never held as a tree (a 61 MB book's tree is
+// several hundred MB), only the Book being built.
 ParsedDocument parse_document(std::string_view text, const KnownRecords* known = nullptr,
                               const ParseLimits& limits = {});
+// The same through the JSON library's whole-document tree: the reference the streaming
+// reader must equal message for message (tests, the fuzz target document_stream).
+ParsedDocument parse_document_dom(std::string_view text, const KnownRecords* known = nullptr,
+                                  const ParseLimits& limits = {});
 
 // Validates an already-built Book with the same rules as parse_document (for records
 // built in code: the demo, the generator, tests). Returns the messages; empty = valid.
