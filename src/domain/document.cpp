@@ -436,12 +436,24 @@ struct ListState {
   std::size_t count = 0;  // entries seen in the list
 };
 
+using OwnNamed = std::array<std::vector<std::uint32_t>, kRecordKindCount>;
+
+// Bit i set when `rec` names own_fields(kind)[i] (null counts as named).
+std::uint32_t own_named_in(RecordKind kind, const json& rec) {
+  std::uint32_t bits = 0;
+  const auto& own = own_fields(kind);
+  for (std::size_t i = 0; i < own.size() && i < 32; ++i)
+    if (rec.contains(own[i])) bits = bits | (std::uint32_t{1} << i);
+  return bits;
+}
+
 // The parser's event handler (nlohmann's SAX interface): the document read one record
 // at a time, each record's object handed to RecordReader and then dropped, so the
 // document is never held as a tree. Every message is the whole-document reader's.
 class StreamReader {
  public:
-  StreamReader(Book& book, const ParseLimits& lim) : book_(book), lim_(lim) {
+  StreamReader(Book& book, OwnNamed& own_named, const ParseLimits& lim)
+      : book_(book), own_named_(own_named), lim_(lim) {
     for (std::size_t k = 0; k < kRecordKindCount; ++k) lists_.emplace_back(lim.max_messages);
   }
 
@@ -479,6 +491,7 @@ class StreamReader {
   ListState& list() { return lists_[static_cast<std::size_t>(kind_)]; }
 
   Book& book_;
+  OwnNamed& own_named_;
   const ParseLimits& lim_;
   std::vector<ListState> lists_;
   std::set<std::string> unknown_;  // top-level keys that are no list, in the tree's order
@@ -507,6 +520,7 @@ bool StreamReader::key(std::string& k) {
     kind_ = *found;  // a list named twice counts as its last, as in the tree
     list() = ListState(lim_.max_messages);
     visit_kind(kind_, [&]<class R>(std::type_identity<R>) { (book_.*RecordInfo<R>::book).clear(); });
+    own_named_[static_cast<std::size_t>(kind_)].clear();
     at_ = At::value_of_list;
   }
   return true;
@@ -594,6 +608,7 @@ void StreamReader::item_not_object(const char* type) {
   const std::string problem = std::string("must be an object, not ") + type;
   list().msgs.add(name + "[" + std::to_string(i) + "]: " + problem, {name, i, "", problem});
   visit_kind(kind_, [&]<class R>(std::type_identity<R>) { (book_.*RecordInfo<R>::book).emplace_back(); });
+  if (!own_fields(kind_).empty()) own_named_[static_cast<std::size_t>(kind_)].push_back(0);
 }
 
 void StreamReader::record_done() {
@@ -604,6 +619,7 @@ void StreamReader::record_done() {
   if (auto idv = rec.find("id"); idv != rec.end() && idv->is_string()) id = idv->get<std::string>();
   RecordReader r(rec, where_of(name, i, id), list().msgs, lim_, {name, i});
   visit_kind(kind_, [&]<class R>(std::type_identity<R>) { (book_.*RecordInfo<R>::book).push_back(r.read<R>()); });
+  if (!own_fields(kind_).empty()) own_named_[static_cast<std::size_t>(kind_)].push_back(own_named_in(kind_, rec));
 }
 
 // A list longer than the limit is refused whole: its records and messages dropped.
@@ -614,6 +630,7 @@ void StreamReader::list_done() {
   list().msgs.add("document: field \"" + std::string(list_name(kind_)) + "\": " + std::to_string(n) +
                   " records exceed the limit of " + std::to_string(lim_.max_list));
   visit_kind(kind_, [&]<class R>(std::type_identity<R>) { (book_.*RecordInfo<R>::book).clear(); });
+  own_named_[static_cast<std::size_t>(kind_)].clear();
 }
 
 std::optional<std::string> StreamReader::refusal() const {
@@ -694,7 +711,8 @@ ParsedDocument parse_document_dom(std::string_view text, const KnownRecords* kno
 ParsedDocument parse_document(std::string_view text, const KnownRecords* known, const ParseLimits& lim) {
   if (auto early = refuse_early(text, lim)) return std::move(*early);
   Book b;
-  StreamReader reader(b, lim);
+  OwnNamed own_named;
+  StreamReader reader(b, own_named, lim);
   try {
     json::sax_parse(text.begin(), text.end(), &reader, json::input_format_t::json, /*strict=*/true,
                     /*ignore_comments=*/false);
@@ -703,7 +721,9 @@ ParsedDocument parse_document(std::string_view text, const KnownRecords* known, 
   }
   if (auto refused = reader.refusal()) return refuse({*refused});
   Messages msgs = reader.messages();
-  return finish(std::move(b), msgs, known);
+  ParsedDocument out = finish(std::move(b), msgs, known);
+  if (out.ok()) out.own_named = std::move(own_named);
+  return out;
 }
 
 template <class T>

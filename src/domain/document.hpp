@@ -12,12 +12,15 @@
 // to_json() writes a Book back in contract form, Cockpit's own fields included, so
 // parse_document(to_json(b)) gives b back exactly. Both directions follow the field
 // lists of domain/fields.hpp (document.cpp reads, document_write.cpp writes).
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "domain/record_kind.hpp"
 #include "domain/records.hpp"
 
 namespace cockpit {
@@ -60,6 +63,11 @@ struct ParsedDocument {
   // the closing "… and N more" when messages were left out (`left_out` counts them).
   std::vector<DocumentProblem> problems;
   std::size_t left_out = 0;
+  // Which of Cockpit's own fields (own_fields in fields.hpp) each record's object names,
+  // by kind and position in its list (bit i: own_fields(kind)[i]; kinds without own
+  // fields stay empty): an ingest keeps the stored value of one the document leaves
+  // out. Filled by parse_document (not by parse_document_dom).
+  std::array<std::vector<std::uint32_t>, kRecordKindCount> own_named;
   bool ok() const { return errors.empty(); }
 };
 

@@ -13,16 +13,6 @@ using sync::json;
 
 namespace {
 
-// The raw record with this id in the document's list (to see which keys it names).
-const json* raw_record(const json& doc, RecordKind k, const std::string& id, std::size_t hint) {
-  auto it = doc.find(std::string(list_name(k)));
-  if (it == doc.end() || !it->is_array()) return nullptr;
-  if (hint < it->size() && (*it)[hint].is_object() && (*it)[hint].value("id", "") == id) return &(*it)[hint];
-  for (const auto& r : *it)
-    if (r.is_object() && r.value("id", "") == id) return &r;
-  return nullptr;
-}
-
 // Why a manager record of the document may not be applied, or "" when it equals the
 // stored one. `pos`: its place in the document's list of managers.
 std::string manager_refusal(const std::optional<StoredRecord>& existing, const std::string& id, std::size_t pos,
@@ -60,27 +50,27 @@ void look_ahead(StorageTxn& txn, const std::vector<KindBody>& records) {
   txn.prefetch_records(keys, std::vector<std::string>(customers.begin(), customers.end()));
 }
 
-// One ingest: the document's text (for the keys a record names), its outcome so far.
+// One ingest: which of Cockpit's own fields each record names, its outcome so far.
 struct Ingest {
   StorageTxn& txn;
-  std::string_view text;
+  const decltype(ParsedDocument::own_named)& own_named;
   const std::string& actor;
   const std::string& ip;
   ManagerRecords managers;
   IngestOutcome& out;
-  std::optional<json> raw;  // the document as sent, parsed on first need
 };
 
 // The record's body as it will be stored: Cockpit's own fields the document does not
-// name keep their stored value (parsing the raw document only for these: a first load
-// of a big book never pays for it), and the server's fields are the server's.
+// name keep their stored value (the contract reader noted which each record names,
+// ParsedDocument::own_named), and the server's fields are the server's.
 json merged_body(Ingest& in, KindBody& kb, std::size_t pos, const std::optional<StoredRecord>& existing) {
   json body = std::move(kb.body);
-  if (existing && !own_fields(kb.kind).empty()) {
-    if (!in.raw) in.raw = json::parse(in.text, nullptr, false);
-    const json* sent = raw_record(*in.raw, kb.kind, kb.id, pos);
-    for (const auto& f : own_fields(kb.kind))
-      if (sent && !sent->contains(f) && existing->rec.body.contains(f)) body[f] = existing->rec.body[f];
+  const auto& named = in.own_named[static_cast<std::size_t>(kb.kind)];
+  if (existing && pos < named.size()) {
+    const auto& own = own_fields(kb.kind);
+    for (std::size_t i = 0; i < own.size() && i < 32; ++i)
+      if (!(named[pos] & (std::uint32_t{1} << i)) && existing->rec.body.contains(own[i]))
+        body[own[i]] = existing->rec.body[own[i]];
   }
   keep_server_fields(kb.kind, body, existing ? &existing->rec.body : nullptr);
   return body;
@@ -135,7 +125,7 @@ IngestOutcome ingest_in(StorageTxn& txn, std::string_view text, const std::strin
     return out;  // nothing of it written
   }
   out.records = record_count(parsed.book);
-  Ingest in{txn, text, actor, ip, managers, out, std::nullopt};
+  Ingest in{txn, parsed.own_named, actor, ip, managers, out};
   std::map<RecordKind, std::size_t> index;
   for (std::size_t from = 0; from < out.records; from += kLookAhead) {
     auto records = canonical_records(parsed.book, from, kLookAhead);

@@ -4,12 +4,14 @@
 // messages, located the same, in the same order, capped the same.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "domain/demo_book.hpp"
 #include "domain/document.hpp"
+#include "domain/fields.hpp"
 #include "../known_records.hpp"
 
 using namespace cockpit;
@@ -112,4 +114,25 @@ TEST_CASE("the streaming reader gives what the whole-document reader gives: mang
     }
     check_same(doc);
   }
+}
+
+TEST_CASE("the streaming reader notes which of Cockpit's own fields each record names") {
+  const std::string doc = R"({
+    "customers": [{"id": "c", "name": "C", "owner": "m", "stage": "active", "preferred_channel": "email",
+                   "since": "2026-01-01"}],
+    "managers": [{"id": "m", "name": "M", "role": "lead"}],
+    "touchpoints": [{"id": "t-1", "customer": "c", "at": "2026-10-01", "channel": "email", "direction": "out",
+                     "sender": "m", "kind": "other", "subject": "S", "body": null},
+                    {"id": "t-2", "customer": "c", "at": "2026-10-01", "channel": "email", "direction": "out",
+                     "sender": "m", "kind": "other", "subject": "S"}]})";
+  const ParsedDocument parsed = parse_document(doc);
+  REQUIRE(parsed.ok());
+  const auto& own = own_fields(RecordKind::touchpoint);
+  const auto body = static_cast<std::size_t>(std::find(own.begin(), own.end(), "body") - own.begin());
+  REQUIRE(body < own.size());
+  const auto& named = parsed.own_named[static_cast<std::size_t>(RecordKind::touchpoint)];
+  REQUIRE(named.size() == 2);
+  CHECK((named[0] >> body & 1u) == 1u);  // named, as null: the document says "none"
+  CHECK(named[1] == 0u);                  // not named: the stored body stays
+  CHECK(parsed.own_named[static_cast<std::size_t>(RecordKind::customer)].empty());  // no own fields
 }
