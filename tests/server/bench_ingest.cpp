@@ -9,7 +9,6 @@
 // Run: build/headless/tests/server/bench_ingest  (COCKPIT_BENCH_SEED: the book's seed;
 // COCKPIT_BENCH_PART=phases, http or cli: that part only, for profiling it)
 #include <doctest/doctest.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -117,26 +116,31 @@ void over_http(const std::string& doc, std::size_t records) {
               peak, peak / doc_mib, before);
 }
 
-// `cockpit-cli import --db NEW FILE`: wall time and peak memory of the child.
+// `cockpit-cli import --db NEW FILE`: wall time, and the peak memory as /usr/bin/time
+// sees it (a child forked from this process would count this process's pages, the
+// book held here, in its own peak).
 void cli_import(const std::string& doc) {
   const std::string file = temp_path("bench-ingest-book.json");
   std::ofstream(file, std::ios::binary) << doc;
   const std::string db = temp_path("bench-ingest-cli.db");
+  const std::string peak_file = temp_path("bench-ingest-cli.peak");
   const auto t0 = Clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
     std::freopen("/dev/null", "w", stdout);
-    execl(COCKPIT_CLI_BIN, COCKPIT_CLI_BIN, "import", "--db", db.c_str(), file.c_str(), static_cast<char*>(nullptr));
+    execl("/usr/bin/time", "time", "-f", "%M", "-o", peak_file.c_str(), COCKPIT_CLI_BIN, "import", "--db",
+          db.c_str(), file.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   int status = 0;
-  rusage ru{};
-  REQUIRE(wait4(pid, &status, 0, &ru) == pid);
+  REQUIRE(waitpid(pid, &status, 0) == pid);
   const double ms = ms_since(t0);
   REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  std::printf("cockpit-cli import of the book: %.0f ms (budget 1,000), peak memory %.0f MiB\n", ms,
-              static_cast<double>(ru.ru_maxrss) / 1024.0);
+  REQUIRE_MESSAGE(WEXITSTATUS(status) == 0, "cockpit-cli import (through /usr/bin/time) failed");
+  std::ifstream peak(peak_file);
+  double kb = -1;
+  peak >> kb;
+  std::printf("cockpit-cli import of the book: %.0f ms (budget 1,000), peak memory %.0f MiB\n", ms, kb / 1024.0);
 }
 
 }  // namespace
