@@ -21,12 +21,15 @@
 //  - RecordReader: one record's fields, each problem a message
 //  - Cross-checks: unique ids and references
 //  - Parsing: depth, lists, the document
+//  - Streaming: the same reading, one record at a time (what parse_document runs)
 #include "domain/document.hpp"
 
 #include <algorithm>
 #include <array>
 #include <new>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <type_traits>
 #include <unordered_map>
 
@@ -79,6 +82,11 @@ class Messages {
   std::size_t count() const { return list_.size() + dropped_; }  // including those not kept
   std::size_t dropped() const { return dropped_; }
   std::vector<DocumentProblem> take_located() { return std::move(located_); }
+  // Another list's messages after these, as if they had been added here one by one.
+  void append(Messages&& other) {
+    for (std::size_t i = 0; i < other.list_.size(); ++i) add(std::move(other.list_[i]), std::move(other.located_[i]));
+    dropped_ += other.dropped_;
+  }
   std::vector<std::string> take() {
     if (dropped_) list_.push_back("… and " + std::to_string(dropped_) + " more");
     return std::move(list_);
@@ -382,30 +390,268 @@ ParsedDocument refuse(std::vector<std::string> errors) {
   return d;
 }
 
-}  // namespace
+// ---------------------------------------------------------------- [SECTION] Streaming
 
-ParsedDocument parse_document(std::string_view text, const KnownRecords* known, const ParseLimits& lim) {
-  if (text.size() > lim.max_bytes)
-    return refuse({"document: " + std::to_string(text.size()) + " bytes is larger than the limit of " +
-                   std::to_string(lim.max_bytes) + " bytes"});
-  // A linear pre-scan (domain/input_scan.hpp): a hostile document never builds a deep tree.
-  if (json_nesting_exceeds(text, lim.max_depth))
-    return refuse({"document: nested deeper than " + std::to_string(lim.max_depth) + " levels"});
-  json doc;
-  try {
-    doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/false);
-  } catch (const json::exception& e) {
-    return refuse({std::string("document: not valid JSON: ") + e.what()});
-  } catch (const std::exception& e) {  // e.g. std::bad_alloc on an absurd document
-    return refuse({std::string("document: could not be read: ") + e.what()});
+// Builds one record's JSON object from the parser's events, as the library's own DOM
+// parser would (a repeated key keeps its last value), so RecordReader sees the same
+// object it would see in a whole-document tree.
+class RecordDom {
+ public:
+  bool building() const { return !stack_.empty(); }
+  json take() { return std::move(root_); }
+  template <class V>
+  void value(V&& v) {
+    *slot() = json(std::forward<V>(v));
   }
-  if (!doc.is_object()) return refuse({"document: the top level must be an object, not " + type_name(doc)});
+  void start(json container) {
+    json* made = slot();
+    *made = std::move(container);
+    stack_.push_back(made);
+  }
+  void key(const std::string& k) { key_slot_ = &(*stack_.back())[k]; }
+  void end() { stack_.pop_back(); }
 
-  Messages msgs(lim.max_messages);
-  check_lists(doc, msgs);
-  Book b;
+ private:
+  // Where the next value goes: the root, the end of the open array, or the last key's.
+  json* slot() {
+    if (stack_.empty()) return &root_;
+    json& top = *stack_.back();
+    if (top.is_array()) {
+      top.push_back(nullptr);
+      return &top.back();
+    }
+    return key_slot_;
+  }
+  json root_;
+  std::vector<json*> stack_;
+  json* key_slot_ = nullptr;
+};
+
+// One list of the document as it streams by: its records so far and their messages,
+// kept apart from the other lists' so that the messages come out in the order the
+// whole-document reader gives them (unknown lists, then list by list in kind order).
+struct ListState {
+  explicit ListState(std::size_t max_messages) : msgs(max_messages) {}
+  Messages msgs;
+  std::size_t count = 0;  // entries seen in the list
+};
+
+using OwnNamed = std::array<std::vector<std::uint32_t>, kRecordKindCount>;
+
+// Bit i set when `rec` names own_fields(kind)[i] (null counts as named).
+std::uint32_t own_named_in(RecordKind kind, const json& rec) {
+  std::uint32_t bits = 0;
+  const auto& own = own_fields(kind);
+  for (std::size_t i = 0; i < own.size() && i < 32; ++i)
+    if (rec.contains(own[i])) bits = bits | (std::uint32_t{1} << i);
+  return bits;
+}
+
+// The parser's event handler (nlohmann's SAX interface): the document read one record
+// at a time, each record's object handed to RecordReader and then dropped, so the
+// document is never held as a tree. Every message is the whole-document reader's.
+class StreamReader {
+ public:
+  StreamReader(Book& book, OwnNamed& own_named, const ParseLimits& lim)
+      : book_(book), own_named_(own_named), lim_(lim) {
+    for (std::size_t k = 0; k < kRecordKindCount; ++k) lists_.emplace_back(lim.max_messages);
+  }
+
+  bool null() { return scalar("null", nullptr); }
+  bool boolean(bool v) { return scalar("boolean", v); }
+  bool number_integer(json::number_integer_t v) { return scalar("number", v); }
+  bool number_unsigned(json::number_unsigned_t v) { return scalar("number", v); }
+  bool number_float(json::number_float_t v, const std::string&) { return scalar("number", v); }
+  bool string(std::string& v) { return scalar("string", std::move(v)); }
+  bool binary(json::binary_t&) { return true; }  // not produced by the JSON text reader
+  bool start_object(std::size_t) { return start(json::object(), "object"); }
+  bool start_array(std::size_t) { return start(json::array(), "array"); }
+  bool end_object() { return end(); }
+  bool end_array() { return end(); }
+  bool key(std::string& k);
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    error_ = std::string("document: not valid JSON: ") + e.what();
+    return false;
+  }
+
+  // After the parse: the outcome's messages so far, in the whole-document order.
+  std::optional<std::string> refusal() const;
+  Messages messages();
+
+ private:
+  enum class At { top, document, value_of_list, list, skipping };
+
+  template <class V>
+  bool scalar(const char* type, V&& v);
+  bool start(json container, const char* type);
+  bool end();
+  void item_not_object(const char* type);
+  void record_done();
+  void list_done();
+  ListState& list() { return lists_[static_cast<std::size_t>(kind_)]; }
+
+  Book& book_;
+  OwnNamed& own_named_;
+  const ParseLimits& lim_;
+  std::vector<ListState> lists_;
+  std::set<std::string> unknown_;  // top-level keys that are no list, in the tree's order
+  std::string top_type_;           // "object", or what the document is instead
+  std::string error_;              // the parser's, when the text is not JSON
+  At at_ = At::top;
+  At after_skip_ = At::top;  // where a skipped value ends
+  std::size_t skip_depth_ = 0;
+  RecordKind kind_ = RecordKind::manager;  // the list being read (at value_of_list, list)
+  RecordDom record_;
+};
+
+bool StreamReader::key(std::string& k) {
+  if (record_.building()) {
+    record_.key(k);
+  } else if (at_ == At::document) {
+    const auto kinds = all_record_kinds();
+    const auto* found = std::find_if(kinds.begin(), kinds.end(), [&](RecordKind c) { return list_name(c) == k; });
+    if (found == kinds.end()) {
+      unknown_.insert(k);
+      at_ = At::skipping;  // its value, whatever it is
+      skip_depth_ = 0;
+      after_skip_ = At::document;
+      return true;
+    }
+    kind_ = *found;  // a list named twice counts as its last, as in the tree
+    list() = ListState(lim_.max_messages);
+    visit_kind(kind_, [&]<class R>(std::type_identity<R>) { (book_.*RecordInfo<R>::book).clear(); });
+    own_named_[static_cast<std::size_t>(kind_)].clear();
+    at_ = At::value_of_list;
+  }
+  return true;
+}
+
+template <class V>
+bool StreamReader::scalar(const char* type, V&& v) {
+  if (record_.building()) {
+    record_.value(std::forward<V>(v));
+    return true;
+  }
+  switch (at_) {
+    case At::top: top_type_ = type; break;
+    case At::value_of_list:
+      if (std::string_view(type) != "null")  // a list given as null counts as absent
+        list().msgs.add("document: field \"" + std::string(list_name(kind_)) + "\": must be a list, not " + type);
+      at_ = At::document;
+      break;
+    case At::list: item_not_object(type); break;
+    case At::skipping:
+      if (skip_depth_ == 0) at_ = after_skip_;
+      break;
+    case At::document: break;  // the parser gives a key first
+  }
+  return true;
+}
+
+bool StreamReader::start(json container, const char* type) {
+  const bool object = container.is_object();
+  if (record_.building()) {
+    record_.start(std::move(container));
+    return true;
+  }
+  if (at_ == At::skipping) {
+    ++skip_depth_;
+    return true;
+  }
+  after_skip_ = at_;  // for a value skipped here
+  skip_depth_ = 1;
+  if (at_ == At::top) {
+    top_type_ = type;
+    if (object) {
+      at_ = At::document;
+      return true;
+    }
+  } else if (at_ == At::value_of_list) {
+    if (!object) {
+      at_ = At::list;
+      return true;
+    }
+    list().msgs.add("document: field \"" + std::string(list_name(kind_)) + "\": must be a list, not object");
+    after_skip_ = At::document;
+  } else if (at_ == At::list) {
+    if (object && list().count < lim_.max_list) {
+      ++list().count;
+      record_.start(std::move(container));
+      return true;
+    }
+    item_not_object(object ? "object" : type);  // past the limit, only counted
+  }
+  at_ = At::skipping;
+  return true;
+}
+
+bool StreamReader::end() {
+  if (record_.building()) {
+    record_.end();
+    if (!record_.building()) record_done();
+  } else if (at_ == At::skipping) {
+    if (--skip_depth_ == 0) at_ = after_skip_;
+  } else if (at_ == At::list) {
+    list_done();
+    at_ = At::document;
+  } else if (at_ == At::document) {
+    at_ = At::top;  // the document's end
+  }
+  return true;
+}
+
+// An entry of a list that is not an object (or one past the limit: then only counted).
+void StreamReader::item_not_object(const char* type) {
+  const std::size_t i = list().count++;
+  if (list().count > lim_.max_list) return;  // the whole list is refused at its end
+  const std::string name(list_name(kind_));
+  const std::string problem = std::string("must be an object, not ") + type;
+  list().msgs.add(name + "[" + std::to_string(i) + "]: " + problem, {name, i, "", problem});
+  visit_kind(kind_, [&]<class R>(std::type_identity<R>) { (book_.*RecordInfo<R>::book).emplace_back(); });
+  if (!own_fields(kind_).empty()) own_named_[static_cast<std::size_t>(kind_)].push_back(0);
+}
+
+void StreamReader::record_done() {
+  const json rec = record_.take();
+  const std::size_t i = list().count - 1;
+  const std::string name(list_name(kind_));
+  std::string id;
+  if (auto idv = rec.find("id"); idv != rec.end() && idv->is_string()) id = idv->get<std::string>();
+  RecordReader r(rec, where_of(name, i, id), list().msgs, lim_, {name, i});
+  visit_kind(kind_, [&]<class R>(std::type_identity<R>) { (book_.*RecordInfo<R>::book).push_back(r.read<R>()); });
+  if (!own_fields(kind_).empty()) own_named_[static_cast<std::size_t>(kind_)].push_back(own_named_in(kind_, rec));
+}
+
+// A list longer than the limit is refused whole: its records and messages dropped.
+void StreamReader::list_done() {
+  if (list().count <= lim_.max_list) return;
+  const std::size_t n = list().count;
+  list() = ListState(lim_.max_messages);
+  list().msgs.add("document: field \"" + std::string(list_name(kind_)) + "\": " + std::to_string(n) +
+                  " records exceed the limit of " + std::to_string(lim_.max_list));
+  visit_kind(kind_, [&]<class R>(std::type_identity<R>) { (book_.*RecordInfo<R>::book).clear(); });
+  own_named_[static_cast<std::size_t>(kind_)].clear();
+}
+
+std::optional<std::string> StreamReader::refusal() const {
+  if (!error_.empty()) return error_;
+  if (top_type_ != "object") return "document: the top level must be an object, not " + top_type_;
+  return std::nullopt;
+}
+
+Messages StreamReader::messages() {
+  Messages out(lim_.max_messages);
+  std::string known;
+  for (RecordKind k : all_record_kinds()) known += (known.empty() ? "" : ", ") + std::string(list_name(k));
+  for (const std::string& k : unknown_) out.add("document: unknown list " + quote(k) + " (known: " + known + ")");
+  for (ListState& l : lists_) out.append(std::move(l.msgs));
+  return out;
+}
+
+// The whole-document checks once every record is read (unique ids, references), and the
+// outcome: the Book, or the messages.
+ParsedDocument finish(Book&& b, Messages& msgs, const KnownRecords* known) {
   try {
-    for_each_kind([&]<class R>(std::type_identity<R>) { read_list(doc, b.*RecordInfo<R>::book, msgs, lim); });
     References refs(b, known, msgs);
     refs.check_all();
   } catch (const std::bad_alloc& e) {  // memory exhaustion: the document is too much
@@ -422,6 +668,61 @@ ParsedDocument parse_document(std::string_view text, const KnownRecords* known, 
   }
   ParsedDocument out;
   out.book = std::move(b);
+  return out;
+}
+
+// What both readers refuse before reading: a document too big or nested too deep.
+std::optional<ParsedDocument> refuse_early(std::string_view text, const ParseLimits& lim) {
+  if (text.size() > lim.max_bytes)
+    return refuse({"document: " + std::to_string(text.size()) + " bytes is larger than the limit of " +
+                   std::to_string(lim.max_bytes) + " bytes"});
+  // A linear pre-scan (domain/input_scan.hpp): a hostile document never builds a deep tree.
+  if (json_nesting_exceeds(text, lim.max_depth))
+    return refuse({"document: nested deeper than " + std::to_string(lim.max_depth) + " levels"});
+  return std::nullopt;
+}
+
+}  // namespace
+
+ParsedDocument parse_document_dom(std::string_view text, const KnownRecords* known, const ParseLimits& lim) {
+  if (auto early = refuse_early(text, lim)) return std::move(*early);
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/false);
+  } catch (const json::exception& e) {
+    return refuse({std::string("document: not valid JSON: ") + e.what()});
+  } catch (const std::exception& e) {  // e.g. std::bad_alloc on an absurd document
+    return refuse({std::string("document: could not be read: ") + e.what()});
+  }
+  if (!doc.is_object()) return refuse({"document: the top level must be an object, not " + type_name(doc)});
+
+  Messages msgs(lim.max_messages);
+  check_lists(doc, msgs);
+  Book b;
+  try {
+    for_each_kind([&]<class R>(std::type_identity<R>) { read_list(doc, b.*RecordInfo<R>::book, msgs, lim); });
+  } catch (const std::bad_alloc& e) {  // memory exhaustion: the document is too much
+    msgs.add(std::string("document: could not be read: ") + e.what());
+    return finish(Book{}, msgs, nullptr);
+  }
+  return finish(std::move(b), msgs, known);
+}
+
+ParsedDocument parse_document(std::string_view text, const KnownRecords* known, const ParseLimits& lim) {
+  if (auto early = refuse_early(text, lim)) return std::move(*early);
+  Book b;
+  OwnNamed own_named;
+  StreamReader reader(b, own_named, lim);
+  try {
+    json::sax_parse(text.begin(), text.end(), &reader, json::input_format_t::json, /*strict=*/true,
+                    /*ignore_comments=*/false);
+  } catch (const std::exception& e) {  // e.g. std::bad_alloc on an absurd document
+    return refuse({std::string("document: could not be read: ") + e.what()});
+  }
+  if (auto refused = reader.refusal()) return refuse({*refused});
+  Messages msgs = reader.messages();
+  ParsedDocument out = finish(std::move(b), msgs, known);
+  if (out.ok()) out.own_named = std::move(own_named);
   return out;
 }
 

@@ -12,12 +12,15 @@
 // to_json() writes a Book back in contract form, Cockpit's own fields included, so
 // parse_document(to_json(b)) gives b back exactly. Both directions follow the field
 // lists of domain/fields.hpp (document.cpp reads, document_write.cpp writes).
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "domain/record_kind.hpp"
 #include "domain/records.hpp"
 
 namespace cockpit {
@@ -60,13 +63,24 @@ struct ParsedDocument {
   // the closing "… and N more" when messages were left out (`left_out` counts them).
   std::vector<DocumentProblem> problems;
   std::size_t left_out = 0;
+  // Which of Cockpit's own fields (own_fields in fields.hpp) each record's object names,
+  // by kind and position in its list (bit i: own_fields(kind)[i]; kinds without own
+  // fields stay empty): an ingest keeps the stored value of one the document leaves
+  // out. Filled by parse_document (not by parse_document_dom).
+  std::array<std::vector<std::uint32_t>, kRecordKindCount> own_named;
   bool ok() const { return errors.empty(); }
 };
 
 // Parses and validates a contract document. `known` may be null (the document must then
-// be self-contained).
+// be self-contained). The text is read as a stream of parser events, one record's JSON
+// object at a time: the document is never held as a tree (a 61 MB book's tree is
+// several hundred MB), only the Book being built.
 ParsedDocument parse_document(std::string_view text, const KnownRecords* known = nullptr,
                               const ParseLimits& limits = {});
+// The same through the JSON library's whole-document tree: the reference the streaming
+// reader must equal message for message (tests, the fuzz target document_stream).
+ParsedDocument parse_document_dom(std::string_view text, const KnownRecords* known = nullptr,
+                                  const ParseLimits& limits = {});
 
 // Validates an already-built Book with the same rules as parse_document (for records
 // built in code: the demo, the generator, tests). Returns the messages; empty = valid.

@@ -13,16 +13,6 @@ using sync::json;
 
 namespace {
 
-// The raw record with this id in the document's list (to see which keys it names).
-const json* raw_record(const json& doc, RecordKind k, const std::string& id, std::size_t hint) {
-  auto it = doc.find(std::string(list_name(k)));
-  if (it == doc.end() || !it->is_array()) return nullptr;
-  if (hint < it->size() && (*it)[hint].is_object() && (*it)[hint].value("id", "") == id) return &(*it)[hint];
-  for (const auto& r : *it)
-    if (r.is_object() && r.value("id", "") == id) return &r;
-  return nullptr;
-}
-
 // Why a manager record of the document may not be applied, or "" when it equals the
 // stored one. `pos`: its place in the document's list of managers.
 std::string manager_refusal(const std::optional<StoredRecord>& existing, const std::string& id, std::size_t pos,
@@ -46,41 +36,41 @@ IngestOutcome ingest_document(ServerStorage& storage, std::string_view text, con
 namespace {
 
 // Records looked up ahead at a time (StorageTxn::prefetch_records): one round trip per
-// chunk on PostgreSQL instead of two per record; a bound on what is held in memory.
+// chunk on PostgreSQL instead of two per record. Also the records whose canonical forms
+// are held at once: built a chunk at a time, a big book's never all are.
 constexpr std::size_t kLookAhead = 2000;
 
-void look_ahead(StorageTxn& txn, const std::vector<KindBody>& records, std::size_t from) {
+void look_ahead(StorageTxn& txn, const std::vector<KindBody>& records) {
   std::vector<std::pair<RecordKind, std::string>> keys;
   std::set<std::string> customers;
-  for (std::size_t i = from; i < records.size() && i < from + kLookAhead; ++i) {
-    keys.emplace_back(records[i].kind, records[i].id);
-    if (records[i].kind != RecordKind::manager)
-      customers.insert(sync::customer_of(records[i].kind, records[i].id, records[i].body));
+  for (const KindBody& r : records) {
+    keys.emplace_back(r.kind, r.id);
+    if (r.kind != RecordKind::manager) customers.insert(sync::customer_of(r.kind, r.id, r.body));
   }
   txn.prefetch_records(keys, std::vector<std::string>(customers.begin(), customers.end()));
 }
 
-// One ingest: the document's text (for the keys a record names), its outcome so far.
+// One ingest: which of Cockpit's own fields each record names, its outcome so far.
 struct Ingest {
   StorageTxn& txn;
-  std::string_view text;
+  const decltype(ParsedDocument::own_named)& own_named;
   const std::string& actor;
   const std::string& ip;
   ManagerRecords managers;
   IngestOutcome& out;
-  std::optional<json> raw;  // the document as sent, parsed on first need
 };
 
 // The record's body as it will be stored: Cockpit's own fields the document does not
-// name keep their stored value (parsing the raw document only for these: a first load
-// of a big book never pays for it), and the server's fields are the server's.
+// name keep their stored value (the contract reader noted which each record names,
+// ParsedDocument::own_named), and the server's fields are the server's.
 json merged_body(Ingest& in, KindBody& kb, std::size_t pos, const std::optional<StoredRecord>& existing) {
   json body = std::move(kb.body);
-  if (existing && !own_fields(kb.kind).empty()) {
-    if (!in.raw) in.raw = json::parse(in.text, nullptr, false);
-    const json* sent = raw_record(*in.raw, kb.kind, kb.id, pos);
-    for (const auto& f : own_fields(kb.kind))
-      if (sent && !sent->contains(f) && existing->rec.body.contains(f)) body[f] = existing->rec.body[f];
+  const auto& named = in.own_named[static_cast<std::size_t>(kb.kind)];
+  if (existing && pos < named.size()) {
+    const auto& own = own_fields(kb.kind);
+    for (std::size_t i = 0; i < own.size() && i < 32; ++i)
+      if (!(named[pos] & (std::uint32_t{1} << i)) && existing->rec.body.contains(own[i]))
+        body[own[i]] = existing->rec.body[own[i]];
   }
   keep_server_fields(kb.kind, body, existing ? &existing->rec.body : nullptr);
   return body;
@@ -134,13 +124,14 @@ IngestOutcome ingest_in(StorageTxn& txn, std::string_view text, const std::strin
     out.errors = std::move(parsed.errors);
     return out;  // nothing of it written
   }
-  auto records = canonical_records(parsed.book);
-  out.records = records.size();
-  Ingest in{txn, text, actor, ip, managers, out, std::nullopt};
+  out.records = record_count(parsed.book);
+  Ingest in{txn, parsed.own_named, actor, ip, managers, out};
   std::map<RecordKind, std::size_t> index;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (i % kLookAhead == 0) look_ahead(txn, records, i);
-    if (!apply_record(in, records[i], index[records[i].kind]++)) return out;
+  for (std::size_t from = 0; from < out.records; from += kLookAhead) {
+    auto records = canonical_records(parsed.book, from, kLookAhead);
+    look_ahead(txn, records);
+    for (KindBody& r : records)
+      if (!apply_record(in, r, index[r.kind]++)) return out;
   }
   txn.audit(AuditEntry{0, "ingest", actor, std::to_string(out.records) + " records",
                        std::to_string(out.changed) + " changed", ip});

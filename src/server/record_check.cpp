@@ -6,12 +6,25 @@ namespace cockpit::server {
 
 using sync::json;
 
-std::vector<KindBody> canonical_records(const Book& b) {
+std::vector<KindBody> canonical_records(const Book& b) { return canonical_records(b, 0, record_count(b)); }
+
+std::vector<KindBody> canonical_records(const Book& b, std::size_t from, std::size_t count) {
   std::vector<KindBody> out;
+  out.reserve(count);
+  std::size_t start = 0;  // the position of the current list's first record in the order
   for_each_kind([&]<class R>(std::type_identity<R>) {
-    for (const auto& r : b.*RecordInfo<R>::book) out.push_back(KindBody{RecordInfo<R>::kind, r.id, json::parse(to_json(r))});
+    const auto& list = b.*RecordInfo<R>::book;
+    for (std::size_t i = from > start ? from - start : 0; i < list.size() && out.size() < count; ++i)
+      out.push_back(KindBody{RecordInfo<R>::kind, list[i].id, json::parse(to_json(list[i]))});
+    start += list.size();
   });
   return out;
+}
+
+std::size_t record_count(const Book& b) {
+  std::size_t n = 0;
+  for_each_kind([&]<class R>(std::type_identity<R>) { n += (b.*RecordInfo<R>::book).size(); });
+  return n;
 }
 
 CheckedRecord check_record(RecordKind kind, const json& body, const KnownRecords& known) {

@@ -25,6 +25,10 @@ struct KindBody {
   sync::json body;
 };
 std::vector<KindBody> canonical_records(const Book& book);
+// The same `count` records from position `from` of that order (fewer at the end): a
+// big document's canonical forms built a chunk at a time, not all held at once.
+std::vector<KindBody> canonical_records(const Book& book, std::size_t from, std::size_t count);
+std::size_t record_count(const Book& book);
 
 // Fields only the server sets (whether a scheduled message's sender asked the guard):
 // what a device or an ingested document says is replaced by the stored value, or
