@@ -91,8 +91,11 @@ void require_converged(const std::vector<std::pair<TestDevice*, const Book*>>& d
       },
       timeout_ms);
   if (!ok)
-    for (const auto& [d, w] : devices)
+    for (const auto& dw : devices) {  // no structured binding: clang 14 cannot capture one in CHECK_MESSAGE
+      const auto& d = dw.first;
+      const auto& w = dw.second;
       CHECK_MESSAGE(canonical(slice(*d)) == *w, d->db << " differs from the server:\n" << difference(canonical(slice(*d)), *w));
+    }
   REQUIRE(ok);
 }
 
