@@ -176,7 +176,9 @@ void check_exactly_once(const std::string& db, const Writer& w, int count) {
   PQclear(r);
   PQfinish(c);
   CHECK(static_cast<int>(rows.size()) == count);
-  for (const auto& [m, seq] : w.acked) {
+  for (const auto& ms : w.acked) {  // no structured binding: clang 14 cannot capture one in REQUIRE_MESSAGE
+    const auto m = ms.first;
+    const auto seq = ms.second;
     const std::string id = "t-" + w.client + "-" + std::to_string(m);
     auto it = rows.find(id);
     REQUIRE_MESSAGE(it != rows.end(), id << " acknowledged (seq " << seq << ") but not stored");
