@@ -20,6 +20,7 @@ std::string base64(const unsigned char* p, std::size_t n) {
 std::optional<std::vector<unsigned char>> key_of(std::string_view secret) {
   if (secret.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
   secret.remove_prefix(kPrefix.size());
+  if (secret.empty()) return std::nullopt;  // libsodium may not be handed an empty buffer (its null data)
   std::vector<unsigned char> key(secret.size());
   std::size_t len = 0;
   if (sodium_base642bin(key.data(), key.size(), secret.data(), secret.size(), nullptr, &len, nullptr,
