@@ -96,16 +96,29 @@ Response ServerApp::push(Request& req) {
                            "bad_request");
   }
   if (auto old = check_schema(decoded.value->schema_version)) return *old;
-  PushOutcome out = apply_push(storage_, *who, *decoded.value, req.peer_ip);
+  // In the write queue's group (server/write_queue.hpp): many devices' pushes share one
+  // commit, each in its own savepoint, and none is answered before that commit.
+  auto request = std::make_shared<sync::PushRequest>(std::move(*decoded.value));
+  auto out = std::make_shared<PushOutcome>();
+  auto write = [request, out, who = *who, ip = req.peer_ip](StorageTxn& txn) { *out = apply_push(txn, who, *request, ip); };
+  auto finish = [this, request, out, who = *who](std::exception_ptr failed) -> Response {
+    if (failed) std::rethrow_exception(failed);  // answered as any failure (http.cpp)
+    return push_answer(who, *request, *out);
+  };
+  return write_in_group(std::move(write), std::move(finish), request->since.has_value());
+}
+
+// After the commit: the answer, and the other devices woken.
+Response ServerApp::push_answer(const sync::Identity& who, const sync::PushRequest& request, PushOutcome& out) {
   if (out.http_status != 200) return Response::error(out.http_status, out.error, "client_id", "forbidden");
   // The pushing device learns its own changes from this answer: its parked live poll
   // is not woken for them (that would cost it a poll answer and a pull per change).
-  live_.notify(out.response.cursor, out.affected, decoded.value->client_id);
+  live_.notify(out.response.cursor, out.affected, request.client_id);
   std::string text = sync::to_json(out.response).dump();
-  if (decoded.value->since) {
+  if (request.since) {
     // Read after the commit: everything up to at least this push's cursor.
     text.pop_back();  // the closing brace of the push response
-    text += ",\"pull\":" + read_pull(*who, *decoded.value->since) + "}";
+    text += ",\"pull\":" + read_pull(who, *request.since) + "}";
   }
   Response r;
   r.body = std::move(text);

@@ -2,6 +2,7 @@
 #include "server/app.hpp"
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace cockpit::server {
 
@@ -33,7 +34,7 @@ ServerApp::ServerApp(const ServerConfig& cfg, ServerStorage& storage, const Guar
   router_.add("POST", "/api/session", Access::open, bind(&ServerApp::sign_in));
   router_.add("DELETE", "/api/session", Access::open, bind(&ServerApp::sign_out));
   router_.add("GET", "/api/me", Access::session, bind(&ServerApp::me));
-  router_.add("POST", "/api/push", Access::session, offloaded(&ServerApp::push));
+  router_.add("POST", "/api/push", Access::session, bind(&ServerApp::push));
   router_.add("GET", "/api/pull", Access::session, offloaded_read(&ServerApp::pull));
   router_.add("GET", "/api/live", Access::session, bind(&ServerApp::live_wait));
   router_.add("POST", "/api/ingest", Access::integration, offloaded(&ServerApp::ingest), "ingest");
@@ -108,7 +109,7 @@ Response ServerApp::run_deferred(Request& req, Response (ServerApp::*fn)(Request
 }
 
 Response ServerApp::write_in_group(std::function<void(StorageTxn&)> write,
-                                  std::function<Response(std::exception_ptr)> finish) {
+                                  std::function<Response(std::exception_ptr)> finish, bool finish_reads) {
   if (!writes_) {
     auto txn = storage_.begin();
     write(*txn);
@@ -117,8 +118,20 @@ Response ServerApp::write_in_group(std::function<void(StorageTxn&)> write,
   }
   Response r;
   r.deferred = std::make_shared<Deferred>();
-  writes_->in_group({std::move(write), [reply = r.deferred, finish = std::move(finish)](std::exception_ptr e) {
-                       reply->complete(finish(e));
+  auto done = [reply = r.deferred, finish = std::move(finish)](std::exception_ptr e) {
+    try {
+      reply->complete(finish(e));
+    } catch (const std::exception& failed) {  // the job's or the commit's error, rethrown by finish
+      std::fprintf(stderr, "error: a queued write: %s\n", failed.what());
+      reply->complete(failure_response(failed));
+    } catch (...) {
+      reply->complete(failure_response(std::runtime_error("a queued write failed")));
+    }
+  };
+  WorkerThreads* reads = finish_reads ? reads_ : nullptr;
+  writes_->in_group({std::move(write), [reads, done = std::move(done)](std::exception_ptr e) mutable {
+                       if (!reads) return done(e);
+                       reads->run([done = std::move(done), e]() mutable { done(e); });
                      }});
   return r;
 }

@@ -32,6 +32,8 @@
 
 namespace cockpit::server {
 
+struct PushOutcome;  // server/sync_apply.hpp
+
 inline constexpr const char* kSessionCookie = "cockpit_session";
 
 class ServerApp {
@@ -65,8 +67,10 @@ class ServerApp {
   // A write that fits in the write queue's shared transaction (a checked message, a
   // source's event): `write` runs in its savepoint off this thread, `finish` answers once
   // the group is durable (with its error, if any). Without a queue (in-process tools):
-  // both here, in a transaction of their own.
-  Response write_in_group(std::function<void(StorageTxn&)> write, std::function<Response(std::exception_ptr)> finish);
+  // both here, in a transaction of their own. `finish_reads`: finish reads the database
+  // (a pull after a push), so it runs on the pull threads and the writer's thread goes on.
+  Response write_in_group(std::function<void(StorageTxn&)> write, std::function<Response(std::exception_ptr)> finish,
+                          bool finish_reads = false);
   void join_other_processes();
   Response readiness();
   // api_session.cpp
@@ -75,6 +79,7 @@ class ServerApp {
   Response me(Request& req);
   // api_sync.cpp
   Response push(Request& req);
+  Response push_answer(const sync::Identity& who, const sync::PushRequest& request, PushOutcome& out);
   Response pull(Request& req);
   Response live_wait(Request& req);
   std::string read_pull(const sync::Identity& who, std::int64_t since);

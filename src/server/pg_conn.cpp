@@ -114,6 +114,12 @@ void PgConn::send(const char* sql, const PgParams& params) {
   sent_ = sql;
 }
 
+void PgConn::send_simple(const char* sql) {
+  collect();
+  if (!PQsendQuery(c_, sql)) fail(nullptr, sql);
+  sent_ = sql;
+}
+
 void PgConn::collect() {
   if (!sent_) return;
   const char* sql = sent_;
@@ -131,6 +137,67 @@ void PgConn::collect() {
       PQclear(r);
   }
   if (bad || !any) fail(bad, sql);
+}
+
+void PgConn::send_in_pipeline(const PgStatement& st) {
+  const auto values = values_of(st.params);
+  const int n = static_cast<int>(values.size());
+  const int sent = st.control ? PQsendQueryParams(c_, st.sql, n, nullptr, values.data(), nullptr, nullptr, 0)
+                              : PQsendQueryPrepared(c_, prepared_.at(st.sql).c_str(), n, values.data(), nullptr, nullptr, 0);
+  if (!sent) fail(nullptr, st.sql);
+}
+
+// Each statement's answer ends with a null from PQgetResult; the sync's answer ends the
+// pipeline. A statement skipped after an earlier error answers PGRES_PIPELINE_ABORTED.
+std::vector<PgResult> PgConn::read_pipeline(const std::vector<PgStatement>& statements) {
+  std::vector<PgResult> out;
+  PGresult* bad = nullptr;
+  const char* bad_sql = nullptr;
+  for (const auto& st : statements) {
+    PGresult* kept = nullptr;
+    while (PGresult* r = PQgetResult(c_)) {
+      const auto status = PQresultStatus(r);
+      if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+        if (kept) PQclear(kept);
+        kept = r;
+      } else if (!bad && status != PGRES_PIPELINE_ABORTED) {
+        bad = r;
+        bad_sql = st.sql;
+      } else {
+        PQclear(r);
+      }
+    }
+    out.emplace_back(kept);
+  }
+  while (PGresult* r = PQgetResult(c_)) {  // the sync
+    const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    PQclear(r);
+    if (sync) break;
+  }
+  if (!PQexitPipelineMode(c_) && !bad) fail(nullptr, "leaving pipeline mode");
+  if (bad) {
+    if (PQtransactionStatus(c_) == PQTRANS_INERROR || PQtransactionStatus(c_) == PQTRANS_INTRANS) {
+      PGresult* r = PQexec(c_, "ROLLBACK");
+      if (r) PQclear(r);
+    }
+    fail(bad, bad_sql);
+  }
+  return out;
+}
+
+std::vector<PgResult> PgConn::pipeline(const std::vector<PgStatement>& statements) {
+  collect();
+  for (const auto& st : statements)
+    if (!st.control) prepared(st.sql);  // prepared before: PQprepare waits, which a pipeline may not
+  if (!PQenterPipelineMode(c_)) fail(nullptr, "entering pipeline mode");
+  try {
+    for (const auto& st : statements) send_in_pipeline(st);
+    if (!PQpipelineSync(c_)) fail(nullptr, "pipeline sync");
+  } catch (...) {
+    PQexitPipelineMode(c_);  // refused while results are pending: the connection is then broken anyway
+    throw;
+  }
+  return read_pipeline(statements);
 }
 
 }  // namespace cockpit::server

@@ -79,6 +79,14 @@ class PgResult {
   PGresult* r_;
 };
 
+// One statement of a pipeline (PgConn::pipeline). `control`: a statement PostgreSQL
+// cannot prepare (BEGIN, COMMIT), sent as it is; the others are prepared once, as q does.
+struct PgStatement {
+  const char* sql;
+  PgParams params = {};
+  bool control = false;
+};
+
 class PgConn {
  public:
   // Connects to `url` (a postgresql:// URI or key=value string). StorageUnavailable when
@@ -101,8 +109,15 @@ class PgConn {
   // time: the next call on this connection collects the answer first, and throws its
   // error then.
   void send(const char* sql, const PgParams& params = {});
+  // The same for a statement without parameters that cannot be prepared (SAVEPOINT).
+  void send_simple(const char* sql);
   // Waits for the statement send() sent, if any (PgError on its error).
   void collect();
+  // Sends every statement, then waits once for all their answers (libpq's pipeline
+  // mode: one round trip instead of one per statement). The results come in order.
+  // After the first error PostgreSQL skips the rest; the connection is left outside any
+  // transaction and that error is thrown.
+  std::vector<PgResult> pipeline(const std::vector<PgStatement>& statements);
   // Whether the connection still stands (false after the server went away).
   bool healthy() const { return PQstatus(c_) == CONNECTION_OK; }
   // healthy(), and the server has not closed it meanwhile: a connection that sat idle
@@ -113,6 +128,8 @@ class PgConn {
 
  private:
   [[noreturn]] void fail(PGresult* r, const char* sql);
+  void send_in_pipeline(const PgStatement& st);
+  std::vector<PgResult> read_pipeline(const std::vector<PgStatement>& statements);
   const std::string& prepared(const char* sql);
   PGconn* c_ = nullptr;
   const char* sent_ = nullptr;  // the statement sent and not yet collected

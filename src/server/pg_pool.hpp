@@ -70,7 +70,9 @@ class PgPool {
     {
       std::lock_guard lock(mu_);
       --out_;
-      if (c && c->healthy() && PQtransactionStatus(c->raw()) == PQTRANS_IDLE) free_.push_back(std::move(c));
+      if (c && c->healthy() && PQtransactionStatus(c->raw()) == PQTRANS_IDLE &&
+          PQpipelineStatus(c->raw()) == PQ_PIPELINE_OFF)
+        free_.push_back(std::move(c));
     }
     cv_.notify_one();
   }

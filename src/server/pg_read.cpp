@@ -90,58 +90,63 @@ void read_everything(PgConn& db, std::int64_t since, std::size_t page, PullData&
                     out);
 }
 
-// What changed in a manager's share after `since`, besides customers gained whole.
-void read_share_changes(PgConn& db, const std::string& manager, std::int64_t since, std::vector<std::string> gained,
-                        PullData& out) {
-  {
-    auto r = db.q(
-        "SELECT r.kind, r.id, r.seq, r.body, r.customer FROM records r JOIN owners o ON o.customer=r.customer "
-        "WHERE r.seq>$1 AND o.owner=$2 ORDER BY r.seq",
-        PgParams().add(since).add(manager));
-    std::sort(gained.begin(), gained.end());
-    for (int i = 0; i < r.rows(); ++i) {
-      if (std::binary_search(gained.begin(), gained.end(), r.text(i, 4))) continue;  // already sent whole
-      out.records.push_back(RecordRow{pg_kind_of(r.view(i, 0)), r.text(i, 1), r.i64(i, 2), r.text(i, 3)});
-    }
-  }
-  take_tombstones(db.q("SELECT t.kind, t.id, t.seq FROM tombstones t JOIN owners o ON o.customer=t.customer "
-                       "WHERE t.seq>$1 AND o.owner=$2 ORDER BY t.seq",
-                       PgParams().add(since).add(manager)),
-                  out);
-  // Customers that left: reassigned away after `since` and not (back) in scope now.
-  auto r = db.q(
-      "SELECT MAX(c.seq), c.customer, o.owner FROM owner_changes c JOIN owners o ON o.customer=c.customer "
-      "WHERE c.old_owner=$1 AND c.seq>$2 AND o.owner<>$1 GROUP BY c.customer, o.owner",
-      PgParams().add(manager).add(since));
-  for (int i = 0; i < r.rows(); ++i) out.removed.push_back(OwnerChange{r.i64(i, 0), r.text(i, 1), manager, r.text(i, 2)});
+// A manager's first pull: the managers, and all their own customers' records.
+void read_whole_share(PgConn& db, const std::string& manager, PullData& out) {
+  take_rows(db.q("SELECT kind, id, seq, body FROM records WHERE kind='manager'"), out.records);
+  take_rows(db.q("SELECT r.kind, r.id, r.seq, r.body FROM owners o JOIN records r ON r.customer=o.customer "
+                 "WHERE o.owner=$1 AND r.kind<>'manager'",
+                 PgParams().add(manager)),
+            out.records);
 }
 
-// A manager's pull: the managers, and their own customers' records after `since`.
-void read_share(PgConn& db, const std::string& manager, std::int64_t since, PullData& out) {
-  take_rows(db.q("SELECT kind, id, seq, body FROM records WHERE kind='manager' AND seq>$1", PgParams().add(since)),
-            out.records);
-  if (since == 0) {
-    take_rows(db.q("SELECT r.kind, r.id, r.seq, r.body FROM owners o JOIN records r ON r.customer=o.customer "
-                   "WHERE o.owner=$1 AND r.kind<>'manager'",
-                   PgParams().add(manager)),
-              out.records);
-    return;
-  }
-  // Customers that came into scope after `since`: all their records, whatever their seq.
+// A device's pull after `since`, the most frequent request: every question of it in one
+// round trip (PgConn::pipeline), in one REPEATABLE READ snapshot. Customers that came
+// into the share after `since` come whole (all their records, whatever their seq); the
+// other customers' records changed after `since`; deletions; customers that left.
+PullData read_share_since(PgConn& db, const std::string& manager, std::int64_t since) {
+  const PgParams ms = PgParams().add(manager).add(since);
+  auto r = db.pipeline({
+      {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}, true},
+      {"SELECT COALESCE(MAX(seq), 0) FROM changes"},
+      {"SELECT kind, id, seq, body FROM records WHERE kind='manager' AND seq>$1", PgParams().add(since)},
+      {"SELECT r.kind, r.id, r.seq, r.body, r.customer FROM records r WHERE r.customer IN ("
+       "SELECT c.customer FROM owner_changes c JOIN owners o ON o.customer=c.customer "
+       "WHERE c.new_owner=$1 AND c.seq>$2 AND o.owner=$1)",
+       ms},
+      {"SELECT r.kind, r.id, r.seq, r.body, r.customer FROM records r JOIN owners o ON o.customer=r.customer "
+       "WHERE r.seq>$2 AND o.owner=$1 ORDER BY r.seq",
+       ms},
+      {"SELECT t.kind, t.id, t.seq FROM tombstones t JOIN owners o ON o.customer=t.customer "
+       "WHERE t.seq>$2 AND o.owner=$1 ORDER BY t.seq",
+       ms},
+      {"SELECT MAX(c.seq), c.customer, o.owner FROM owner_changes c JOIN owners o ON o.customer=c.customer "
+       "WHERE c.old_owner=$1 AND c.seq>$2 AND o.owner<>$1 GROUP BY c.customer, o.owner",
+       ms},
+      {"COMMIT", {}, true},
+  });
+  PullData out;
+  out.cursor = r[1].i64(0, 0);
+  take_rows(r[2], out.records);
   std::vector<std::string> gained;
-  auto g = db.q(
-      "SELECT DISTINCT c.customer FROM owner_changes c JOIN owners o ON o.customer=c.customer "
-      "WHERE c.new_owner=$1 AND c.seq>$2 AND o.owner=$1",
-      PgParams().add(manager).add(since));
-  for (int i = 0; i < g.rows(); ++i) gained.push_back(g.text(i, 0));
-  for (const auto& c : gained)
-    take_rows(db.q("SELECT kind, id, seq, body FROM records WHERE customer=$1", PgParams().add(c)), out.records);
-  read_share_changes(db, manager, since, std::move(gained), out);
+  for (int i = 0; i < r[3].rows(); ++i) {
+    out.records.push_back(RecordRow{pg_kind_of(r[3].view(i, 0)), r[3].text(i, 1), r[3].i64(i, 2), r[3].text(i, 3)});
+    gained.push_back(r[3].text(i, 4));
+  }
+  unique(gained);
+  for (int i = 0; i < r[4].rows(); ++i) {
+    if (std::binary_search(gained.begin(), gained.end(), r[4].text(i, 4))) continue;  // already sent whole
+    out.records.push_back(RecordRow{pg_kind_of(r[4].view(i, 0)), r[4].text(i, 1), r[4].i64(i, 2), r[4].text(i, 3)});
+  }
+  take_tombstones(r[5], out);
+  for (int i = 0; i < r[6].rows(); ++i)
+    out.removed.push_back(OwnerChange{r[6].i64(i, 0), r[6].text(i, 1), manager, r[6].text(i, 2)});
+  return out;
 }
 
 }  // namespace
 
 PullData pg_read_since(PgConn& db, const Scope& scope, std::int64_t since, std::size_t page) {
+  if (!scope.everything && since > 0) return read_share_since(db, scope.manager, since);
   // One snapshot for the cursor and the rows. Writers commit in cursor order (the
   // writer lock, pg_storage.cpp), so a snapshot holds every change up to its cursor.
   db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -157,7 +162,7 @@ PullData pg_read_since(PgConn& db, const Scope& scope, std::int64_t since, std::
   PullData out;
   out.cursor = db.q("SELECT COALESCE(MAX(seq), 0) FROM changes").i64(0, 0);
   if (scope.everything) read_everything(db, since, page, out);
-  else read_share(db, scope.manager, since, out);
+  else read_whole_share(db, scope.manager, out);
   return out;
 }
 

@@ -17,12 +17,14 @@ namespace {
 // Takes the writer lock, then reads where the cursor's sequence and the verdict feed's
 // stand (the last number taken; 0: none yet), in the same round trip. Under the lock no
 // one else takes numbers, so the transaction counts on from there itself and moves the
-// sequences when it flushes (pg_write_batch.hpp): no round trip per change.
+// sequences when it flushes (pg_write_batch.hpp): no round trip per change. The
+// cursor (the highest seq among the changes) is read too: numbers a rolled-back
+// transaction took are never used, so the sequence may stand above it.
 const std::string& begin_sql() {
   static const std::string sql = "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) +
                                  "); SELECT (SELECT last_value - CASE WHEN is_called THEN 0 ELSE 1 END FROM cursor_seq), "
                                  "(SELECT last_value - CASE WHEN is_called THEN 0 ELSE 1 END "
-                                 "FROM guard_changes_cursor_seq)";
+                                 "FROM guard_changes_cursor_seq), (SELECT COALESCE(MAX(seq), 0) FROM changes)";
   return sql;
 }
 
@@ -46,6 +48,7 @@ class PgTxn final : public StorageTxn {
     auto r = db_.simple(begin_sql());
     seq_ = r.i64(0, 0);
     feed_cursor_ = r.i64(0, 1);
+    cursor_ = r.i64(0, 2);
   }
   ~PgTxn() override {
     if (done_ || !db_.healthy()) return;
@@ -89,8 +92,10 @@ class PgTxn final : public StorageTxn {
   std::optional<std::string> owner_of(const std::string& customer) override {
     if (auto it = ahead_owners_.find(customer); it != ahead_owners_.end()) return it->second;
     auto r = sync().q("SELECT owner FROM owners WHERE customer=$1", PgParams().add(customer));
-    if (r.empty()) return std::nullopt;
-    return r.text(0, 0);
+    std::optional<std::string> owner;
+    if (!r.empty()) owner = r.text(0, 0);
+    ahead_owners_[customer] = owner;  // kept: this transaction's writes of the customer update it
+    return owner;
   }
 
   // A read ahead is also when the writes held so far go out: read first (the writes
@@ -131,6 +136,7 @@ class PgTxn final : public StorageTxn {
   std::int64_t next_seq(const std::string& kind, const StoredRecord& r, const std::string& actor,
                         const std::string& client) {
     batch_.change(PgWriteBatch::Change{++seq_, kind, r.id, r.customer, actor, client, now_utc()});
+    cursor_ = seq_;
     return seq_;
   }
 
@@ -167,6 +173,7 @@ class PgTxn final : public StorageTxn {
     if (!r.customer.empty()) touched_.insert(r.customer);
     forget_ahead(r);
     ahead_records_[pg_prefetch::record_key(r.kind, r.id)] = std::nullopt;
+    if (r.kind == RecordKind::customer) ahead_owners_.erase(r.id);
     sync().q("DELETE FROM records WHERE kind=$1 AND id=$2", PgParams().add(kind).add(r.id));
     db_.q("INSERT INTO tombstones(seq, kind, id, customer) VALUES($1,$2,$3,$4)",
           PgParams().add(seq).add(kind).add(r.id).add(r.customer));
@@ -181,10 +188,12 @@ class PgTxn final : public StorageTxn {
     if (r.empty()) return std::nullopt;
     return ClientState{client_id, r.text(0, 0), r.i64(0, 1)};
   }
+  // The two writes a push ends with go out without waiting for their answers
+  // (PgConn::send): the next statement collects them, with their errors.
   void put_client(const ClientState& c) override {
-    sync().q("INSERT INTO clients(client_id, manager_id, last_mutation_id) VALUES($1,$2,$3) "
-          "ON CONFLICT(client_id) DO UPDATE SET last_mutation_id=excluded.last_mutation_id",
-          PgParams().add(c.client_id).add(c.manager_id).add(c.last_mutation_id));
+    sync().send("INSERT INTO clients(client_id, manager_id, last_mutation_id) VALUES($1,$2,$3) "
+                "ON CONFLICT(client_id) DO UPDATE SET last_mutation_id=excluded.last_mutation_id",
+                PgParams().add(c.client_id).add(c.manager_id).add(c.last_mutation_id));
   }
 
   std::optional<std::string> mutation_result(const std::string& client_id, std::int64_t mutation_id) override {
@@ -193,13 +202,14 @@ class PgTxn final : public StorageTxn {
     if (r.empty()) return std::nullopt;
     return r.text(0, 0);
   }
+  // Kept, and the client's results older than the last kKeepMutationResults dropped, in
+  // one statement (the DELETE does not see the row the INSERT adds: it is newer anyway).
   void put_mutation_result(const std::string& client_id, std::int64_t mutation_id,
                            const std::string& result_json) override {
-    sync().q("INSERT INTO mutation_results(client_id, mutation_id, result) VALUES($1,$2,$3) "
-          "ON CONFLICT(client_id, mutation_id) DO UPDATE SET result=excluded.result",
-          PgParams().add(client_id).add(mutation_id).add(result_json));
-    db_.q("DELETE FROM mutation_results WHERE client_id=$1 AND mutation_id<$2",
-          PgParams().add(client_id).add(mutation_id - kKeepMutationResults));
+    sync().send("WITH kept AS (INSERT INTO mutation_results(client_id, mutation_id, result) VALUES($1,$2,$3) "
+                "ON CONFLICT(client_id, mutation_id) DO UPDATE SET result=excluded.result) "
+                "DELETE FROM mutation_results WHERE client_id=$1 AND mutation_id<$4",
+                PgParams().add(client_id).add(mutation_id).add(result_json).add(mutation_id - kKeepMutationResults));
   }
 
   void audit(const AuditEntry& e) override {
@@ -207,14 +217,25 @@ class PgTxn final : public StorageTxn {
     if (!line.at) line.at = now_utc();
     batch_.audit(line);
   }
-  std::int64_t cursor() override { return sync().q("SELECT COALESCE(MAX(seq), 0) FROM changes").i64(0, 0); }
+  // Counted as changes are written (next_seq), from where begin_sql found it.
+  std::int64_t cursor() override { return cursor_; }
 
-  void savepoint() override { sync().exec("SAVEPOINT job"); }
-  void keep_savepoint() override { sync().exec("RELEASE SAVEPOINT job"); }
+  // SAVEPOINT goes out without waiting (its error comes with the job's first
+  // statement); RELEASE waits, so a job's late error is still the job's.
+  void savepoint() override {
+    sync().send_simple("SAVEPOINT job");
+    cursor_at_savepoint_.push_back(cursor_);
+  }
+  void keep_savepoint() override {
+    sync().exec("RELEASE SAVEPOINT job");  // if it throws, undo_savepoint pops
+    cursor_at_savepoint_.pop_back();
+  }
   void undo_savepoint() override {
     // What was read ahead or held back since the savepoint may be undone with it.
     batch_.clear();
     forget_all_ahead();
+    cursor_ = cursor_at_savepoint_.back();  // the numbers taken since stay unused
+    cursor_at_savepoint_.pop_back();
     db_.exec("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
   }
 
@@ -351,6 +372,8 @@ class PgTxn final : public StorageTxn {
   mutable PgWriteBatch batch_;
   std::int64_t seq_ = 0;          // the last number this transaction took from cursor_seq
   std::int64_t feed_cursor_ = 0;  // likewise from the verdict feed's sequence
+  std::int64_t cursor_ = 0;       // the highest seq among the changes, this transaction's included
+  std::vector<std::int64_t> cursor_at_savepoint_;  // savepoints nest (a source's event in a group)
   // Read ahead (prefetch_*), each dropped when used or when a write makes it stale.
   std::unordered_map<std::string, std::optional<pg_prefetch::RawRecord>> ahead_records_;
   std::unordered_map<std::string, std::optional<std::string>> ahead_owners_;

@@ -158,16 +158,14 @@ MutationResult apply_one(StorageTxn& txn, const sync::Identity& who, const std::
 
 }  // namespace
 
-PushOutcome apply_push(ServerStorage& storage, const sync::Identity& who, const sync::PushRequest& req,
+PushOutcome apply_push(StorageTxn& txn, const sync::Identity& who, const sync::PushRequest& req,
                        const std::string& ip) {
   PushOutcome out;
-  auto txn = storage.begin();
-  auto client = txn->client(req.client_id);
+  auto client = txn.client(req.client_id);
   if (client && client->manager_id != who.manager) {
     out.http_status = 403;
     out.error = "client_id " + req.client_id + " belongs to another account: use a new client id";
-    txn->audit(AuditEntry{0, "denied", who.manager, "client " + req.client_id, out.error, ip});
-    txn->commit();
+    txn.audit(AuditEntry{0, "denied", who.manager, "client " + req.client_id, out.error, ip});
     return out;
   }
   std::int64_t last = client ? client->last_mutation_id : 0;
@@ -175,7 +173,7 @@ PushOutcome apply_push(ServerStorage& storage, const sync::Identity& who, const 
     MutationResult r;
     if (m.mutation_id <= last) {
       // Already processed (a retry after a lost response): the same answer, no effect.
-      if (auto stored = txn->mutation_result(req.client_id, m.mutation_id)) {
+      if (auto stored = txn.mutation_result(req.client_id, m.mutation_id)) {
         auto d = sync::decode_result(json::parse(*stored));
         if (d.ok()) r = std::move(*d.value);
       } else {
@@ -186,13 +184,20 @@ PushOutcome apply_push(ServerStorage& storage, const sync::Identity& who, const 
       out.response.results.push_back(std::move(r));
       continue;
     }
-    r = apply_one(*txn, who, req.client_id, m, out.affected, ip);
-    txn->put_mutation_result(req.client_id, m.mutation_id, sync::to_json(r).dump());
+    r = apply_one(txn, who, req.client_id, m, out.affected, ip);
+    txn.put_mutation_result(req.client_id, m.mutation_id, sync::to_json(r).dump());
     last = m.mutation_id;
     out.response.results.push_back(std::move(r));
   }
-  txn->put_client(ClientState{req.client_id, who.manager, last});
-  out.response.cursor = txn->cursor();
+  txn.put_client(ClientState{req.client_id, who.manager, last});
+  out.response.cursor = txn.cursor();
+  return out;
+}
+
+PushOutcome apply_push(ServerStorage& storage, const sync::Identity& who, const sync::PushRequest& req,
+                       const std::string& ip) {
+  auto txn = storage.begin();
+  PushOutcome out = apply_push(*txn, who, req, ip);
   txn->commit();
   return out;
 }

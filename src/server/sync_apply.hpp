@@ -1,5 +1,6 @@
 #pragma once
-// The server half of a push: every mutation of one request in ONE transaction, with the
+// The server half of a push: every mutation of one request in ONE transaction (or one
+// savepoint of a group's transaction), with the
 // client's last applied mutation id recorded in it, so a retry whose response was lost
 // replays the stored result instead of applying twice.
 #include <string>
@@ -17,7 +18,13 @@ struct PushOutcome {
   Affected affected;  // whose devices should pull now
 };
 
-// Throws on storage failure (nothing is committed then).
+// Inside `txn`, which the caller commits (a group commit, server/write_queue.hpp, keeps
+// each push in a savepoint of its own). Throws on storage failure. A refused client id
+// (403) still writes its audit line.
+PushOutcome apply_push(StorageTxn& txn, const sync::Identity& who, const sync::PushRequest& req,
+                       const std::string& ip);
+// The same in a transaction of its own, committed before it returns (nothing is
+// committed if it throws).
 PushOutcome apply_push(ServerStorage& storage, const sync::Identity& who, const sync::PushRequest& req,
                        const std::string& ip);
 

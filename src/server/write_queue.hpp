@@ -5,12 +5,13 @@
 // which read and need no writer. So a request that writes hands its work to this
 // queue and its connection is suspended (a Deferred) until the work is done.
 //
-// Jobs that fit in a shared transaction (a message given to the guard's check) are
-// grouped: every one queued while a commit is in flight goes into the next one, each in
-// its own savepoint, so fifty senders pay one fsync and one job's error leaves the
-// others' writes. Jobs that open their own transactions (a device's push, an ingest)
-// run one at a time on a thread of their own, so they never delay a group by more
-// than one transaction.
+// Jobs that fit in a shared transaction (a device's push, a message given to the
+// guard's check, a source's event) are grouped: every one queued while a commit is in
+// flight goes into the next one, each in its own savepoint, so fifty devices pay one
+// fsync and one job's error leaves the others' writes. None is answered before the
+// commit. Jobs that open their own transactions (an ingest, a lead's match of an
+// unmatched event) run one at a time on a thread of their own, so they never delay a
+// group by more than one transaction.
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -54,7 +55,7 @@ class WriteQueue {
   std::deque<GroupJob> groups_;
   bool stopping_ = false;
   std::thread group_thread_;
-  WorkerThreads alone_{1, kSyncWorkNicer};  // pushes and ingests: sync work
+  WorkerThreads alone_{1, kSyncWorkNicer};  // ingests: sync work
 };
 
 }  // namespace cockpit::server
