@@ -109,7 +109,7 @@ Response ServerApp::push(Request& req) {
 }
 
 // After the commit: the answer, and the other devices woken.
-Response ServerApp::push_answer(const sync::Identity& who, const sync::PushRequest& request, PushOutcome& out) {
+Response ServerApp::push_answer(const sync::Identity& who, const sync::PushRequest& request, const PushOutcome& out) {
   if (out.http_status != 200) return Response::error(out.http_status, out.error, "client_id", "forbidden");
   // The pushing device learns its own changes from this answer: its parked live poll
   // is not woken for them (that would cost it a poll answer and a pull per change).

@@ -79,7 +79,7 @@ class ServerApp {
   Response me(Request& req);
   // api_sync.cpp
   Response push(Request& req);
-  Response push_answer(const sync::Identity& who, const sync::PushRequest& request, PushOutcome& out);
+  Response push_answer(const sync::Identity& who, const sync::PushRequest& request, const PushOutcome& out);
   Response pull(Request& req);
   Response live_wait(Request& req);
   std::string read_pull(const sync::Identity& who, std::int64_t since);
