@@ -100,7 +100,9 @@ Response ServerApp::push(Request& req) {
   // commit, each in its own savepoint, and none is answered before that commit.
   auto request = std::make_shared<sync::PushRequest>(std::move(*decoded.value));
   auto out = std::make_shared<PushOutcome>();
-  auto write = [request, out, who = *who, ip = req.peer_ip](StorageTxn& txn) { *out = apply_push(txn, who, *request, ip); };
+  auto write = [request, out, who = *who, ip = req.peer_ip](StorageTxn& txn) {
+    *out = apply_push(txn, who, *request, ip);
+  };
   auto finish = [this, request, out, who = *who](std::exception_ptr failed) -> Response {
     if (failed) std::rethrow_exception(failed);  // answered as any failure (http.cpp)
     return push_answer(who, *request, *out);

@@ -64,8 +64,8 @@ class ServerApp {
   Handler offloaded_read(Response (ServerApp::*fn)(Request&));
   Response run_deferred(Request& req, Response (ServerApp::*fn)(Request&),
                         const std::function<void(std::function<void()>)>& submit);
-  // A write that fits in the write queue's shared transaction (a checked message, a
-  // source's event): `write` runs in its savepoint off this thread, `finish` answers once
+  // A write that fits in the write queue's shared transaction (a device's push, a checked
+  // message, a source's event): `write` runs in its savepoint off this thread, `finish` answers once
   // the group is durable (with its error, if any). Without a queue (in-process tools):
   // both here, in a transaction of their own. `finish_reads`: finish reads the database
   // (a pull after a push), so it runs on the pull threads and the writer's thread goes on.

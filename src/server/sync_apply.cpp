@@ -194,12 +194,4 @@ PushOutcome apply_push(StorageTxn& txn, const sync::Identity& who, const sync::P
   return out;
 }
 
-PushOutcome apply_push(ServerStorage& storage, const sync::Identity& who, const sync::PushRequest& req,
-                       const std::string& ip) {
-  auto txn = storage.begin();
-  PushOutcome out = apply_push(*txn, who, req, ip);
-  txn->commit();
-  return out;
-}
-
 }  // namespace cockpit::server

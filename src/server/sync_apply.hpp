@@ -1,8 +1,8 @@
 #pragma once
-// The server half of a push: every mutation of one request in ONE transaction (or one
-// savepoint of a group's transaction), with the
-// client's last applied mutation id recorded in it, so a retry whose response was lost
-// replays the stored result instead of applying twice.
+// The server half of a push: every mutation of one request in one savepoint of the write
+// queue's group transaction (server/write_queue.hpp), with the client's last applied
+// mutation id recorded in it, so a retry whose response was lost replays the stored
+// result instead of applying twice.
 #include <string>
 
 #include "server/live.hpp"
@@ -18,14 +18,9 @@ struct PushOutcome {
   Affected affected;  // whose devices should pull now
 };
 
-// Inside `txn`, which the caller commits (a group commit, server/write_queue.hpp, keeps
-// each push in a savepoint of its own). Throws on storage failure. A refused client id
-// (403) still writes its audit line.
+// Inside `txn`, which the caller commits; the caller undoes the push's savepoint if this
+// throws (a storage failure). A refused client id (403) still writes its audit line.
 PushOutcome apply_push(StorageTxn& txn, const sync::Identity& who, const sync::PushRequest& req,
-                       const std::string& ip);
-// The same in a transaction of its own, committed before it returns (nothing is
-// committed if it throws).
-PushOutcome apply_push(ServerStorage& storage, const sync::Identity& who, const sync::PushRequest& req,
                        const std::string& ip);
 
 }  // namespace cockpit::server
