@@ -22,12 +22,12 @@ void owner_only(const std::string& path) {
 
 }  // namespace
 
-Db::Db(const std::string& path, bool read_only) {
+Db::Db(const std::string& path, bool read_only, const char* vfs) {
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   // NOMUTEX: every Db is used under the storage's own mutex, one thread at a time.
   flags |= SQLITE_OPEN_NOMUTEX;
   if (!read_only) owner_only(path);
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, vfs) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;

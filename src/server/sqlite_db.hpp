@@ -77,7 +77,8 @@ class Stmt {
 
 class Db {
  public:
-  Db(const std::string& path, bool read_only);
+  // `vfs`: a registered VFS's name, or null for SQLite's default.
+  Db(const std::string& path, bool read_only, const char* vfs = nullptr);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
