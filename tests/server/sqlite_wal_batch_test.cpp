@@ -15,7 +15,8 @@
 
 using namespace cockpit::server;
 
-namespace {
+// Named, not anonymous: the unity build compiles this file with other tests' helpers.
+namespace wal_batch_test {
 
 std::string fresh_db(const char* name) {
   const std::string path = "/tmp/cockpit-" + std::string(name) + "-" + std::to_string(::getpid()) + ".db";
@@ -88,7 +89,6 @@ long writes_of_one_group(Db& db) {
   return write_calls() - before;
 }
 
-}  // namespace
 
 TEST_CASE("a write-queue group's commit on the server's SQLite store takes a few write calls, not two per page") {
   const std::string plain_path = fresh_db("walplain-count");
@@ -134,3 +134,5 @@ TEST_CASE("every commit of a WAL batch writer is whole to a reader, and survives
   CHECK(check.text(0) == "ok");
   CHECK(count_rows(again) == 3510);
 }
+
+}  // namespace wal_batch_test
