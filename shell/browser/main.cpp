@@ -180,7 +180,7 @@ class DrawPrint {
       mix(w);
     }
     std::uint64_t tail = n;
-    std::memcpy(&tail, p + i, n - i);
+    if (n > i) std::memcpy(&tail, p + i, n - i);
     mix(tail);
   }
   template <class T>

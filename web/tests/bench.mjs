@@ -61,7 +61,8 @@ function run(cmd, args, input = '') {
 // frame before (frame_ms: the probe carries the previous frame's) and the time between
 // animation frames (what the browser managed, GPU process included).
 const startRecording = (page) => page.evaluate(() => {
-  const rec = window.__bench = { cpu: [], interval: [], last: 0, first: null, lastRow: null };
+  const rec = window.__bench = { cpu: [], interval: [], last: 0, first: null, lastRow: null,
+                                 drawn0: window.cockpit.drawn || 0 };
   if (!window.__benchHooked) {
     window.__benchHooked = true;
     const publish = Module.cockpitPublish;
@@ -85,10 +86,11 @@ const startRecording = (page) => page.evaluate(() => {
 const stopRecording = (page) => page.evaluate(() => {
   const r = window.__bench;
   window.__bench = null;
+  r.drawn = (window.cockpit.drawn || 0) - r.drawn0;  // frames that drew to the canvas (the shell skips the others)
   return r;
 });
 const summary = (r) => ({
-  frames: r.cpu.length,
+  frames: r.cpu.length, drawn: r.drawn,
   cpu_median: pct(r.cpu, 0.5), cpu_p95: pct(r.cpu, 0.95), cpu_max: pct(r.cpu, 1),
   interval_median: pct(r.interval, 0.5), interval_p95: pct(r.interval, 0.95),
 });
@@ -255,10 +257,10 @@ try {
     }
     const scrollRec = await stopRecording(page);
     const scroll = summary(scrollRec);
-    say(`Today at rest, ${rest.frames} frames: CPU per frame median ${f2(rest.cpu_median)} ms, p95 ${f2(rest.cpu_p95)} ms, ` +
+    say(`Today at rest, ${rest.frames} frames (${rest.drawn} drawn): CPU per frame median ${f2(rest.cpu_median)} ms, p95 ${f2(rest.cpu_p95)} ms, ` +
         `max ${f2(rest.cpu_max)} ms; frame interval median ${f1(rest.interval_median)} ms, p95 ${f1(rest.interval_p95)} ms`);
     say(`scrolling (${FRAMES} wheel flicks of 800 px, ${rowsShown} of them moved the list, ${turns} turns at an end), ` +
-        `${scroll.frames} frames: CPU median ${f2(scroll.cpu_median)} ms, p95 ${f2(scroll.cpu_p95)} ms, ` +
+        `${scroll.frames} frames (${scroll.drawn} drawn): CPU median ${f2(scroll.cpu_median)} ms, p95 ${f2(scroll.cpu_p95)} ms, ` +
         `max ${f2(scroll.cpu_max)} ms; interval median ${f1(scroll.interval_median)} ms, p95 ${f1(scroll.interval_p95)} ms`);
 
     // (iv) an action until "saved on this device": a suggested message sent, from the

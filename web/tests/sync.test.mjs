@@ -283,15 +283,17 @@ try {
       console.log(`change ${i}: glowing at ${(s.at - committed).toFixed(0)} ms after the commit; the page's ` +
                   `requests (ms after it): ${await breakdown(page, committed, s)}`);
     }
-    const fps = await page.evaluate(async () => {
-      const f0 = window.cockpit.frames, t0 = performance.now();
+    const rate = await page.evaluate(async () => {
+      const f0 = window.cockpit.frames, d0 = window.cockpit.drawn, t0 = performance.now();
       await new Promise((ok) => setTimeout(ok, 1000));  // a measurement window, not a wait for a condition
-      return (window.cockpit.frames - f0) / ((performance.now() - t0) / 1000);
+      const s = (performance.now() - t0) / 1000;
+      return { frames: (window.cockpit.frames - f0) / s, drawn: (window.cockpit.drawn - d0) / s };
     });
     figures.push(`(b) cockpit-cli -> browser, 5 changes: commit (and push) to the glowing frame median ` +
                  `${ms(median(delays))}, all ${delays.map((d) => d.toFixed(0)).join(' / ')} ms; on screen ` +
                  `${framesAfterData.join(' / ')} frame(s) after the answer that carried it arrived; ` +
-                 `the page draws ${fps.toFixed(0)} frames/s (headless, SwiftShader)`);
+                 `the page runs ${rate.frames.toFixed(0)} frames/s, and drew ${rate.drawn.toFixed(0)} of them in the second ` +
+                 `after the last change (its glow fading; headless, SwiftShader)`);
   });
 
   await step('(c) a hidden tab and a frozen tab catch up at once', async () => {
