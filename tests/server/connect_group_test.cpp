@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "connect_fixtures.hpp"
+#include "fresh_db.hpp"
 #include "domain/demo_book.hpp"
 #include "domain/document.hpp"
 #include "server/connect_apply.hpp"
@@ -22,14 +23,9 @@
 using namespace cockpit;
 using namespace cockpit::server;
 using namespace cockpit::test::connect;
+using cockpit::test::fresh_db;
 
 namespace {
-
-std::string fresh_db(const char* name) {
-  const std::string path = "/tmp/cockpit-" + std::string(name) + "-" + std::to_string(::getpid()) + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
-  return path;
-}
 
 // The demo book in a fresh file, with the guard deciding after every write.
 std::unique_ptr<ServerStorage> demo_store(const char* name) {

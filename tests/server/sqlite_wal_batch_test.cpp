@@ -7,22 +7,17 @@
 
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
+#include "fresh_db.hpp"
 #include "server/sqlite_db.hpp"
 #include "server/sqlite_wal_batch.hpp"
 #include "server/storage.hpp"
 
 using namespace cockpit::server;
+using cockpit::test::fresh_db;
 
 // Named, not anonymous: the unity build compiles this file with other tests' helpers.
 namespace wal_batch_test {
-
-std::string fresh_db(const char* name) {
-  const std::string path = "/tmp/cockpit-" + std::string(name) + "-" + std::to_string(::getpid()) + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
-  return path;
-}
 
 // Write system calls this process made so far (the kernel's own count).
 long write_calls() {

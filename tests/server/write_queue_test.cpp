@@ -12,17 +12,13 @@
 #include <cerrno>
 
 #include "server/worker_threads.hpp"
+#include "fresh_db.hpp"
 #include "server/write_queue.hpp"
 
 using namespace cockpit::server;
+using cockpit::test::fresh_db;
 
 namespace {
-
-std::string fresh_db(const char* name) {
-  const std::string path = "/tmp/cockpit-" + std::string(name) + "-" + std::to_string(::getpid()) + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
-  return path;
-}
 
 std::optional<std::string> meta_of(ServerStorage& storage, const std::string& key) {
   auto txn = storage.begin();
